@@ -1,0 +1,601 @@
+"""Every write of the decision trail: recording evidence, correcting it, applying transitions.
+
+Each service takes the acting user, checks permission itself, runs in one transaction with
+the innovation row locked, and writes the log row in that same transaction. Side effects
+(notifications, webhooks) are enqueued on commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations import permissions
+from innovations.errors import (
+    ConcurrentChange,
+    NotFound,
+    PermissionDenied,
+    TransitionNotPossible,
+    ValidationFailed,
+)
+from innovations.models import Evaluation, Innovation, TransitionContext
+from innovations.workflow import spec_for, specs_from, transition_names
+from organisations.models import Meeting
+
+from . import hooks
+from .models import Assessment, Correction, Decision, FollowUp, Outcome, TransitionLog
+
+
+@dataclasses.dataclass
+class TransitionResult:
+    innovation: Innovation
+    log_entry: TransitionLog
+
+
+@dataclasses.dataclass
+class RecordResult:
+    record: Decision | FollowUp
+    innovation: Innovation
+    log_entry: TransitionLog | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.log_entry is not None
+
+
+# --- Applying a transition ------------------------------------------------------------------
+
+
+def _lock_innovation(innovation: Innovation | int) -> Innovation:
+    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
+    try:
+        return (
+            Innovation.objects.select_for_update(of=("self",))
+            .select_related("organisation", "committee")
+            .get(pk=pk)
+        )
+    except Innovation.DoesNotExist as exc:
+        raise NotFound(_("The innovation does not exist.")) from exc
+
+
+def _context_for(
+    innovation: Innovation,
+    *,
+    decision: Decision | None,
+    follow_up: FollowUp | None,
+    reason: str,
+    learning: str,
+) -> TransitionContext:
+    evidence = decision or follow_up
+    used = False
+    if decision is not None and decision.pk:
+        used = TransitionLog.objects.filter(decision=decision).exists()
+    elif follow_up is not None and follow_up.pk:
+        used = TransitionLog.objects.filter(follow_up=follow_up).exists()
+    return TransitionContext(
+        evidence=evidence,
+        evidence_already_used=used,
+        has_submitted_evaluation=Evaluation.objects.filter(innovation_id=innovation.pk).exists(),
+        reason=reason or "",
+        learning=learning or "",
+    )
+
+
+def _apply_locked(
+    *,
+    actor,
+    innovation: Innovation,
+    name: str,
+    decision: Decision | None,
+    follow_up: FollowUp | None,
+    reason: str = "",
+    learning: str = "",
+) -> TransitionLog:
+    """Apply ``name`` to an innovation already locked in the current transaction."""
+    spec = spec_for(name)
+    if spec is None:
+        raise TransitionNotPossible(
+            _("There is no transition called “%(name)s”.") % {"name": name},
+            reasons=[_("known transitions: %(names)s") % {"names": ", ".join(transition_names())}],
+        )
+    source = innovation.state
+    if source not in spec.sources:
+        raise TransitionNotPossible(
+            _("“%(name)s” is not possible from the phase %(state)s.")
+            % {"name": spec.label, "state": innovation.get_state_display()},
+            reasons=[
+                _("possible from %(states)s") % {"states": ", ".join(spec.sources)},
+            ],
+        )
+    if (decision is not None and spec.requires != "decision") or (
+        follow_up is not None and spec.requires != "follow_up"
+    ):
+        needed = _("a decision") if spec.requires == "decision" else _("a follow-up")
+        raise TransitionNotPossible(
+            _("“%(name)s” is authorised by %(needed)s.") % {"name": spec.label, "needed": needed},
+            reasons=spec.describe_requirements(),
+        )
+    context = _context_for(
+        innovation, decision=decision, follow_up=follow_up, reason=reason, learning=learning
+    )
+    reasons = [r for condition in spec.conditions if (r := condition.reason(innovation, context))]
+    if reasons:
+        raise TransitionNotPossible(
+            _("“%(name)s” is not possible now.") % {"name": spec.label}, reasons=reasons
+        )
+    innovation._transition_context = context
+    try:
+        getattr(innovation, name)()
+    finally:
+        innovation._transition_context = None
+    now = timezone.now()
+    innovation.state_entered_at = now
+    innovation.save(
+        update_fields=[
+            "state",
+            "paused_from",
+            "value_direction",
+            "stop_reason",
+            "stop_learning",
+            "state_entered_at",
+            "updated_at",
+        ]
+    )
+    try:
+        with transaction.atomic():
+            entry = TransitionLog.objects.create(
+                innovation=innovation,
+                transition=name,
+                source=source,
+                target=innovation.state,
+                actor=actor,
+                at=now,
+                decision=decision,
+                follow_up=follow_up,
+                reason=innovation.stop_reason if name == "stop" else "",
+                learning=innovation.stop_learning if name == "stop" else "",
+            )
+    except IntegrityError as exc:  # the evidence authorised another transition meanwhile
+        raise ConcurrentChange(_("This evidence has already authorised a transition.")) from exc
+    hooks.transition_applied(actor=actor, innovation=innovation, log_entry=entry)
+    return entry
+
+
+def apply_transition(
+    *,
+    actor,
+    innovation: Innovation,
+    transition: str,
+    decision: Decision | None = None,
+    follow_up: FollowUp | None = None,
+    reason: str = "",
+    learning: str = "",
+    expected_state: str | None = None,
+) -> TransitionResult:
+    """Move ``innovation`` by ``transition`` on the given evidence.
+
+    ``expected_state`` (by default the state of the instance the caller holds) is what the
+    actor saw: if the row has moved on meanwhile, a ``ConcurrentChange`` says so.
+    """
+    seen_state = expected_state or innovation.state
+    with transaction.atomic():
+        locked = _lock_innovation(innovation)
+        if not permissions.can_view_innovation(actor, locked):
+            raise NotFound(_("The innovation does not exist."))
+        if not permissions.can_apply_transitions(actor, locked):
+            raise PermissionDenied(
+                _(
+                    "Only a secretary of the responsible committee or an administrator can move an innovation."
+                )
+            )
+        if locked.state != seen_state:
+            raise ConcurrentChange(
+                _("The innovation moved from %(seen)s to %(now)s while you were acting.")
+                % {"seen": seen_state, "now": locked.state},
+                reasons=[
+                    _("it is now in the phase %(state)s") % {"state": locked.get_state_display()}
+                ],
+            )
+        entry = _apply_locked(
+            actor=actor,
+            innovation=locked,
+            name=transition,
+            decision=decision,
+            follow_up=follow_up,
+            reason=reason,
+            learning=learning,
+        )
+    return TransitionResult(innovation=locked, log_entry=entry)
+
+
+# --- Recording evidence ---------------------------------------------------------------------
+
+
+def _check_meeting(actor, innovation: Innovation, meeting: Meeting) -> None:
+    committee = meeting.committee
+    if committee.organisation_id != innovation.organisation_id:
+        raise ValidationFailed({"meeting": [_("The meeting belongs to another organisation.")]})
+    if committee.pk != innovation.committee_id and not committee.is_council:
+        raise ValidationFailed(
+            {
+                "meeting": [
+                    _("The meeting is neither of the responsible committee nor of the council.")
+                ]
+            }
+        )
+    if meeting.date > timezone.localdate():
+        raise ValidationFailed({"meeting": [_("The meeting has not taken place yet.")]})
+    if not permissions.can_record_evidence(actor, innovation, meeting):
+        raise PermissionDenied(
+            _(
+                "Only the secretary of the committee that met, or an administrator, records its items."
+            )
+        )
+
+
+def _clean_text(errors: dict, field: str, value: str | None, *, required: bool, label: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(field, []).append(_("%(label)s is required.") % {"label": label})
+    return value
+
+
+def _clean_votes(errors: dict, **votes: int | None) -> dict[str, int | None]:
+    cleaned = {}
+    for field, value in votes.items():
+        if value is None or value == "":
+            cleaned[field] = None
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors.setdefault(field, []).append(_("Enter a whole number."))
+            continue
+        if number < 0 or number > 1000:
+            errors.setdefault(field, []).append(_("Enter a number between 0 and 1000."))
+            continue
+        cleaned[field] = number
+    return cleaned
+
+
+def record_decision(
+    *,
+    actor,
+    innovation: Innovation,
+    meeting: Meeting,
+    agenda_item: str,
+    outcome: str,
+    resolution: str,
+    transition: str = "",
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    votes_abstaining: int | None = None,
+    minority_statements: str = "",
+    value_direction: str = "",
+    follow_up_date: datetime.date | None = None,
+    apply_transition: bool = False,
+    reason: str = "",
+    learning: str = "",
+) -> RecordResult:
+    """Record a committee's decision; with ``apply_transition``, also move the innovation.
+
+    An approved decision asked to apply its transition does both or neither: when the move
+    is not possible, nothing is recorded and the reasons say why. A decision that is not
+    approved is recorded all the same and moves nothing.
+    """
+    errors: dict[str, list[str]] = {}
+    agenda_item = _clean_text(
+        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+    )
+    resolution = _clean_text(
+        errors, "resolution", resolution, required=True, label=_("The resolution text")
+    )
+    if outcome not in Outcome.values:
+        errors.setdefault("outcome", []).append(
+            _("Choose one of: %(values)s.") % {"values": ", ".join(Outcome.values)}
+        )
+    transition = (transition or "").strip()
+    if transition and transition not in transition_names():
+        errors.setdefault("transition", []).append(
+            _("There is no transition called “%(name)s”.") % {"name": transition}
+        )
+    votes = _clean_votes(
+        errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
+    )
+    if follow_up_date is not None and follow_up_date <= meeting.date:
+        errors.setdefault("follow_up_date", []).append(
+            _("The follow-up date must be after the meeting.")
+        )
+    if apply_transition and not transition and outcome in Outcome.values:
+        errors.setdefault("transition", []).append(
+            _("Choose the transition the decision authorises.")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+    with transaction.atomic():
+        locked = _lock_innovation(innovation)
+        if not permissions.can_view_innovation(actor, locked):
+            raise NotFound(_("The innovation does not exist."))
+        _check_meeting(actor, locked, meeting)
+        decision = Decision.objects.create(
+            innovation=locked,
+            meeting=meeting,
+            agenda_item=agenda_item,
+            transition=transition,
+            outcome=outcome,
+            resolution=resolution,
+            minority_statements=(minority_statements or "").strip(),
+            value_direction=(value_direction or "").strip(),
+            follow_up_date=follow_up_date,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+            **votes,
+        )
+        hooks.decision_recorded(actor=actor, decision=decision)
+        entry = None
+        if apply_transition and decision.is_approved:
+            entry = _apply_locked(
+                actor=actor,
+                innovation=locked,
+                name=transition,
+                decision=decision,
+                follow_up=None,
+                reason=reason,
+                learning=learning,
+            )
+    return RecordResult(record=decision, innovation=locked, log_entry=entry)
+
+
+def record_follow_up(
+    *,
+    actor,
+    innovation: Innovation,
+    meeting: Meeting,
+    agenda_item: str,
+    assessment: str,
+    summary: str,
+    taken_note: str = "",
+    transition: str = "",
+    apply_transition: bool = False,
+) -> RecordResult:
+    """Record an item for information whose status the committee took note of."""
+    errors: dict[str, list[str]] = {}
+    agenda_item = _clean_text(
+        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+    )
+    summary = _clean_text(errors, "summary", summary, required=True, label=_("The status report"))
+    if assessment not in Assessment.values:
+        errors.setdefault("assessment", []).append(
+            _("Choose one of: %(values)s.") % {"values": ", ".join(Assessment.values)}
+        )
+    transition = (transition or "").strip()
+    if transition:
+        spec = spec_for(transition)
+        if spec is None or spec.requires != "follow_up":
+            errors.setdefault("transition", []).append(
+                _("A follow-up can document only %(names)s.")
+                % {"names": ", ".join(s.name for s in _follow_up_specs())}
+            )
+    if apply_transition and not transition:
+        errors.setdefault("transition", []).append(
+            _("Choose the transition the follow-up documents.")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+    with transaction.atomic():
+        locked = _lock_innovation(innovation)
+        if not permissions.can_view_innovation(actor, locked):
+            raise NotFound(_("The innovation does not exist."))
+        _check_meeting(actor, locked, meeting)
+        follow_up = FollowUp.objects.create(
+            innovation=locked,
+            meeting=meeting,
+            agenda_item=agenda_item,
+            assessment=assessment,
+            summary=summary,
+            taken_note=(taken_note or "").strip(),
+            transition=transition,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        hooks.follow_up_recorded(actor=actor, follow_up=follow_up)
+        entry = None
+        if apply_transition:
+            entry = _apply_locked(
+                actor=actor, innovation=locked, name=transition, decision=None, follow_up=follow_up
+            )
+    return RecordResult(record=follow_up, innovation=locked, log_entry=entry)
+
+
+def _follow_up_specs():
+    from innovations.workflow import transition_specs
+
+    return [s for s in transition_specs() if s.requires == "follow_up"]
+
+
+# --- Corrections ----------------------------------------------------------------------------
+
+CORRECTABLE_DECISION_FIELDS = {
+    "agenda_item": str,
+    "resolution": str,
+    "votes_for": int,
+    "votes_against": int,
+    "votes_abstaining": int,
+    "minority_statements": str,
+    "value_direction": str,
+    "follow_up_date": datetime.date,
+}
+CORRECTABLE_FOLLOW_UP_FIELDS = {
+    "agenda_item": str,
+    "summary": str,
+    "taken_note": str,
+    "assessment": str,
+}
+
+
+def _clean_corrected_values(fields: dict[str, type], values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    if not values:
+        raise ValidationFailed({"corrected_values": [_("Say which values are corrected.")]})
+    for key, value in values.items():
+        kind = fields.get(key)
+        if kind is None:
+            errors.setdefault(key, []).append(
+                _("This value cannot be corrected; correctable: %(fields)s.")
+                % {"fields": ", ".join(fields)}
+            )
+        elif kind is int:
+            if value is None:
+                cleaned[key] = None
+            else:
+                try:
+                    number = int(value)
+                    if number < 0:
+                        raise ValueError
+                    cleaned[key] = number
+                except (TypeError, ValueError):
+                    errors.setdefault(key, []).append(_("Enter a whole number of 0 or more."))
+        elif kind is datetime.date:
+            if value in (None, ""):
+                cleaned[key] = None
+            else:
+                try:
+                    cleaned[key] = (
+                        value
+                        if isinstance(value, datetime.date)
+                        else datetime.date.fromisoformat(str(value))
+                    ).isoformat()
+                except ValueError:
+                    errors.setdefault(key, []).append(_("Enter a date as YYYY-MM-DD."))
+        else:
+            text = str(value or "").strip()
+            if key == "assessment" and text not in Assessment.values:
+                errors.setdefault(key, []).append(
+                    _("Choose one of: %(values)s.") % {"values": ", ".join(Assessment.values)}
+                )
+            elif key in ("agenda_item", "resolution", "summary") and not text:
+                errors.setdefault(key, []).append(_("This value cannot be empty."))
+            else:
+                cleaned[key] = text
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def record_correction(
+    *,
+    actor,
+    reason: str,
+    corrected_values: dict[str, Any],
+    decision: Decision | None = None,
+    follow_up: FollowUp | None = None,
+) -> Correction:
+    """Correct a recorded decision or follow-up. The original stays; both are visible.
+
+    Outcome, kind and meeting are not correctable: a changed outcome is a new decision.
+    """
+    if (decision is None) == (follow_up is None):
+        raise ValidationFailed(
+            {"non_field_errors": [_("Correct exactly one decision or follow-up.")]}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Say why the record is corrected.")]})
+    original = decision or follow_up
+    fields = CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
+    cleaned = _clean_corrected_values(fields, corrected_values or {})
+    with transaction.atomic():
+        locked = _lock_innovation(original.innovation_id)
+        if not permissions.can_view_innovation(actor, locked):
+            raise NotFound(_("The record does not exist."))
+        if not permissions.can_record_evidence(actor, locked, original.meeting):
+            raise PermissionDenied(
+                _(
+                    "Only the secretary of the committee that met, or an administrator, corrects its records."
+                )
+            )
+        correction = Correction.objects.create(
+            decision=decision,
+            follow_up=follow_up,
+            reason=reason,
+            corrected_values=cleaned,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        hooks.correction_recorded(actor=actor, correction=correction)
+    return correction
+
+
+# --- What can happen next -------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class TransitionOption:
+    name: str
+    label: str
+    source: str
+    target: str
+    requires: str
+    available: bool
+    reasons: list[str]
+    evidence: Decision | FollowUp | None = None
+
+
+def available_transitions(innovation: Innovation, user) -> list[TransitionOption]:
+    """Every transition from the current state: available to this user now, or why not.
+
+    For each, the engine looks for the best unused evidence already recorded (approved first,
+    newest first) and evaluates the same conditions ``apply_transition`` will.
+    """
+    from .selectors import candidate_evidence
+
+    state = innovation.state
+    specs = specs_from(state)
+    may_act = permissions.can_apply_transitions(user, innovation)
+    candidates = candidate_evidence(innovation, [spec.name for spec in specs])
+    has_evaluation = candidates.has_submitted_evaluation
+    options = []
+    for spec in specs:
+        evidence = candidates.best_for(spec.name)
+        context = TransitionContext(
+            evidence=evidence,
+            evidence_already_used=False,
+            has_submitted_evaluation=has_evaluation,
+            # stop asks for reason and learning at the moment of acting
+            reason="-" if spec.name == "stop" else "",
+            learning="-" if spec.name == "stop" else "",
+        )
+        reasons = [
+            r for condition in spec.conditions if (r := condition.reason(innovation, context))
+        ]
+        if not may_act:
+            reasons.insert(
+                0,
+                _(
+                    "only a secretary of the responsible committee or an administrator can move the innovation"
+                ),
+            )
+        target = spec.target
+        if target == "paused_from":
+            target = innovation.paused_from or target
+        options.append(
+            TransitionOption(
+                name=spec.name,
+                label=spec.label,
+                source=state,
+                target=target,
+                requires=spec.requires,
+                available=not reasons,
+                reasons=reasons,
+                evidence=evidence,
+            )
+        )
+    return options

@@ -1,0 +1,472 @@
+"""The innovation and its lifecycle.
+
+The lifecycle is declared once, as django-fsm transitions on ``Innovation``. Their
+``conditions`` are ``Requirement`` objects that explain themselves: the engine asks each
+for its reason when a transition is refused, and the graph export, the API's
+``/workflow/`` and the README diagram read the same declarations.
+
+Transition methods change the instance in memory only; ``decisions.services`` checks
+permissions, locks the row, saves and writes the log in one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, FSMField, transition
+
+if TYPE_CHECKING:
+    from decisions.models import Decision, FollowUp
+
+
+class State(models.TextChoices):
+    NEED = "need", _("Need")
+    EXPLORING = "exploring", _("Exploring")
+    TESTING = "testing", _("Testing")
+    IMPLEMENTING = "implementing", _("Implementing")
+    EVALUATING = "evaluating", _("Evaluating")
+    SPREADING = "spreading", _("Spreading")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+ACTIVE_STATES = [
+    State.NEED,
+    State.EXPLORING,
+    State.TESTING,
+    State.IMPLEMENTING,
+    State.EVALUATING,
+    State.SPREADING,
+]
+FINAL_STATES = [State.COMPLETED, State.STOPPED]
+
+
+class InnovationType(models.TextChoices):
+    SERVICE = "service", _("Service")
+    PRODUCT = "product", _("Product")
+    PROCESS = "process", _("Process or organisation")
+    COMMUNICATION = "communication", _("Communication")
+
+
+class Value(models.TextChoices):
+    QUALITY = "quality", _("Quality")
+    EFFICIENCY = "efficiency", _("Efficiency")
+    CITIZEN_SATISFACTION = "citizen_satisfaction", _("Citizen satisfaction")
+    EMPLOYEE_SATISFACTION = "employee_satisfaction", _("Employee satisfaction")
+    DEMOCRACY = "democracy", _("Democracy")
+    POLITICAL_GOALS = "political_goals", _("Political goals")
+
+
+class Collaborator(models.TextChoices):
+    CITIZENS = "citizens", _("Citizens")
+    COMPANIES = "companies", _("Companies")
+    STAFF = "staff", _("Staff")
+    RESEARCH = "research", _("Research")
+    PUBLIC_BODIES = "public_bodies", _("Other public bodies")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+
+
+APPROVED_OUTCOMES = ("approved", "approved_with_changes")
+
+
+@dataclasses.dataclass
+class TransitionContext:
+    """What the engine knows when it tries a transition: the evidence and its facts.
+
+    The service fills the facts that need the database (whether the evidence already
+    authorised a transition, whether an evaluation was submitted), so the conditions
+    themselves stay pure.
+    """
+
+    evidence: Decision | FollowUp | None = None
+    evidence_already_used: bool = False
+    has_submitted_evaluation: bool = False
+    reason: str = ""
+    learning: str = ""
+
+
+class Requirement:
+    """A django-fsm condition that can also say, in words, why it is not met."""
+
+    description: str = ""
+
+    def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
+        raise NotImplementedError
+
+    def __call__(self, innovation: Innovation) -> bool:
+        context = getattr(innovation, "_transition_context", None) or TransitionContext()
+        return self.reason(innovation, context) is None
+
+    def describe(self) -> str:
+        return str(self.description)
+
+
+class ApprovedDecision(Requirement):
+    def __init__(self, kind: str, *, value_direction: bool = False) -> None:
+        self.kind = kind
+        self.value_direction = value_direction
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        if self.value_direction:
+            return str(
+                _("needs an approved decision of kind %(kind)s with a value direction")
+                % {"kind": self.kind}
+            )
+        return str(_("needs an approved decision of kind %(kind)s") % {"kind": self.kind})
+
+    def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
+        from decisions.models import Decision
+
+        decision = context.evidence
+        if not isinstance(decision, Decision):
+            return self.description
+        problem = _evidence_problem(innovation, decision, self.kind, context)
+        if problem:
+            return problem
+        if decision.outcome not in APPROVED_OUTCOMES:
+            return str(
+                _("the decision was not approved (outcome: %(outcome)s); %(needs)s")
+                % {"outcome": decision.get_outcome_display(), "needs": self.description}
+            )
+        if self.value_direction and not decision.value_direction.strip():
+            return str(
+                _("the mandate decision has no value direction; %(needs)s")
+                % {"needs": self.description}
+            )
+        return None
+
+
+class FollowUpTakenNote(Requirement):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return str(
+            _("needs a follow-up for %(kind)s whose status the committee has taken note of")
+            % {"kind": self.kind}
+        )
+
+    def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
+        from decisions.models import FollowUp
+
+        follow_up = context.evidence
+        if not isinstance(follow_up, FollowUp):
+            return self.description
+        return _evidence_problem(innovation, follow_up, self.kind, context)
+
+
+def _evidence_problem(
+    innovation: Innovation, evidence: Any, kind: str, context: TransitionContext
+) -> str | None:
+    noun = _("decision") if evidence.__class__.__name__ == "Decision" else _("follow-up")
+    if evidence.pk is None:
+        return str(_("the %(noun)s has not been recorded") % {"noun": noun})
+    if evidence.innovation_id != innovation.pk:
+        return str(_("the %(noun)s concerns another innovation") % {"noun": noun})
+    committee = evidence.meeting.committee
+    if committee.organisation_id != innovation.organisation_id:
+        return str(
+            _("the %(noun)s was made by a committee of another organisation") % {"noun": noun}
+        )
+    if committee.pk != innovation.committee_id and not committee.is_council:
+        return str(
+            _(
+                "the %(noun)s was made by %(committee)s, which is neither the responsible committee nor the council"
+            )
+            % {"noun": noun, "committee": committee.name}
+        )
+    if (evidence.transition or "") != kind:
+        if not evidence.transition:
+            return str(
+                _("the %(noun)s decides on no transition, not %(kind)s")
+                % {"noun": noun, "kind": kind}
+            )
+        return str(
+            _("the %(noun)s is of kind %(actual)s, not %(kind)s")
+            % {"noun": noun, "actual": evidence.transition, "kind": kind}
+        )
+    if context.evidence_already_used:
+        return str(_("the %(noun)s has already authorised a transition") % {"noun": noun})
+    return None
+
+
+class SubmittedEvaluation(Requirement):
+    description = _("needs a submitted evaluation")
+
+    def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
+        return None if context.has_submitted_evaluation else str(self.description)
+
+
+class StopReasonAndLearning(Requirement):
+    description = _("needs the reason for stopping and what was learned")
+
+    def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
+        missing = []
+        if not context.reason.strip():
+            missing.append(str(_("the reason for stopping")))
+        if not context.learning.strip():
+            missing.append(str(_("what was learned")))
+        if missing:
+            return str(_("needs %(what)s") % {"what": str(_(" and ")).join(missing)})
+        return None
+
+
+def _state_paused_from(innovation: Innovation) -> str:
+    return innovation._resume_to
+
+
+class Innovation(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    need = models.TextField(_("the need as raised"))
+    value_direction = models.TextField(_("value direction"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    frame_budget = models.DecimalField(
+        _("budget (DKK)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    frame_deadline = models.DateField(_("deadline"), null=True, blank=True)
+    frame_scope = models.TextField(_("scope"), blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="innovations",
+    )
+    committee = models.ForeignKey(
+        "organisations.Committee",
+        verbose_name=_("responsible committee"),
+        on_delete=models.PROTECT,
+        related_name="innovations",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owning official"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_innovations",
+    )
+    collaborators = models.JSONField(_("collaborators"), default=list, blank=True)
+    innovation_types = models.JSONField(_("innovation types"), default=list, blank=True)
+    intended_values = models.JSONField(_("intended values"), default=list, blank=True)
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("reused from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reuses",
+    )
+    shared = models.BooleanField(_("shared in the catalogue"), default=False)
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    contact_role = models.CharField(_("contact (role)"), max_length=200, blank=True)
+
+    state = FSMField(
+        _("phase"), max_length=20, choices=State.choices, default=State.NEED, protected=True
+    )
+    paused_from = models.CharField(
+        _("paused from"), max_length=20, choices=State.choices, blank=True
+    )
+    state_entered_at = models.DateTimeField(_("phase entered at"), auto_now_add=True)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    stop_learning = models.TextField(_("what was learned"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+        indexes = [
+            models.Index(fields=["organisation", "state"]),
+            models.Index(fields=["committee", "state"]),
+            models.Index(fields=["shared", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        # django-fsm's FSMModelMixin switches `protected` off on the field (shared by every
+        # instance and thread) and does not restore it when the refresh fails. Forgetting the
+        # state on this instance alone lets Django set it again, and protection never lapses.
+        reload_state = fields is None or "state" in fields
+        saved = self.__dict__.pop("state", None) if reload_state else None
+        try:
+            super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        except Exception:
+            if reload_state and "state" not in self.__dict__ and saved is not None:
+                self.__dict__["state"] = saved
+            raise
+
+    # --- The lifecycle (DESIGN.md's table) ------------------------------------------------
+
+    @transition(
+        field=state,
+        source=State.NEED,
+        target=State.EXPLORING,
+        conditions=[ApprovedDecision("mandate", value_direction=True)],
+        custom={"requires": "decision", "label": _("Give a mandate")},
+    )
+    def mandate(self) -> None:
+        self.value_direction = self._transition_context.evidence.value_direction
+
+    @transition(
+        field=state,
+        source=State.EXPLORING,
+        target=State.TESTING,
+        conditions=[ApprovedDecision("approve_test")],
+        custom={"requires": "decision", "label": _("Approve testing")},
+    )
+    def approve_test(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.TESTING,
+        target=State.IMPLEMENTING,
+        conditions=[ApprovedDecision("approve_implementation")],
+        custom={"requires": "decision", "label": _("Approve implementation")},
+    )
+    def approve_implementation(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.TESTING,
+        target=State.EXPLORING,
+        conditions=[ApprovedDecision("recycle")],
+        custom={"requires": "decision", "label": _("Back to exploration")},
+    )
+    def recycle(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IMPLEMENTING,
+        target=State.EVALUATING,
+        conditions=[FollowUpTakenNote("start_evaluation")],
+        custom={"requires": "follow_up", "label": _("Start evaluation")},
+    )
+    def start_evaluation(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.EVALUATING,
+        target=State.SPREADING,
+        conditions=[ApprovedDecision("spread"), SubmittedEvaluation()],
+        custom={"requires": "decision", "label": _("Spread")},
+    )
+    def spread(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.EVALUATING,
+        target=State.COMPLETED,
+        conditions=[ApprovedDecision("complete"), SubmittedEvaluation()],
+        custom={"requires": "decision", "label": _("Complete")},
+    )
+    def complete(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.SPREADING,
+        target=State.COMPLETED,
+        conditions=[FollowUpTakenNote("close")],
+        custom={"requires": "follow_up", "label": _("Close")},
+    )
+    def close(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ACTIVE_STATES,
+        target=State.PAUSED,
+        conditions=[ApprovedDecision("pause")],
+        custom={"requires": "decision", "label": _("Pause")},
+    )
+    def pause(self) -> None:
+        self.paused_from = self.state
+
+    @transition(
+        field=state,
+        source=State.PAUSED,
+        target=GET_STATE(_state_paused_from, states=ACTIVE_STATES),
+        conditions=[ApprovedDecision("resume")],
+        custom={"requires": "decision", "label": _("Resume"), "target": "paused_from"},
+    )
+    def resume(self) -> None:
+        self._resume_to = self.paused_from
+        self.paused_from = ""
+
+    @transition(
+        field=state,
+        source=[*ACTIVE_STATES, State.PAUSED],
+        target=State.STOPPED,
+        conditions=[ApprovedDecision("stop"), StopReasonAndLearning()],
+        custom={"requires": "decision", "label": _("Stop")},
+    )
+    def stop(self) -> None:
+        self.stop_reason = self._transition_context.reason.strip()
+        self.stop_learning = self._transition_context.learning.strip()
+
+
+class EvaluationMethod(models.TextChoices):
+    NONE = "none", _("None")
+    INTERNAL = "internal", _("Internal")
+    EXTERNAL = "external", _("External")
+    WITH_CITIZENS = "with_citizens", _("With citizens")
+
+
+class Evaluation(models.Model):
+    """An evaluation held against what the mandate asked for.
+
+    ``effects`` maps each intended value to ``{"effect": improved|unchanged|worse|unknown,
+    "basis": measured|assessed, "text": ...}``.
+    """
+
+    innovation = models.ForeignKey(
+        Innovation,
+        verbose_name=_("innovation"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    method = models.CharField(_("method"), max_length=20, choices=EvaluationMethod.choices)
+    effects = models.JSONField(_("effects"), default=dict, blank=True)
+    learning = models.TextField(_("what was learned"), blank=True)
+    recommendation = models.TextField(_("recommendation on spreading"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        indexes = [models.Index(fields=["innovation", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} – {self.submitted_at:%d.%m.%Y}"

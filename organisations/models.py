@@ -1,0 +1,201 @@
+"""Organisations (municipalities and regions), their committees, meetings and people."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("official code"), max_length=4, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        "self",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        limit_choices_to={"kind": OrganisationKind.REGION},
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def council_name(self) -> str:
+        return (
+            _("Regional council")
+            if self.kind == OrganisationKind.REGION
+            else _("Municipal council")
+        )
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SECRETARY = "secretary", _("Committee secretary")
+    OFFICIAL = "official", _("Official")
+    POLITICIAN = "politician", _("Politician")
+
+
+class ReminderDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate e-mails")
+    DIGEST = "digest", _("One daily digest")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(AbstractUser):
+    """A person in Spor: belongs to one organisation and holds one role there."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=[("da", "Dansk"), ("en", "English")], default="da"
+    )
+    reminder_delivery = models.CharField(
+        _("reminder e-mails"),
+        max_length=20,
+        choices=ReminderDelivery.choices,
+        default=ReminderDelivery.IMMEDIATE,
+    )
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_calendar_token
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR and self.organisation_id is not None
+
+
+class Committee(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="committees",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_council = models.BooleanField(
+        _("is the council"),
+        default=False,
+        help_text=_("The municipal or regional council is the top committee."),
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "-is_council", "name"]
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="committee_unique_name"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_council=True),
+                name="committee_one_council_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    date = models.DateField(_("date"))
+    minutes_url = models.URLField(_("link to the published minutes"), blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "date"], name="meeting_unique_per_day"),
+        ]
+        indexes = [models.Index(fields=["committee", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.date:%d.%m.%Y}"
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice chair")
+    MEMBER = "member", _("Member")
+    SECRETARY = "secretary", _("Secretary")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> MembershipQuerySet:
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class Membership(models.Model):
+    """A person's seat on a committee for a period; valid_to is inclusive."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "role", "valid_from"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_valid_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "role", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} – {self.committee}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

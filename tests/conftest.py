@@ -1,0 +1,102 @@
+"""Personas and a small world: two municipalities, each with a council and a committee."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from organisations.models import Committee, Meeting, Role, User
+
+from .factories import (
+    CommitteeFactory,
+    MeetingFactory,
+    MembershipFactory,
+    UserFactory,
+    council_of,
+    organisation,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_services_required():
+    """The suite needs the real PostgreSQL and Redis; it says so instead of falling back."""
+    assert connection.vendor == "postgresql", "the tests run on PostgreSQL"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:  # pragma: no cover - the message is the point
+        pytest.exit(f"Redis is not reachable at {settings.REDIS_URL}: {exc}", returncode=3)
+
+
+@dataclasses.dataclass
+class Municipality:
+    organisation: object
+    council: Committee
+    committee: Committee
+    other_committee: Committee
+    meeting: Meeting
+    council_meeting: Meeting
+    other_meeting: Meeting
+    secretary: User
+    council_secretary: User
+    other_secretary: User
+    politician: User
+    chair: User
+    official: User
+    administrator: User
+
+
+def build_municipality(code: str, prefix: str) -> Municipality:
+    org = organisation(code)
+    council = council_of(org)
+    committee = CommitteeFactory(organisation=org, name="Sundheds- og Omsorgsudvalget")
+    other_committee = CommitteeFactory(organisation=org, name="Teknik- og Miljøudvalget")
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    meeting = MeetingFactory(committee=committee, date=yesterday)
+    council_meeting = MeetingFactory(committee=council, date=yesterday)
+    other_meeting = MeetingFactory(committee=other_committee, date=yesterday)
+
+    def person(name: str, role: str) -> User:
+        return UserFactory(username=f"{prefix}-{name}", organisation=org, role=role)
+
+    secretary = person("secretary", Role.SECRETARY)
+    MembershipFactory(person=secretary, committee=committee, role="secretary")
+    council_secretary = person("council-secretary", Role.SECRETARY)
+    MembershipFactory(person=council_secretary, committee=council, role="secretary")
+    other_secretary = person("other-secretary", Role.SECRETARY)
+    MembershipFactory(person=other_secretary, committee=other_committee, role="secretary")
+    politician = person("politician", Role.POLITICIAN)
+    MembershipFactory(person=politician, committee=committee, role="member")
+    chair = person("chair", Role.POLITICIAN)
+    MembershipFactory(person=chair, committee=committee, role="chair")
+    return Municipality(
+        organisation=org,
+        council=council,
+        committee=committee,
+        other_committee=other_committee,
+        meeting=meeting,
+        council_meeting=council_meeting,
+        other_meeting=other_meeting,
+        secretary=secretary,
+        council_secretary=council_secretary,
+        other_secretary=other_secretary,
+        politician=politician,
+        chair=chair,
+        official=person("official", Role.OFFICIAL),
+        administrator=person("administrator", Role.ADMINISTRATOR),
+    )
+
+
+@pytest.fixture
+def copenhagen(db) -> Municipality:
+    return build_municipality("0101", "kbh")
+
+
+@pytest.fixture
+def aarhus(db) -> Municipality:
+    return build_municipality("0751", "aar")
