@@ -12,10 +12,12 @@ permissions, locks the row, saves and writes the log in one transaction.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, FSMField, transition
 
@@ -267,6 +269,22 @@ class Innovation(models.Model):
     shared = models.BooleanField(_("shared in the catalogue"), default=False)
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
     contact_role = models.CharField(_("contact (role)"), max_length=200, blank=True)
+    shared_summary = models.TextField(
+        _("summary for the catalogue"),
+        blank=True,
+        help_text=_(
+            "What the catalogue shows about the results and learning. Only what the "
+            "organisation writes here is shared; the evaluation's own texts are not."
+        ),
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     state = FSMField(
         _("phase"), max_length=20, choices=State.choices, default=State.NEED, protected=True
@@ -437,6 +455,24 @@ class EvaluationMethod(models.TextChoices):
     WITH_CITIZENS = "with_citizens", _("With citizens")
 
 
+class Effect(models.TextChoices):
+    IMPROVED = "improved", _("Improved")
+    UNCHANGED = "unchanged", _("Unchanged")
+    WORSE = "worse", _("Worse")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EffectBasis(models.TextChoices):
+    MEASURED = "measured", _("Measured")
+    ASSESSED = "assessed", _("Assessed")
+
+
+class SpreadingRecommendation(models.TextChoices):
+    RECOMMENDED = "recommended", _("Recommended for spreading")
+    WITH_ADAPTATIONS = "with_adaptations", _("Recommended with adaptations")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended for spreading")
+
+
 class Evaluation(models.Model):
     """An evaluation held against what the mandate asked for.
 
@@ -454,6 +490,16 @@ class Evaluation(models.Model):
     effects = models.JSONField(_("effects"), default=dict, blank=True)
     learning = models.TextField(_("what was learned"), blank=True)
     recommendation = models.TextField(_("recommendation on spreading"), blank=True)
+    spreading = models.CharField(
+        _("spreading recommended"),
+        max_length=30,
+        choices=SpreadingRecommendation.choices,
+        blank=True,
+    )
+    # What the evaluation was held against: the mandate's value direction and the intended
+    # values as they stood when it was submitted.
+    value_direction = models.TextField(_("value direction evaluated against"), blank=True)
+    intended_values = models.JSONField(_("intended values evaluated against"), default=list)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -470,3 +516,151 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.innovation} – {self.submitted_at:%d.%m.%Y}"
+
+
+class DocumentKind(models.TextChoices):
+    DOCUMENTATION = "documentation", _("Documentation")
+    STATUS_REPORT = "status_report", _("Status report")
+    OTHER = "other", _("Other")
+
+
+def document_upload_to(document: Document, filename: str) -> str:
+    # The stored name never carries the uploader's file name: it could hold personal data
+    # and path tricks; the original name is kept in its own column for the download.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{document.innovation_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Document(models.Model):
+    """A file in the media storage, or a link to the case system, attached to an innovation."""
+
+    innovation = models.ForeignKey(
+        Innovation,
+        verbose_name=_("innovation"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.DOCUMENTATION
+    )
+    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    link = models.URLField(_("link to the case system"), max_length=1000, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["innovation", "uploaded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
+                name="document_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.link)
+
+
+class StatusAssessment(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
+class StatusReport(models.Model):
+    """The administration's status report on an innovation, ready to put before the committee."""
+
+    innovation = models.ForeignKey(
+        Innovation,
+        verbose_name=_("innovation"),
+        on_delete=models.PROTECT,
+        related_name="status_reports",
+    )
+    assessment = models.CharField(_("assessment"), max_length=20, choices=StatusAssessment.choices)
+    summary = models.TextField(_("status"))
+    next_steps = models.TextField(_("next steps"), blank=True)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_reports",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        indexes = [models.Index(fields=["innovation", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} – {self.submitted_at:%d.%m.%Y}"
+
+
+class Reuse(models.Model):
+    """One organisation's innovation taken up from another's shared one.
+
+    ``named`` is the reusing organisation's consent to appear by name on the origin's
+    catalogue entry; without it the entry only counts it.
+    """
+
+    origin = models.ForeignKey(
+        Innovation,
+        verbose_name=_("reused innovation"),
+        on_delete=models.PROTECT,
+        related_name="reuse_registrations",
+    )
+    innovation = models.OneToOneField(
+        Innovation,
+        verbose_name=_("the reusing innovation"),
+        on_delete=models.PROTECT,
+        related_name="reuse_registration",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("reusing organisation"),
+        on_delete=models.PROTECT,
+        related_name="reuses",
+    )
+    named = models.BooleanField(_("may be named in the catalogue"), default=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        indexes = [models.Index(fields=["origin", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ← {self.origin}"
