@@ -1,0 +1,15 @@
+# Spor's production image: one image for web, worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SPOR_VAR_DIR=/var/lib/spor
+
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir . \
+    && useradd --system --home /var/lib/spor spor \
+    && mkdir -p /var/lib/spor && chown spor /var/lib/spor
+USER spor
+EXPOSE 8000
+CMD ["gunicorn", "workflow_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
