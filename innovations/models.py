@@ -444,6 +444,7 @@ class Innovation(models.Model):
         custom={"requires": "decision", "label": _("Stop")},
     )
     def stop(self) -> None:
+        self.paused_from = ""  # stopped, no longer paused: nothing to resume to
         self.stop_reason = self._transition_context.reason.strip()
         self.stop_learning = self._transition_context.learning.strip()
 
@@ -664,3 +665,39 @@ class Reuse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ← {self.origin}"
+
+
+class SharingAction(models.TextChoices):
+    SHARED = "shared", _("Shared in the catalogue")
+    CHANGED = "changed", _("Shared entry changed")
+    UNSHARED = "unshared", _("Removed from the catalogue")
+    REUSED = "reused", _("Reused by another organisation")
+
+
+class SharingEvent(models.Model):
+    """Append-only: who shared, changed, unshared or reused an innovation, and when."""
+
+    innovation = models.ForeignKey(
+        Innovation,
+        verbose_name=_("innovation"),
+        on_delete=models.PROTECT,
+        related_name="sharing_events",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=SharingAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("sharing event")
+        verbose_name_plural = _("sharing events")
+        indexes = [models.Index(fields=["innovation", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} – {self.get_action_display()}"
