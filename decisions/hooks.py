@@ -21,3 +21,15 @@ def correction_recorded(*, actor, correction) -> None:
 
 def transition_applied(*, actor, innovation, log_entry) -> None:
     pass
+
+
+def evaluation_submitted(*, actor, evaluation) -> None:
+    """An evaluation was submitted: the evaluation checkpoint is complete."""
+
+
+def document_submitted(*, actor, document) -> None:
+    """A document was attached: the documentation checkpoint is complete."""
+
+
+def status_report_submitted(*, actor, status_report) -> None:
+    """A status report was submitted: the documentation checkpoint is complete."""

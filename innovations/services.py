@@ -6,21 +6,36 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions import hooks
 from organisations.models import Committee, Organisation, Role, User
 
 from . import permissions
+from .documents import DocumentRejected, check_upload
 from .errors import NotFound, PermissionDenied, ValidationFailed
 from .models import (
     Collaborator,
+    Document,
+    DocumentKind,
+    Effect,
+    EffectBasis,
     Evaluation,
     EvaluationMethod,
     Innovation,
     InnovationType,
+    Reuse,
+    SharingAction,
+    SharingEvent,
+    SpreadingRecommendation,
     State,
+    StatusAssessment,
+    StatusReport,
     Value,
 )
 
@@ -201,30 +216,40 @@ def submit_evaluation(
     effects: dict[str, dict[str, str]] | None = None,
     learning: str = "",
     recommendation: str = "",
+    spreading: str = "",
 ) -> Evaluation:
-    """An official, secretary or administrator submits the evaluation of an innovation."""
+    """An official, secretary or administrator submits the evaluation of an innovation.
+
+    The evaluation is held against what the mandate asked for: it keeps the value direction
+    and the intended values as they stand, and every intended value gets an effect (one left
+    out is recorded as unknown, so a missing answer never reads as a result). Submitting it
+    meets the ``spread``/``complete`` condition and completes the evaluation checkpoint.
+    """
     errors: dict[str, list[str]] = {}
     if method not in EvaluationMethod.values:
         errors["method"] = [
             _("Choose one of: %(values)s.") % {"values": ", ".join(EvaluationMethod.values)}
         ]
+    spreading = (spreading or "").strip()
+    if spreading and spreading not in SpreadingRecommendation.values:
+        errors["spreading"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(SpreadingRecommendation.values)}
+        ]
     effects = effects or {}
+    if not isinstance(effects, dict):
+        errors.setdefault("effects", []).append(_("Give the effects per value."))
+        effects = {}
     for value, effect in effects.items():
         if value not in Value.values:
             errors.setdefault("effects", []).append(
                 _("Unknown value: %(value)s.") % {"value": value}
             )
-        elif not isinstance(effect, dict) or effect.get("effect") not in (
-            "improved",
-            "unchanged",
-            "worse",
-            "unknown",
-        ):
+        elif not isinstance(effect, dict) or effect.get("effect") not in Effect.values:
             errors.setdefault("effects", []).append(
                 _("The effect on %(value)s must be improved, unchanged, worse or unknown.")
                 % {"value": value}
             )
-        elif effect.get("basis", "assessed") not in ("measured", "assessed"):
+        elif (effect.get("basis") or "assessed") not in EffectBasis.values:
             errors.setdefault("effects", []).append(_("The basis must be measured or assessed."))
     if errors:
         raise ValidationFailed(errors)
@@ -239,20 +264,380 @@ def submit_evaluation(
             raise PermissionDenied(
                 _("Only the owning official, a secretary or an administrator submits evaluations.")
             )
+        recorded = {
+            k: {
+                "effect": v["effect"],
+                "basis": v.get("basis") or "assessed",
+                "text": str(v.get("text") or "").strip(),
+            }
+            for k, v in effects.items()
+        }
+        for value in locked.intended_values or []:
+            recorded.setdefault(value, {"effect": "unknown", "basis": "assessed", "text": ""})
         evaluation = Evaluation.objects.create(
             innovation=locked,
             method=method,
-            effects={
-                k: {
-                    "effect": v["effect"],
-                    "basis": v.get("basis", "assessed"),
-                    "text": str(v.get("text", "")),
-                }
-                for k, v in effects.items()
-            },
+            effects={v: recorded[v] for v in Value.values if v in recorded},
             learning=(learning or "").strip(),
             recommendation=(recommendation or "").strip(),
+            spreading=spreading,
+            value_direction=locked.value_direction,
+            intended_values=list(locked.intended_values or []),
             submitted_by=actor,
             submitted_at=timezone.now(),
         )
+        hooks.evaluation_submitted(actor=actor, evaluation=evaluation)
     return evaluation
+
+
+# --- Documentation and status reports -------------------------------------------------------
+
+
+def _lock_for_writing(actor, innovation: Innovation | int, *, denied: str) -> Innovation:
+    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
+    try:
+        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
+    except Innovation.DoesNotExist as exc:
+        raise NotFound(_("The innovation does not exist.")) from exc
+    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
+        raise NotFound(_("The innovation does not exist."))
+    if not permissions.can_edit_innovation(actor, locked):
+        raise PermissionDenied(denied)
+    return locked
+
+
+def _clean_case_link(errors: dict, link: str) -> str:
+    link = (link or "").strip()
+    if not link:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(link)
+    except DjangoValidationError:
+        errors.setdefault("link", []).append(
+            _("Give the full address of the case, starting with https://.")
+        )
+    if len(link) > 1000:
+        errors.setdefault("link", []).append(_("At most 1000 characters."))
+    return link
+
+
+def submit_document(
+    *,
+    actor,
+    innovation: Innovation,
+    title: str,
+    kind: str = DocumentKind.DOCUMENTATION,
+    file: File | None = None,
+    link: str = "",
+) -> Document:
+    """Attach a file (kept in the media storage) or a link to the case system.
+
+    The file must be one of the allowed types, by its name and by its content, and no
+    larger than the limit (``SPOR_DOCUMENT_MAX_BYTES``, 20 MB by default).
+    """
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the document a title.")]
+    elif len(title) > 300:
+        errors["title"] = [_("At most 300 characters.")]
+    if kind not in DocumentKind.values:
+        errors["kind"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(DocumentKind.values)}
+        ]
+    link = _clean_case_link(errors, link)
+    accepted = None
+    if file is not None and link:
+        errors.setdefault("file", []).append(_("Upload a file or give a link, not both."))
+    elif file is None and not link:
+        errors.setdefault("file", []).append(_("Upload a file or give a link to the case."))
+    elif file is not None:
+        try:
+            accepted = check_upload(
+                getattr(file, "name", "") or "", getattr(file, "size", None), file
+            )
+        except DocumentRejected as exc:
+            errors.setdefault("file", []).append(str(exc))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = _lock_for_writing(
+            actor,
+            innovation,
+            denied=_("Only the owning official, a secretary or an administrator adds documents."),
+        )
+        document = Document(
+            innovation=locked,
+            title=title,
+            kind=kind,
+            link=link,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        if accepted is not None:
+            document.original_name = accepted.name
+            document.content_type = accepted.content_type
+            document.size = accepted.size
+            # Writes the file to the storage; a rollback after this leaves an orphan file,
+            # never a row without its file.
+            document.file.save(accepted.name, file, save=False)
+        document.save()
+        hooks.document_submitted(actor=actor, document=document)
+    return document
+
+
+def submit_status_report(
+    *,
+    actor,
+    innovation: Innovation,
+    assessment: str,
+    summary: str,
+    next_steps: str = "",
+    document: Document | None = None,
+) -> StatusReport:
+    """The administration's status on an innovation, to put before the committee."""
+    errors: dict[str, list[str]] = {}
+    if assessment not in StatusAssessment.values:
+        errors["assessment"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(StatusAssessment.values)}
+        ]
+    summary = (summary or "").strip()
+    if not summary:
+        errors["summary"] = [_("Describe the status.")]
+    if document is not None and document.innovation_id != innovation.pk:
+        errors["document"] = [_("The document belongs to another innovation.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = _lock_for_writing(
+            actor,
+            innovation,
+            denied=_(
+                "Only the owning official, a secretary or an administrator submits status reports."
+            ),
+        )
+        report = StatusReport.objects.create(
+            innovation=locked,
+            assessment=assessment,
+            summary=summary,
+            next_steps=(next_steps or "").strip(),
+            document=document,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+        )
+        hooks.status_report_submitted(actor=actor, status_report=report)
+    return report
+
+
+# --- Sharing and reuse ----------------------------------------------------------------------
+
+# What a reusing organisation's new innovation takes from the shared one. Each of these is
+# also on the catalogue entry; nothing else crosses between organisations.
+REUSED_FIELDS = (
+    "title",
+    "need",
+    "value_direction",
+    "solution",
+    "innovation_types",
+    "intended_values",
+    "kle_code",
+)
+
+
+def share_innovation(
+    *,
+    actor,
+    innovation: Innovation,
+    contact_role: str | None = None,
+    shared_summary: str | None = None,
+) -> Innovation:
+    """An administrator puts the innovation in the catalogue, or changes its shared entry.
+
+    The contact is a role (e.g. "Innovationskonsulent, Sundhed og Omsorg"), never a person's
+    name: the catalogue holds no personal data beyond what the organisation chooses.
+    """
+    errors: dict[str, list[str]] = {}
+    if contact_role is not None:
+        contact_role = contact_role.strip()
+        if len(contact_role) > 200:
+            errors["contact_role"] = [_("At most 200 characters.")]
+    if shared_summary is not None:
+        shared_summary = shared_summary.strip()
+        if len(shared_summary) > 5000:
+            errors["shared_summary"] = [_("At most 5000 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = _lock_for_sharing(actor, innovation)
+        changes: dict[str, Any] = {}
+        if contact_role is not None and contact_role != locked.contact_role:
+            changes["contact_role"] = contact_role
+        if shared_summary is not None and shared_summary != locked.shared_summary:
+            changes["shared_summary"] = shared_summary
+        if not (changes.get("contact_role", locked.contact_role) or "").strip():
+            raise ValidationFailed(
+                {"contact_role": [_("Give the role others can contact about it.")]}
+            )
+        if locked.shared and not changes:
+            return locked
+        now = timezone.now()
+        action = SharingAction.CHANGED if locked.shared else SharingAction.SHARED
+        if not locked.shared:
+            changes.update(shared=True, shared_at=now, shared_by=actor)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+        SharingEvent.objects.create(innovation=locked, action=action, actor=actor, at=now)
+    return locked
+
+
+def unshare_innovation(*, actor, innovation: Innovation) -> Innovation:
+    """An administrator takes the innovation out of the catalogue; it is gone at once."""
+    with transaction.atomic():
+        locked = _lock_for_sharing(actor, innovation)
+        if not locked.shared:
+            return locked
+        locked.shared = False
+        locked.shared_at = None
+        locked.save(update_fields=["shared", "shared_at", "updated_at"])
+        SharingEvent.objects.create(
+            innovation=locked, action=SharingAction.UNSHARED, actor=actor, at=timezone.now()
+        )
+    return locked
+
+
+def _lock_for_sharing(actor, innovation: Innovation | int) -> Innovation:
+    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
+    try:
+        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
+    except Innovation.DoesNotExist as exc:
+        raise NotFound(_("The innovation does not exist.")) from exc
+    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
+        raise NotFound(_("The innovation does not exist."))
+    if not permissions.is_administrator_of(actor, locked.organisation_id):
+        raise PermissionDenied(_("Only an administrator shares innovations with others."))
+    return locked
+
+
+def reuse_innovation(
+    *,
+    actor,
+    origin: Innovation | int,
+    committee: Committee | int | None = None,
+    named: bool = False,
+) -> Innovation:
+    """An official or administrator takes up another organisation's shared innovation.
+
+    Their own innovation starts in ``need`` (it still needs its own mandate) with the shared
+    fields copied and ``reused_from`` set. ``named`` is the organisation's consent to appear
+    by name on the catalogue entry. The origin's administrators are told after commit.
+    """
+    organisation = actor.organisation if actor and actor.is_authenticated else None
+    if organisation is None or actor.role not in (Role.OFFICIAL, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only officials and administrators can reuse an innovation."))
+    origin_pk = origin.pk if isinstance(origin, Innovation) else origin
+    if committee is None:
+        committee = Committee.objects.filter(organisation=organisation, is_council=True).first()
+    cleaned = _clean_fields(organisation, {"committee": committee}, creating=False)
+    with transaction.atomic():
+        # The origin's lock serialises reuses of one innovation, so the duplicate check holds.
+        source = (
+            Innovation.objects.select_for_update(of=("self",))
+            .filter(pk=origin_pk, shared=True)
+            .first()
+        )
+        if source is None:
+            raise NotFound(_("The innovation is not in the catalogue."))
+        if source.organisation_id == organisation.pk:
+            raise ValidationFailed(
+                _("This innovation is your own organisation's; it cannot be reused by it.")
+            )
+        earlier = (
+            Reuse.objects.filter(origin=source, organisation=organisation)
+            .exclude(innovation__state=State.STOPPED)
+            .select_related("innovation")
+            .first()
+        )
+        if earlier is not None:
+            raise ValidationFailed(
+                _("Your organisation already reuses this innovation as “%(title)s”.")
+                % {"title": earlier.innovation.title}
+            )
+        now = timezone.now()
+        innovation = Innovation.objects.create(
+            organisation=organisation,
+            committee=cleaned["committee"],
+            owner=actor if actor.role == Role.OFFICIAL else None,
+            created_by=actor,
+            reused_from=source,
+            **{field: _copy(getattr(source, field)) for field in REUSED_FIELDS},
+        )
+        registration = Reuse.objects.create(
+            origin=source,
+            innovation=innovation,
+            organisation=organisation,
+            named=bool(named),
+            registered_by=actor,
+            registered_at=now,
+        )
+        SharingEvent.objects.create(
+            innovation=source, action=SharingAction.REUSED, actor=actor, at=now
+        )
+        transaction.on_commit(lambda: _notify_origin_of_reuse(registration.pk))
+    return innovation
+
+
+def set_reuse_naming(*, actor, innovation: Innovation, named: bool) -> Reuse:
+    """The reusing organisation's administrator gives or withdraws consent to be named."""
+    with transaction.atomic():
+        registration = (
+            Reuse.objects.select_for_update(of=("self",))
+            .filter(innovation_id=innovation.pk)
+            .first()
+        )
+        if registration is None or not permissions.is_member_of_organisation(
+            actor, registration.organisation_id
+        ):
+            raise NotFound(_("The innovation is not a reuse of your organisation."))
+        if not permissions.is_administrator_of(actor, registration.organisation_id):
+            raise PermissionDenied(_("Only an administrator decides whether to be named."))
+        if registration.named == bool(named):
+            return registration
+        registration.named = bool(named)
+        registration.save(update_fields=["named"])
+    return registration
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _notify_origin_of_reuse(registration_pk: int) -> None:
+    from notifications.signals import notify
+
+    registration = (
+        Reuse.objects.select_related("origin", "organisation", "registered_by")
+        .filter(pk=registration_pk)
+        .first()
+    )
+    if registration is None:
+        return
+    origin = registration.origin
+    recipients = list(
+        User.objects.filter(
+            organisation_id=origin.organisation_id, role=Role.ADMINISTRATOR, is_active=True
+        )
+    )
+    if not recipients:
+        return
+    # Without consent the reusing organisation stays unnamed, here as in the catalogue.
+    who = registration.organisation.name if registration.named else _("Another organisation")
+    notify.send(
+        registration.organisation,
+        recipient=recipients,
+        verb="reused",
+        target=origin,
+        description=_("%(who)s reuses your shared innovation “%(title)s”.")
+        % {"who": who, "title": origin.title},
+        named=registration.named,
+    )
