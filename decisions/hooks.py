@@ -6,13 +6,15 @@ so every entry point (API, web, admin, task, command) gets them.
 
 from __future__ import annotations
 
+from reminders import services as reminders
+
 
 def decision_recorded(*, actor, decision) -> None:
-    pass
+    reminders.on_decision_recorded(actor=actor, decision=decision)
 
 
 def follow_up_recorded(*, actor, follow_up) -> None:
-    pass
+    reminders.on_follow_up_recorded(actor=actor, follow_up=follow_up)
 
 
 def correction_recorded(*, actor, correction) -> None:
@@ -20,16 +22,19 @@ def correction_recorded(*, actor, correction) -> None:
 
 
 def transition_applied(*, actor, innovation, log_entry) -> None:
-    pass
+    reminders.on_transition_applied(actor=actor, innovation=innovation, log_entry=log_entry)
 
 
 def evaluation_submitted(*, actor, evaluation) -> None:
     """An evaluation was submitted: the evaluation checkpoint is complete."""
+    reminders.on_evaluation_submitted(actor=actor, evaluation=evaluation)
 
 
 def document_submitted(*, actor, document) -> None:
     """A document was attached: the documentation checkpoint is complete."""
+    reminders.complete_documentation_checkpoints(innovation=document.innovation, actor=actor)
 
 
 def status_report_submitted(*, actor, status_report) -> None:
     """A status report was submitted: the documentation checkpoint is complete."""
+    reminders.complete_documentation_checkpoints(innovation=status_report.innovation, actor=actor)

@@ -1,0 +1,624 @@
+"""Every write of checkpoints, rules and reminder policy.
+
+People act through the public services (keyword-only, the actor first, permission checked,
+one transaction with the row locked). The ``on_*`` functions are called by the services of
+``decisions`` and ``innovations`` (through ``decisions.hooks``) inside their own
+transaction, after those have checked the actor's permission for the evidence itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations import permissions
+from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from innovations.models import FINAL_STATES, Innovation, State
+from organisations.models import Meeting, Organisation, new_calendar_token
+
+from . import schedule
+from .models import (
+    Checkpoint,
+    CheckpointKind,
+    CheckpointRule,
+    CheckpointSource,
+    CheckpointStatus,
+    ReminderPolicy,
+    Responsible,
+)
+
+# The rules every organisation starts with (DESIGN.md, issue "Checkpoints and reminders").
+DEFAULT_RULES: list[dict[str, Any]] = [
+    {"state": State.EXPLORING, "kind": CheckpointKind.FOLLOW_UP, "due_after_days": 90,
+     "repeat_every_days": 90, "responsible": Responsible.COMMITTEE},
+    {"state": State.TESTING, "kind": CheckpointKind.FOLLOW_UP, "due_after_days": 60,
+     "repeat_every_days": 60, "responsible": Responsible.COMMITTEE},
+    {"state": State.TESTING, "kind": CheckpointKind.DOCUMENTATION, "due_after_days": 30,
+     "repeat_every_days": None, "responsible": Responsible.OWNER},
+    {"state": State.IMPLEMENTING, "kind": CheckpointKind.FOLLOW_UP, "due_after_days": 90,
+     "repeat_every_days": None, "responsible": Responsible.COMMITTEE},
+    {"state": State.EVALUATING, "kind": CheckpointKind.EVALUATION, "due_after_days": 60,
+     "repeat_every_days": None, "responsible": Responsible.OWNER},
+    {"state": State.EVALUATING, "kind": CheckpointKind.DECISION, "due_after_days": 90,
+     "repeat_every_days": None, "responsible": Responsible.COMMITTEE},
+]  # fmt: skip
+
+POSTPONED_FALLBACK_DAYS = 30
+
+
+def local_today() -> datetime.date:
+    return schedule.local_date(timezone.now())
+
+
+# --- Policy and rules -----------------------------------------------------------------------
+
+
+def policy_for(organisation: Organisation | int) -> ReminderPolicy:
+    """The organisation's policy, created with the defaults (and the default rules) on demand."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    policy = ReminderPolicy.objects.filter(organisation_id=organisation_id).first()
+    if policy is not None:
+        return policy
+    with transaction.atomic():
+        policy, created = ReminderPolicy.objects.get_or_create(organisation_id=organisation_id)
+        if created and not CheckpointRule.objects.filter(organisation_id=organisation_id).exists():
+            CheckpointRule.objects.bulk_create(
+                CheckpointRule(organisation_id=organisation_id, **rule) for rule in DEFAULT_RULES
+            )
+    return policy
+
+
+def _require_administrator(actor, organisation_id: int) -> None:
+    if not permissions.is_administrator_of(actor, organisation_id):
+        raise PermissionDenied(_("Only the organisation's administrators change reminder rules."))
+
+
+def update_policy(*, actor, organisation: Organisation, **changes: Any) -> ReminderPolicy:
+    """An administrator changes when the organisation's reminders go out.
+
+    Open checkpoints get their next reminder moment recomputed in the same transaction.
+    """
+    _require_administrator(actor, organisation.pk)
+    cleaned = _clean_policy(changes)
+    policy_for(organisation)
+    with transaction.atomic():
+        policy = ReminderPolicy.objects.select_for_update().get(organisation=organisation)
+        changed = [key for key, value in cleaned.items() if getattr(policy, key) != value]
+        if not changed:
+            return policy
+        for key in changed:
+            setattr(policy, key, cleaned[key])
+        policy.save(update_fields=[*changed, "updated_at"])
+        reschedule_open_checkpoints(organisation_id=organisation.pk, policy=policy)
+    return policy
+
+
+def _clean_policy(changes: dict[str, Any]) -> dict[str, Any]:
+    allowed = {
+        "days_before",
+        "on_due_day",
+        "overdue_every_days",
+        "escalate_after_days_overdue",
+        "send_hour",
+        "digest_time",
+    }
+    errors: dict[str, list[str]] = {}
+    unknown = set(changes) - allowed
+    for key in sorted(unknown):
+        errors[key] = [_("This field cannot be set here.")]
+    cleaned: dict[str, Any] = {}
+    if "days_before" in changes:
+        value = changes["days_before"]
+        try:
+            days = sorted({int(d) for d in value or []}, reverse=True)
+            if any(d < 1 or d > 365 for d in days):
+                raise ValueError
+            cleaned["days_before"] = days
+        except (TypeError, ValueError):
+            errors["days_before"] = [_("Give a list of whole numbers of days between 1 and 365.")]
+    if "on_due_day" in changes:
+        cleaned["on_due_day"] = bool(changes["on_due_day"])
+    for key in ("overdue_every_days", "escalate_after_days_overdue"):
+        if key in changes:
+            value = changes[key]
+            if value in (None, ""):
+                cleaned[key] = None
+                continue
+            try:
+                number = int(value)
+                if number < 1 or number > 365:
+                    raise ValueError
+                cleaned[key] = number
+            except (TypeError, ValueError):
+                errors[key] = [_("Enter a number of days between 1 and 365, or nothing.")]
+    if "send_hour" in changes:
+        try:
+            hour = int(changes["send_hour"])
+            if hour < 0 or hour > 23:
+                raise ValueError
+            cleaned["send_hour"] = hour
+        except (TypeError, ValueError):
+            errors["send_hour"] = [_("Enter an hour between 0 and 23.")]
+    if "digest_time" in changes:
+        value = changes["digest_time"]
+        try:
+            cleaned["digest_time"] = (
+                value if isinstance(value, datetime.time) else datetime.time.fromisoformat(value)
+            )
+        except (TypeError, ValueError):
+            errors["digest_time"] = [_("Enter a time as HH:MM.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+RULE_FIELDS = ("state", "kind", "due_after_days", "repeat_every_days", "responsible", "active")
+
+
+def _clean_rule(changes: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for key in sorted(set(changes) - set(RULE_FIELDS)):
+        errors[key] = [_("This field cannot be set here.")]
+    for key, choices in (
+        ("state", [s for s in State.values if s not in FINAL_STATES]),
+        ("kind", CheckpointKind.values),
+        ("responsible", Responsible.values),
+    ):
+        if key in changes or (creating and key != "responsible"):
+            value = changes.get(key)
+            if value not in choices:
+                errors[key] = [_("Choose one of: %(values)s.") % {"values": ", ".join(choices)}]
+            else:
+                cleaned[key] = value
+    for key, required in (("due_after_days", creating), ("repeat_every_days", False)):
+        if key in changes or required:
+            value = changes.get(key)
+            if value in (None, "") and not required:
+                cleaned[key] = None
+                continue
+            try:
+                number = int(value)
+                if number < 1 or number > 3650:
+                    raise ValueError
+                cleaned[key] = number
+            except (TypeError, ValueError):
+                errors[key] = [_("Enter a number of days between 1 and 3650.")]
+    if "active" in changes:
+        cleaned["active"] = bool(changes["active"])
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def create_rule(*, actor, organisation: Organisation, **fields: Any) -> CheckpointRule:
+    _require_administrator(actor, organisation.pk)
+    cleaned = _clean_rule(fields, creating=True)
+    policy_for(organisation)
+    with transaction.atomic():
+        return CheckpointRule.objects.create(organisation=organisation, **cleaned)
+
+
+def update_rule(*, actor, rule: CheckpointRule, **changes: Any) -> CheckpointRule:
+    """An administrator changes a rule; it applies to phases entered from now on."""
+    _require_administrator(actor, rule.organisation_id)
+    cleaned = _clean_rule(changes, creating=False)
+    with transaction.atomic():
+        locked = CheckpointRule.objects.select_for_update().get(pk=rule.pk)
+        changed = [key for key, value in cleaned.items() if getattr(locked, key) != value]
+        if changed:
+            for key in changed:
+                setattr(locked, key, cleaned[key])
+            locked.save(update_fields=changed)
+    return locked
+
+
+# --- Creating checkpoints -------------------------------------------------------------------
+
+
+def _build_checkpoint(
+    *,
+    innovation: Innovation,
+    kind: str,
+    due_date: datetime.date,
+    source: str,
+    policy: ReminderPolicy,
+    now: datetime.datetime,
+    responsible: str = Responsible.COMMITTEE,
+    committee_id: int | None = None,
+    responsible_person=None,
+    rule: CheckpointRule | None = None,
+    origin_decision=None,
+    title: str = "",
+    actor=None,
+) -> Checkpoint:
+    return Checkpoint(
+        innovation=innovation,
+        kind=kind,
+        title=title,
+        due_date=due_date,
+        committee_id=committee_id or innovation.committee_id,
+        responsible=responsible,
+        responsible_person=responsible_person,
+        source=source,
+        rule=rule,
+        state=innovation.state,
+        origin_decision=origin_decision,
+        next_reminder_at=schedule.next_reminder_at(due_date, policy, now),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[Checkpoint]:
+    """Create the checkpoints the organisation's rules ask for on entering ``state``."""
+    policy = policy_for(innovation.organisation_id)
+    rules = list(
+        CheckpointRule.objects.filter(
+            organisation_id=innovation.organisation_id, state=state, active=True
+        )
+    )
+    if not rules:
+        return []
+    now = timezone.now()
+    today = schedule.local_date(now)
+    checkpoints = [
+        _build_checkpoint(
+            innovation=innovation,
+            kind=rule.kind,
+            due_date=today + datetime.timedelta(days=rule.due_after_days),
+            source=CheckpointSource.RULE,
+            policy=policy,
+            now=now,
+            responsible=rule.responsible,
+            rule=rule,
+            actor=actor,
+        )
+        for rule in rules
+    ]
+    return Checkpoint.objects.bulk_create(checkpoints)
+
+
+def create_checkpoint(
+    *,
+    actor,
+    innovation: Innovation,
+    kind: str,
+    due_date: datetime.date,
+    title: str = "",
+    responsible: str = Responsible.COMMITTEE,
+    responsible_person=None,
+) -> Checkpoint:
+    """Set a checkpoint by hand: a secretary, an administrator or the owning official."""
+    errors: dict[str, list[str]] = {}
+    if kind not in CheckpointKind.values:
+        errors["kind"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(CheckpointKind.values)}
+        ]
+    if responsible not in Responsible.values:
+        errors["responsible"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(Responsible.values)}
+        ]
+    if not isinstance(due_date, datetime.date):
+        try:
+            due_date = datetime.date.fromisoformat(str(due_date))
+        except ValueError:
+            errors["due_date"] = [_("Enter a date as YYYY-MM-DD.")]
+    if "due_date" not in errors and due_date < local_today():
+        errors["due_date"] = [_("The due date cannot be in the past.")]
+    if responsible_person is not None and (
+        responsible_person.organisation_id != innovation.organisation_id
+    ):
+        errors["responsible_person"] = [_("Choose a person of the innovation's organisation.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = _lock_innovation(actor, innovation)
+        if not permissions.can_edit_innovation(actor, locked):
+            raise PermissionDenied(_("You may not set checkpoints for this innovation."))
+        if locked.state in FINAL_STATES:
+            raise ValidationFailed(
+                {"innovation": [_("The innovation is finished; nothing more can fall due.")]}
+            )
+        checkpoint = _build_checkpoint(
+            innovation=locked,
+            kind=kind,
+            due_date=due_date,
+            source=CheckpointSource.MANUAL,
+            policy=policy_for(locked.organisation_id),
+            now=timezone.now(),
+            responsible=responsible,
+            responsible_person=responsible_person,
+            title=(title or "").strip()[:300],
+            actor=actor,
+        )
+        checkpoint.save()
+    return checkpoint
+
+
+def _lock_innovation(actor, innovation: Innovation | int) -> Innovation:
+    pk = innovation if isinstance(innovation, int) else innovation.pk
+    locked = Innovation.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    if locked is None or not permissions.can_view_innovation(actor, locked):
+        raise NotFound(_("The innovation does not exist."))
+    return locked
+
+
+def _lock_checkpoint(actor, checkpoint: Checkpoint | int) -> Checkpoint:
+    pk = checkpoint if isinstance(checkpoint, int) else checkpoint.pk
+    locked = (
+        Checkpoint.objects.select_for_update(of=("self",))
+        .select_related("innovation")
+        .filter(pk=pk)
+        .first()
+    )
+    if locked is None or not permissions.can_view_innovation(actor, locked.innovation):
+        raise NotFound(_("The checkpoint does not exist."))
+    return locked
+
+
+# --- Closing checkpoints --------------------------------------------------------------------
+
+
+def _close(checkpoint: Checkpoint, *, status: str, now: datetime.datetime, **extra: Any) -> None:
+    checkpoint.status = status
+    checkpoint.closed_at = now
+    checkpoint.next_reminder_at = None
+    for key, value in extra.items():
+        setattr(checkpoint, key, value)
+    checkpoint.save(update_fields=["status", "closed_at", "next_reminder_at", "updated_at", *extra])
+
+
+def _complete_locked(checkpoint: Checkpoint, *, actor, now: datetime.datetime) -> None:
+    """Complete an open, locked checkpoint; a recurring rule sets the next one."""
+    _close(
+        checkpoint,
+        status=CheckpointStatus.COMPLETED,
+        now=now,
+        completed_at=now,
+        completed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    rule = checkpoint.rule
+    if (
+        checkpoint.source == CheckpointSource.RULE
+        and rule is not None
+        and rule.active
+        and rule.repeat_every_days
+    ):
+        innovation = checkpoint.innovation
+        if innovation.state == checkpoint.state:
+            _build_checkpoint(
+                innovation=innovation,
+                kind=checkpoint.kind,
+                due_date=schedule.local_date(now) + datetime.timedelta(days=rule.repeat_every_days),
+                source=CheckpointSource.RULE,
+                policy=policy_for(innovation.organisation_id),
+                now=now,
+                responsible=checkpoint.responsible,
+                committee_id=checkpoint.committee_id,
+                responsible_person=checkpoint.responsible_person,
+                rule=rule,
+                actor=actor,
+            ).save()
+
+
+def complete_checkpoint(*, actor, checkpoint: Checkpoint) -> Checkpoint:
+    """Mark a checkpoint done by hand (recording the matching evidence does it by itself)."""
+    with transaction.atomic():
+        locked = _lock_checkpoint(actor, checkpoint)
+        if not _may_manage(actor, locked):
+            raise PermissionDenied(_("You may not complete this checkpoint."))
+        if not locked.is_open:
+            return locked
+        _complete_locked(locked, actor=actor, now=timezone.now())
+    return locked
+
+
+def waive_checkpoint(*, actor, checkpoint: Checkpoint, reason: str) -> Checkpoint:
+    """An administrator decides a checkpoint is not needed, and says why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Say why the checkpoint is waived.")]})
+    with transaction.atomic():
+        locked = _lock_checkpoint(actor, checkpoint)
+        if not permissions.is_administrator_of(actor, locked.innovation.organisation_id):
+            raise PermissionDenied(_("Only an administrator waives a checkpoint."))
+        if not locked.is_open:
+            raise ValidationFailed(
+                {"checkpoint": [_("The checkpoint is already %(status)s.")
+                                % {"status": locked.get_status_display()}]}
+            )  # fmt: skip
+        _close(locked, status=CheckpointStatus.WAIVED, now=timezone.now(), waived_reason=reason)
+    return locked
+
+
+def reschedule_checkpoint(*, actor, checkpoint: Checkpoint, due_date: datetime.date) -> Checkpoint:
+    """Move an open checkpoint's due date; its calendar event is updated, not duplicated."""
+    if not isinstance(due_date, datetime.date):
+        try:
+            due_date = datetime.date.fromisoformat(str(due_date))
+        except ValueError as exc:
+            raise ValidationFailed({"due_date": [_("Enter a date as YYYY-MM-DD.")]}) from exc
+    if due_date < local_today():
+        raise ValidationFailed({"due_date": [_("The due date cannot be in the past.")]})
+    with transaction.atomic():
+        locked = _lock_checkpoint(actor, checkpoint)
+        if not _may_manage(actor, locked):
+            raise PermissionDenied(_("You may not move this checkpoint."))
+        if not locked.is_open:
+            raise ValidationFailed({"checkpoint": [_("Only an open checkpoint can be moved.")]})
+        if locked.due_date == due_date:
+            return locked
+        locked.due_date = due_date
+        locked.sequence += 1
+        locked.next_reminder_at = schedule.next_reminder_at(
+            due_date, policy_for(locked.innovation.organisation_id), timezone.now()
+        )
+        locked.save(update_fields=["due_date", "sequence", "next_reminder_at", "updated_at"])
+    return locked
+
+
+def _may_manage(actor, checkpoint: Checkpoint) -> bool:
+    innovation = checkpoint.innovation
+    if permissions.can_edit_innovation(actor, innovation):
+        return True
+    return (
+        checkpoint.responsible_person_id is not None
+        and checkpoint.responsible_person_id == getattr(actor, "pk", None)
+    )
+
+
+def cancel_checkpoints_for_state(
+    *, innovation: Innovation, state: str, keep_decision_id: int | None = None
+) -> int:
+    """Leaving ``state`` cancels its open checkpoints.
+
+    A follow-up date set by the very decision that moves the innovation is kept, and moves
+    with it into the new phase.
+    """
+    now = timezone.now()
+    open_ones = Checkpoint.objects.filter(
+        innovation=innovation, state=state, status=CheckpointStatus.OPEN
+    )
+    if keep_decision_id is not None:
+        open_ones.filter(origin_decision_id=keep_decision_id).update(
+            state=innovation.state, updated_at=now
+        )
+        open_ones = open_ones.exclude(origin_decision_id=keep_decision_id)
+    return open_ones.update(
+        status=CheckpointStatus.CANCELLED, closed_at=now, next_reminder_at=None, updated_at=now
+    )
+
+
+def _complete_first_open(innovation: Innovation, kind: str, *, actor) -> Checkpoint | None:
+    """Complete the open checkpoint of ``kind`` that is due first, if there is one."""
+    checkpoint = (
+        Checkpoint.objects.select_for_update(of=("self",))
+        .select_related("innovation", "rule")
+        .filter(innovation=innovation, kind=kind, status=CheckpointStatus.OPEN)
+        .order_by("due_date", "id")
+        .first()
+    )
+    if checkpoint is None:
+        return None
+    _complete_locked(checkpoint, actor=actor, now=timezone.now())
+    return checkpoint
+
+
+# --- Called by the decision trail's services, inside their transaction ----------------------
+
+
+def on_decision_recorded(*, actor, decision) -> None:
+    """A decision completes the decision checkpoint; its follow-up date or postponement sets
+    the next one."""
+    innovation = decision.innovation
+    _complete_first_open(innovation, CheckpointKind.DECISION, actor=actor)
+    if innovation.state in FINAL_STATES:
+        return
+    policy = policy_for(innovation.organisation_id)
+    now = timezone.now()
+    if decision.follow_up_date:
+        _build_checkpoint(
+            innovation=innovation,
+            kind=CheckpointKind.FOLLOW_UP,
+            due_date=decision.follow_up_date,
+            source=CheckpointSource.DECISION,
+            policy=policy,
+            now=now,
+            origin_decision=decision,
+            title=_("Follow-up asked for by the decision of %(date)s")
+            % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
+            actor=actor,
+        ).save()
+    if decision.outcome == "postponed":
+        meeting = decision.meeting
+        next_meeting = (
+            Meeting.objects.filter(committee_id=meeting.committee_id, date__gt=meeting.date)
+            .order_by("date")
+            .first()
+        )
+        due = (
+            next_meeting.date
+            if next_meeting
+            else max(meeting.date, schedule.local_date(now))
+            + datetime.timedelta(days=POSTPONED_FALLBACK_DAYS)
+        )
+        _build_checkpoint(
+            innovation=innovation,
+            kind=CheckpointKind.DECISION,
+            due_date=due,
+            source=CheckpointSource.POSTPONED,
+            policy=policy,
+            now=now,
+            committee_id=meeting.committee_id,
+            origin_decision=decision,
+            title=_("Decision postponed on %(date)s") % {"date": meeting.date.strftime("%d.%m.%Y")},
+            actor=actor,
+        ).save()
+
+
+def on_follow_up_recorded(*, actor, follow_up) -> None:
+    _complete_first_open(follow_up.innovation, CheckpointKind.FOLLOW_UP, actor=actor)
+
+
+def on_evaluation_submitted(*, actor, evaluation) -> None:
+    _complete_first_open(evaluation.innovation, CheckpointKind.EVALUATION, actor=actor)
+
+
+def complete_documentation_checkpoints(*, innovation: Innovation, actor) -> None:
+    """Documentation or a status report was submitted: the documentation checkpoint is met."""
+    _complete_first_open(innovation, CheckpointKind.DOCUMENTATION, actor=actor)
+
+
+def on_transition_applied(*, actor, innovation: Innovation, log_entry) -> None:
+    """Leaving a phase cancels its open checkpoints; entering one creates the rules'."""
+    cancel_checkpoints_for_state(
+        innovation=innovation, state=log_entry.source, keep_decision_id=log_entry.decision_id
+    )
+    if log_entry.target not in FINAL_STATES:
+        on_state_entered(innovation=innovation, state=log_entry.target, actor=actor)
+
+
+# --- Rescheduling after a policy change -----------------------------------------------------
+
+
+def reschedule_open_checkpoints(*, organisation_id: int, policy: ReminderPolicy) -> int:
+    """Recompute ``next_reminder_at`` of an organisation's open checkpoints (in batches)."""
+    now = timezone.now()
+    count = 0
+    last_id = 0
+    while True:
+        batch = list(
+            Checkpoint.objects.filter(
+                innovation__organisation_id=organisation_id,
+                status=CheckpointStatus.OPEN,
+                pk__gt=last_id,
+            )
+            .order_by("pk")
+            .only("pk", "due_date", "next_reminder_at")[:1000]
+        )
+        if not batch:
+            return count
+        for checkpoint in batch:
+            checkpoint.next_reminder_at = schedule.next_reminder_at(
+                checkpoint.due_date, policy, now
+            )
+        Checkpoint.objects.bulk_update(batch, ["next_reminder_at"])
+        count += len(batch)
+        last_id = batch[-1].pk
+
+
+# --- The personal calendar feed -------------------------------------------------------------
+
+
+def renew_calendar_token(*, actor) -> str:
+    """A new secret for the person's calendar URL; the old URL stops working at once."""
+    if not (actor and actor.is_authenticated):
+        raise PermissionDenied(_("Sign in to renew your calendar link."))
+    with transaction.atomic():
+        actor.calendar_token = new_calendar_token()
+        actor.save(update_fields=["calendar_token"])
+    return actor.calendar_token

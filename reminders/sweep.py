@@ -1,0 +1,355 @@
+"""The sweep: find what is due, record one Reminder per (checkpoint, recipient, stage), and
+hand delivery to Celery after the transaction commits.
+
+One plain function, ``sweep``, run by Celery beat on a plain interval, by the
+``send_reminders`` management command, and by the tests. It is safe to run in many
+processes at once:
+
+- due checkpoints are taken in batches with ``SELECT ... FOR UPDATE SKIP LOCKED`` through
+  the partial index on ``next_reminder_at`` (open checkpoints only), so two sweeps never
+  work on the same checkpoint and the cost follows what is due, not what exists;
+- reminders are inserted set-based with ``ON CONFLICT DO NOTHING`` under the unique
+  (checkpoint, recipient, stage) constraint, so even a sweep that did read a stale row
+  cannot record a reminder twice;
+- delivery is enqueued with ``transaction.on_commit``; the database, not the broker, says
+  what was recorded and not yet delivered, and every sweep re-enqueues that (Redis may
+  lose its queue, a worker may be killed mid-delivery).
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from organisations.models import Membership, MembershipRole, ReminderDelivery, Role, User
+
+from . import schedule
+from .models import (
+    Checkpoint,
+    CheckpointStatus,
+    EmailStatus,
+    Reminder,
+    ReminderPolicy,
+    Responsible,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+DELIVERY_CHUNK = 50
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+@dataclasses.dataclass
+class PlannedReminder:
+    checkpoint_id: int
+    recipient_id: int
+    stage: str
+    scheduled_for: datetime.datetime
+    escalation: bool
+    email_status: str
+
+
+@dataclasses.dataclass
+class SweepReport:
+    now: datetime.datetime
+    dry_run: bool = False
+    checkpoints: int = 0
+    reminders: int = 0  # recorded (or, in a dry run, that would be recorded)
+    requeued: int = 0  # recorded earlier, not yet delivered, handed to Celery again
+    reclaimed: int = 0  # e-mails stuck in "sending" (a worker died mid-send), to be re-sent
+    by_stage: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    planned: list[PlannedReminder] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        stages = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_stage.items())) or "none"
+        verb = "would record" if self.dry_run else "recorded"
+        return (
+            f"As of {self.now.isoformat()}: {self.checkpoints} checkpoints due, {verb} "
+            f"{self.reminders} reminders ({stages}); re-enqueued {self.requeued} undelivered, "
+            f"reclaimed {self.reclaimed} stuck e-mails."
+        )
+
+
+def sweep(
+    now: datetime.datetime | None = None,
+    *,
+    dry_run: bool = False,
+    enqueue: bool = True,
+    batch_size: int = BATCH_SIZE,
+) -> SweepReport:
+    """Record and enqueue every reminder due by ``now`` (default: the current time)."""
+    now = now or timezone.now()
+    report = SweepReport(now=now, dry_run=dry_run)
+    policies: dict[int, ReminderPolicy] = {}
+    after: tuple[datetime.datetime, int] | None = None
+    while True:
+        if dry_run:
+            batch = _due_batch(now, batch_size, lock=False, after=after)
+            if not batch:
+                break
+            after = (batch[-1].next_reminder_at, batch[-1].pk)
+            _process_batch(batch, now=now, policies=policies, report=report, write=False)
+            continue
+        with transaction.atomic():
+            batch = _due_batch(now, batch_size, lock=True)
+            if not batch:
+                break
+            ids = _process_batch(batch, now=now, policies=policies, report=report, write=True)
+            if enqueue and ids:
+                transaction.on_commit(lambda ids=ids: enqueue_delivery(ids), robust=True)
+    if not dry_run:
+        requeued, reclaimed = requeue_undelivered(enqueue=enqueue)
+        report.requeued += requeued
+        report.reclaimed += reclaimed
+    logger.info("reminder sweep: %s", report.summary())
+    return report
+
+
+def _due_batch(
+    now: datetime.datetime,
+    size: int,
+    *,
+    lock: bool,
+    after: tuple[datetime.datetime, int] | None = None,
+) -> list[Checkpoint]:
+    queryset = (
+        Checkpoint.objects.filter(status=CheckpointStatus.OPEN, next_reminder_at__lte=now)
+        .select_related("innovation")
+        .only(
+            "pk",
+            "kind",
+            "due_date",
+            "committee_id",
+            "responsible",
+            "responsible_person_id",
+            "next_reminder_at",
+            "innovation__organisation_id",
+            "innovation__owner_id",
+        )
+        .order_by("next_reminder_at", "pk")
+    )
+    if after is not None:
+        moment, pk = after
+        queryset = queryset.filter(
+            Q(next_reminder_at__gt=moment) | Q(next_reminder_at=moment, pk__gt=pk)
+        )
+    if lock:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return list(queryset[:size])
+
+
+def _policies_for(
+    organisation_ids: Iterable[int], cache: dict[int, ReminderPolicy]
+) -> dict[int, ReminderPolicy]:
+    missing = set(organisation_ids) - set(cache)
+    if missing:
+        for policy in ReminderPolicy.objects.filter(organisation_id__in=missing):
+            cache[policy.organisation_id] = policy
+        for organisation_id in missing - set(cache):
+            from .services import policy_for
+
+            cache[organisation_id] = policy_for(organisation_id)
+    return cache
+
+
+def _process_batch(
+    batch: list[Checkpoint],
+    *,
+    now: datetime.datetime,
+    policies: dict[int, ReminderPolicy],
+    report: SweepReport,
+    write: bool,
+) -> list[int]:
+    """Plan the stage of each checkpoint, record its reminders, advance its next moment."""
+    _policies_for({c.innovation.organisation_id for c in batch}, policies)
+    due: list[tuple[Checkpoint, schedule.Stage]] = []
+    for checkpoint in batch:
+        policy = policies[checkpoint.innovation.organisation_id]
+        stage = schedule.latest_stage_until(checkpoint.due_date, policy, now)
+        # A stage earlier than the one the checkpoint waits for was sent already (or the
+        # policy changed): only move on.
+        if stage is not None and stage.send_at >= checkpoint.next_reminder_at:
+            due.append((checkpoint, stage))
+        checkpoint.next_reminder_at = schedule.next_reminder_at(checkpoint.due_date, policy, now)
+    report.checkpoints += len(batch)
+
+    day = schedule.local_date(now)
+    recipients = resolve_recipients([(c, s.escalation) for c, s in due], day)
+    planned = [
+        PlannedReminder(
+            checkpoint_id=checkpoint.pk,
+            recipient_id=person.pk,
+            stage=stage.name,
+            scheduled_for=stage.send_at,
+            escalation=stage.escalation,
+            email_status=_initial_email_status(person),
+        )
+        for checkpoint, stage in due
+        for person in recipients.get(checkpoint.pk, [])
+    ]
+    report.reminders += len(planned)
+    report.by_stage.update(p.stage for p in planned)
+    if not write:
+        report.planned.extend(planned)
+        return []
+
+    recorded_at = timezone.now()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                checkpoint_id=p.checkpoint_id,
+                recipient_id=p.recipient_id,
+                stage=p.stage,
+                escalation=p.escalation,
+                scheduled_for=p.scheduled_for,
+                created_at=recorded_at,
+                email_status=p.email_status,
+            )
+            for p in planned
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    Checkpoint.objects.bulk_update(batch, ["next_reminder_at"], batch_size=1000)
+    if not due:
+        return []
+    return list(
+        Reminder.objects.filter(
+            checkpoint_id__in=[c.pk for c, _ in due],
+            stage__in={s.name for _, s in due},
+        )
+        .filter(Q(notified_at__isnull=True, cancelled_at__isnull=True) | Q(email_status="pending"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _initial_email_status(person: User) -> str:
+    if not person.email:
+        return EmailStatus.NO_ADDRESS
+    if person.reminder_delivery == ReminderDelivery.DIGEST:
+        return EmailStatus.SKIPPED_DIGEST
+    return EmailStatus.PENDING
+
+
+# --- Recipients -----------------------------------------------------------------------------
+
+COMMITTEE_ROLES = (
+    MembershipRole.CHAIR,
+    MembershipRole.VICE_CHAIR,
+    MembershipRole.MEMBER,
+    MembershipRole.SECRETARY,
+)
+
+
+def resolve_recipients(
+    items: list[tuple[Checkpoint, bool]], day: datetime.date
+) -> dict[int, list[User]]:
+    """Who is reminded of each checkpoint on ``day``, from the memberships valid that day.
+
+    A committee's checkpoint goes to its members, chair and secretary; the owner's
+    (documentation, evaluation) to the owning official, or the committee's secretary when
+    the innovation has no owner. An escalation adds the committee chair and the
+    organisation's administrators. A fixed number of queries, whatever the number of items.
+    """
+    if not items:
+        return {}
+    committee_ids = {c.committee_id for c, _ in items if c.committee_id}
+    memberships: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
+    for committee_id, person_id, role in (
+        Membership.objects.valid_on(day)
+        .filter(committee_id__in=committee_ids, role__in=COMMITTEE_ROLES, person__is_active=True)
+        .values_list("committee_id", "person_id", "role")
+    ):
+        memberships[committee_id].append((person_id, role))
+    administrators: dict[int, list[int]] = collections.defaultdict(list)
+    escalating_organisations = {c.innovation.organisation_id for c, esc in items if esc}
+    if escalating_organisations:
+        for organisation_id, person_id in User.objects.filter(
+            organisation_id__in=escalating_organisations,
+            role=Role.ADMINISTRATOR,
+            is_active=True,
+        ).values_list("organisation_id", "pk"):
+            administrators[organisation_id].append(person_id)
+
+    wanted: dict[int, list[int]] = {}
+    for checkpoint, escalation in items:
+        members = memberships.get(checkpoint.committee_id, [])
+        people: list[int] = []
+        if checkpoint.responsible == Responsible.OWNER or checkpoint.responsible_person_id:
+            person = checkpoint.responsible_person_id or checkpoint.innovation.owner_id
+            if person:
+                people.append(person)
+            else:
+                people.extend(p for p, role in members if role == MembershipRole.SECRETARY)
+        else:
+            people.extend(p for p, _ in members)
+        if escalation:
+            people.extend(p for p, role in members if role == MembershipRole.CHAIR)
+            people.extend(administrators.get(checkpoint.innovation.organisation_id, []))
+        wanted[checkpoint.pk] = list(dict.fromkeys(people))
+
+    person_ids = {p for people in wanted.values() for p in people}
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=person_ids, is_active=True).only(
+            "pk", "email", "reminder_delivery", "language"
+        )
+    }
+    return {
+        checkpoint_id: [users[p] for p in people if p in users]
+        for checkpoint_id, people in wanted.items()
+    }
+
+
+# --- The backstop ---------------------------------------------------------------------------
+
+
+def requeue_undelivered(*, enqueue: bool = True, limit: int = 20000) -> tuple[int, int]:
+    """Hand Celery again every reminder recorded but not delivered a while ago.
+
+    An e-mail claimed ("sending") longer ago than ``SPOR_REMINDER_STUCK_MINUTES`` belongs to
+    a worker that died mid-send: it goes back to "pending" and is sent again with the same
+    Message-ID. That is the one case that can deliver an e-mail twice (the mail server
+    accepted it, the worker died before recording that), and mail clients fold it.
+    """
+    now = timezone.now()
+    stuck_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_STUCK_MINUTES", 15))
+    grace_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_REQUEUE_MINUTES", 3))
+    reclaimed = Reminder.objects.filter(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=stuck_before
+    ).update(email_status=EmailStatus.PENDING, email_retry_at=None)
+    ids = list(
+        Reminder.objects.filter(created_at__lte=grace_before)
+        .filter(
+            Q(notified_at__isnull=True, cancelled_at__isnull=True)
+            | (
+                Q(email_status=EmailStatus.PENDING)
+                & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
+            )
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ids and enqueue:
+        transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
+    return len(ids), reclaimed
+
+
+def enqueue_delivery(reminder_ids: list[int]) -> None:
+    from .tasks import deliver_reminders
+
+    for start in range(0, len(reminder_ids), DELIVERY_CHUNK):
+        deliver_reminders.delay(reminder_ids[start : start + DELIVERY_CHUNK])
