@@ -1,0 +1,92 @@
+"""The events Spor sends to webhooks, built from the records that caused them.
+
+``decisions.hooks`` calls these inside the recording transaction; each payload carries ids
+and the facts a case-management system journals, never more than the organisation owns.
+"""
+
+from __future__ import annotations
+
+from .models import Event
+from .services import emit_event
+
+
+def _decision_data(decision) -> dict:
+    return {
+        "id": decision.pk,
+        "innovation": decision.innovation_id,
+        "meeting": decision.meeting_id,
+        "meeting_date": decision.meeting.date,
+        "committee": decision.meeting.committee_id,
+        "agenda_item": decision.agenda_item,
+        "transition": decision.transition,
+        "outcome": decision.outcome,
+        "resolution": decision.resolution,
+        "votes_for": decision.votes_for,
+        "votes_against": decision.votes_against,
+        "votes_abstaining": decision.votes_abstaining,
+        "minority_statements": decision.minority_statements,
+        "value_direction": decision.value_direction,
+        "follow_up_date": decision.follow_up_date,
+        "recorded_by": decision.recorded_by_id,
+        "recorded_at": decision.recorded_at,
+    }
+
+
+def decision_recorded(*, decision) -> None:
+    emit_event(
+        organisation_id=decision.innovation.organisation_id,
+        event_type=Event.DECISION_RECORDED,
+        data={"decision": _decision_data(decision)},
+    )
+
+
+def follow_up_recorded(*, follow_up) -> None:
+    emit_event(
+        organisation_id=follow_up.innovation.organisation_id,
+        event_type=Event.FOLLOW_UP_RECORDED,
+        data={
+            "follow_up": {
+                "id": follow_up.pk,
+                "innovation": follow_up.innovation_id,
+                "meeting": follow_up.meeting_id,
+                "meeting_date": follow_up.meeting.date,
+                "committee": follow_up.meeting.committee_id,
+                "agenda_item": follow_up.agenda_item,
+                "assessment": follow_up.assessment,
+                "summary": follow_up.summary,
+                "taken_note": follow_up.taken_note,
+                "transition": follow_up.transition,
+                "recorded_by": follow_up.recorded_by_id,
+                "recorded_at": follow_up.recorded_at,
+            }
+        },
+    )
+
+
+def transition_applied(*, innovation, log_entry) -> None:
+    emit_event(
+        organisation_id=innovation.organisation_id,
+        event_type=Event.TRANSITION_APPLIED,
+        data={
+            "transition": {
+                "id": log_entry.pk,
+                "innovation": innovation.pk,
+                "name": log_entry.transition,
+                "source": log_entry.source,
+                "target": log_entry.target,
+                "decision": log_entry.decision_id,
+                "follow_up": log_entry.follow_up_id,
+                "actor": log_entry.actor_id,
+                "at": log_entry.at,
+            }
+        },
+    )
+
+
+def checkpoint_overdue(*, checkpoint, organisation_id: int, data: dict) -> None:
+    """For the reminders sweep: a checkpoint has just become overdue."""
+    emit_event(
+        organisation_id=organisation_id,
+        event_type=Event.CHECKPOINT_OVERDUE,
+        data={"checkpoint": {"id": checkpoint.pk, **data}},
+    )

@@ -1,0 +1,138 @@
+"""Query-string filters of the list endpoints."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+from decisions.models import (
+    TRANSITION_CHOICES,
+    Assessment,
+    Correction,
+    Decision,
+    FollowUp,
+    Outcome,
+)
+from innovations.models import Innovation, State
+from organisations.models import Committee, Meeting, Organisation, OrganisationKind
+
+from .models import DeliveryStatus, Event, WebhookDelivery
+
+MAX_ID = 2**63 - 1
+
+
+def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
+    # Bounded, so an id beyond bigint is a 400 and never reaches the database.
+    return django_filters.NumberFilter(
+        field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0, **kwargs
+    )
+
+
+class SafeSearchFilter(SearchFilter):
+    """PostgreSQL refuses NUL in text; such a search simply finds nothing else."""
+
+    def get_search_terms(self, request):
+        return [term.replace("\x00", "") for term in super().get_search_terms(request)]
+
+
+class SafeOrderingFilter(OrderingFilter):
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and "id" not in ordering and "-id" not in ordering:
+            ordering = [*ordering, "-id"]  # a stable order, so pages do not overlap
+        return ordering
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
+    region = id_filter("region_id")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "region"]
+
+
+class CommitteeFilter(django_filters.FilterSet):
+    is_council = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Committee
+        fields = ["is_council"]
+
+
+class MeetingFilter(django_filters.FilterSet):
+    committee = id_filter("committee_id")
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date_after", "date_before"]
+
+
+class InnovationFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=State.choices)
+    committee = id_filter("committee_id")
+    organisation = id_filter("organisation_id")
+    owner = id_filter("owner_id")
+    shared = django_filters.BooleanFilter()
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="With an overdue checkpoint (true) or none (false)"
+    )
+
+    class Meta:
+        model = Innovation
+        fields = ["state", "committee", "organisation", "owner", "shared", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        try:
+            from reminders.selectors import overdue_checkpoints
+        except ImportError:
+            return queryset.none() if value else queryset
+        overdue = Exists(overdue_checkpoints().filter(innovation=OuterRef("pk")))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class DecisionFilter(django_filters.FilterSet):
+    innovation = id_filter("innovation_id")
+    meeting = id_filter("meeting_id")
+    committee = id_filter("meeting__committee_id")
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+    transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)
+
+    class Meta:
+        model = Decision
+        fields = ["innovation", "meeting", "committee", "outcome", "transition"]
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    innovation = id_filter("innovation_id")
+    meeting = id_filter("meeting_id")
+    committee = id_filter("meeting__committee_id")
+    assessment = django_filters.ChoiceFilter(choices=Assessment.choices)
+
+    class Meta:
+        model = FollowUp
+        fields = ["innovation", "meeting", "committee", "assessment"]
+
+
+class CorrectionFilter(django_filters.FilterSet):
+    decision = id_filter("decision_id")
+    follow_up = id_filter("follow_up_id")
+
+    class Meta:
+        model = Correction
+        fields = ["decision", "follow_up"]
+
+
+class DeliveryFilter(django_filters.FilterSet):
+    endpoint = id_filter("endpoint_id")
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event_type = django_filters.ChoiceFilter(choices=Event.choices)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["endpoint", "status", "event_type"]

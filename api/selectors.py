@@ -1,0 +1,64 @@
+"""Reads the API needs beyond the apps' own selectors, scoped to what the caller may see.
+
+Decisions, follow-ups and corrections are visible exactly when their innovation is; the
+webhooks of an organisation only to its administrators.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from decisions.models import Correction, Decision, FollowUp
+from innovations import permissions
+from innovations.selectors import visible_innovations
+
+from .models import WebhookDelivery, WebhookEndpoint
+
+
+def _visible_innovation_ids(user):
+    return visible_innovations(user).select_related(None).order_by().values("pk")
+
+
+def _corrections():
+    return Prefetch("corrections", queryset=Correction.objects.order_by("recorded_at", "id"))
+
+
+def visible_decisions(user) -> QuerySet[Decision]:
+    queryset = Decision.objects.select_related("meeting").prefetch_related(_corrections())
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+
+
+def visible_follow_ups(user) -> QuerySet[FollowUp]:
+    queryset = FollowUp.objects.select_related("meeting").prefetch_related(_corrections())
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+
+
+def visible_corrections(user) -> QuerySet[Correction]:
+    queryset = Correction.objects.all()
+    if user.is_superuser:
+        return queryset
+    ids = _visible_innovation_ids(user)
+    return queryset.filter(decision__innovation__in=ids) | queryset.filter(
+        follow_up__innovation__in=ids
+    )
+
+
+def visible_webhooks(user) -> QuerySet[WebhookEndpoint]:
+    """An organisation's webhooks; non-administrators get a 403 from the view first."""
+    if not user.organisation_id:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(organisation_id=user.organisation_id)
+
+
+def visible_deliveries(user) -> QuerySet[WebhookDelivery]:
+    if not user.organisation_id:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(endpoint__organisation_id=user.organisation_id)
+
+
+def may_manage_webhooks(user) -> bool:
+    return permissions.is_administrator_of(user, user.organisation_id)

@@ -1,0 +1,548 @@
+"""Serializers: ``*In`` parse and type-check a request body, ``*Out`` shape a response.
+
+Input serializers never save: the views pass their ``validated_data`` to one service, which
+does the domain validation and the write. References in a body (innovation, meeting,
+decision, ...) resolve only within what the caller may see, so another organisation's
+record and a missing one give the same field error.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
+from innovations import selectors as innovation_selectors
+from innovations.models import Collaborator, Innovation, InnovationType, State, Value
+from organisations import selectors as organisation_selectors
+from organisations.models import Committee, Meeting, Organisation
+
+from . import selectors as api_selectors
+from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference resolved in ``scope(user)``: a selector of what the caller may see."""
+
+    default_error_messages = {
+        "does_not_exist": _("Not found: no record with id {pk_value} that you can see."),
+        "incorrect_type": _("Give the record's id as a number."),
+    }
+
+    def __init__(self, *, scope, model, **kwargs) -> None:
+        self.scope = scope
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.scope(request.user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if int(data) > 2**63 - 1:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(int(data))
+
+
+def _visible_decisions(user):
+    return api_selectors.visible_decisions(user)
+
+
+def _visible_follow_ups(user):
+    return api_selectors.visible_follow_ups(user)
+
+
+# --- Organisations --------------------------------------------------------------------------
+
+
+class OrganisationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "code", "kind", "name", "region"]
+
+
+class CommitteeOut(serializers.ModelSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "organisation", "name", "is_council"]
+
+
+class CommitteeIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
+class MeetingOut(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "committee", "date", "minutes_url"]
+
+
+class MeetingIn(serializers.Serializer):
+    committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    date = serializers.DateField()
+    minutes_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+
+
+# --- Innovations ----------------------------------------------------------------------------
+
+
+class InnovationOut(serializers.ModelSerializer):
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    frame_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Innovation
+        fields = [
+            "id",
+            "title",
+            "need",
+            "value_direction",
+            "organisation",
+            "committee",
+            "owner",
+            "state",
+            "state_entered_at",
+            "paused_from",
+            "innovation_types",
+            "intended_values",
+            "collaborators",
+            "reused_from",
+            "shared",
+            "solution",
+            "frame_budget",
+            "frame_deadline",
+            "frame_scope",
+            "kle_code",
+            "contact_role",
+            "stop_reason",
+            "stop_learning",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["innovation_types"] = serializers.ListField(
+            child=serializers.ChoiceField(choices=InnovationType.choices), read_only=True
+        )
+        fields["intended_values"] = serializers.ListField(
+            child=serializers.ChoiceField(choices=Value.choices), read_only=True
+        )
+        fields["collaborators"] = serializers.ListField(
+            child=serializers.ChoiceField(choices=Collaborator.choices), read_only=True
+        )
+        return fields
+
+
+class InnovationIn(serializers.Serializer):
+    """Create (title, need and committee required) or, with ``partial``, change."""
+
+    title = serializers.CharField(max_length=300)
+    need = serializers.CharField()
+    committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    value_direction = serializers.CharField(required=False, allow_blank=True)
+    solution = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
+    innovation_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=InnovationType.choices), required=False
+    )
+    intended_values = serializers.ListField(
+        child=serializers.ChoiceField(choices=Value.choices), required=False
+    )
+    collaborators = serializers.ListField(
+        child=serializers.ChoiceField(choices=Collaborator.choices), required=False
+    )
+    frame_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    frame_deadline = serializers.DateField(required=False, allow_null=True)
+    frame_scope = serializers.CharField(required=False, allow_blank=True)
+    kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class TransitionOptionOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    requires = serializers.ChoiceField(choices=["decision", "follow_up"])
+    available = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    decision = serializers.SerializerMethodField()
+    follow_up = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_decision(self, option) -> int | None:
+        evidence = option.evidence
+        return evidence.pk if isinstance(evidence, Decision) else None
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_follow_up(self, option) -> int | None:
+        evidence = option.evidence
+        return evidence.pk if isinstance(evidence, FollowUp) else None
+
+
+class TransitionIn(serializers.Serializer):
+    decision = ScopedPrimaryKeyField(scope=_visible_decisions, model=Decision, required=False)
+    follow_up = ScopedPrimaryKeyField(scope=_visible_follow_ups, model=FollowUp, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    learning = serializers.CharField(required=False, allow_blank=True)
+    expected_state = serializers.ChoiceField(choices=State.choices, required=False)
+
+    def validate(self, attrs):
+        if attrs.get("decision") and attrs.get("follow_up"):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Give a decision or a follow-up, not both.")]}
+            )
+        return attrs
+
+
+# --- Decisions, follow-ups, corrections -----------------------------------------------------
+
+
+class CorrectionOut(serializers.ModelSerializer):
+    corrected_values = serializers.DictField()
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "decision",
+            "follow_up",
+            "reason",
+            "corrected_values",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class DecisionOut(serializers.ModelSerializer):
+    committee = serializers.IntegerField(source="meeting.committee_id", read_only=True)
+    meeting_date = serializers.DateField(source="meeting.date", read_only=True)
+    corrections = CorrectionOut(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "innovation",
+            "meeting",
+            "meeting_date",
+            "committee",
+            "agenda_item",
+            "transition",
+            "outcome",
+            "resolution",
+            "votes_for",
+            "votes_against",
+            "votes_abstaining",
+            "minority_statements",
+            "value_direction",
+            "follow_up_date",
+            "recorded_by",
+            "recorded_at",
+            "corrections",
+        ]
+
+
+class RecordedOut(serializers.Serializer):
+    """Added to a 201 for a new decision or follow-up: what happened to the innovation."""
+
+    applied = serializers.BooleanField()
+    innovation_state = serializers.ChoiceField(choices=State.choices)
+
+
+class DecisionCreatedOut(DecisionOut, RecordedOut):
+    class Meta(DecisionOut.Meta):
+        fields = [*DecisionOut.Meta.fields, "applied", "innovation_state"]
+
+
+class DecisionIn(serializers.Serializer):
+    innovation = ScopedPrimaryKeyField(
+        scope=innovation_selectors.visible_innovations, model=Innovation
+    )
+    meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
+    agenda_item = serializers.CharField(max_length=200)
+    transition = serializers.ChoiceField(
+        choices=TRANSITION_CHOICES, required=False, allow_blank=True
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    resolution = serializers.CharField()
+    votes_for = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1000
+    )
+    votes_against = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1000
+    )
+    votes_abstaining = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1000
+    )
+    minority_statements = serializers.CharField(required=False, allow_blank=True)
+    value_direction = serializers.CharField(required=False, allow_blank=True)
+    follow_up_date = serializers.DateField(required=False, allow_null=True)
+    apply_transition = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("For stop: why the innovation is stopped.")
+    )
+    learning = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("For stop: what was learned.")
+    )
+
+
+class FollowUpOut(serializers.ModelSerializer):
+    committee = serializers.IntegerField(source="meeting.committee_id", read_only=True)
+    meeting_date = serializers.DateField(source="meeting.date", read_only=True)
+    corrections = CorrectionOut(many=True, read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "innovation",
+            "meeting",
+            "meeting_date",
+            "committee",
+            "agenda_item",
+            "assessment",
+            "summary",
+            "taken_note",
+            "transition",
+            "recorded_by",
+            "recorded_at",
+            "corrections",
+        ]
+
+
+class FollowUpCreatedOut(FollowUpOut, RecordedOut):
+    class Meta(FollowUpOut.Meta):
+        fields = [*FollowUpOut.Meta.fields, "applied", "innovation_state"]
+
+
+class FollowUpIn(serializers.Serializer):
+    innovation = ScopedPrimaryKeyField(
+        scope=innovation_selectors.visible_innovations, model=Innovation
+    )
+    meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
+    agenda_item = serializers.CharField(max_length=200)
+    assessment = serializers.ChoiceField(choices=Assessment.choices)
+    summary = serializers.CharField()
+    taken_note = serializers.CharField(required=False, allow_blank=True)
+    transition = serializers.ChoiceField(
+        choices=[("start_evaluation", _("Start evaluation")), ("close", _("Close"))],
+        required=False,
+        allow_blank=True,
+    )
+    apply_transition = serializers.BooleanField(required=False, default=False)
+
+
+class CorrectionIn(serializers.Serializer):
+    decision = ScopedPrimaryKeyField(scope=_visible_decisions, model=Decision, required=False)
+    follow_up = ScopedPrimaryKeyField(scope=_visible_follow_ups, model=FollowUp, required=False)
+    reason = serializers.CharField()
+    corrected_values = serializers.DictField(
+        help_text=_(
+            "The corrected values by field: for a decision agenda_item, resolution, votes_for, "
+            "votes_against, votes_abstaining, minority_statements, value_direction, "
+            "follow_up_date; for a follow-up agenda_item, summary, taken_note, assessment."
+        )
+    )
+
+    def validate(self, attrs):
+        if bool(attrs.get("decision")) == bool(attrs.get("follow_up")):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Correct exactly one decision or follow-up.")]}
+            )
+        return attrs
+
+
+# --- Timeline -------------------------------------------------------------------------------
+
+
+class TransitionLogOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    transition = serializers.CharField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    actor = serializers.IntegerField(source="actor_id")
+    decision = serializers.IntegerField(source="decision_id", allow_null=True)
+    follow_up = serializers.IntegerField(source="follow_up_id", allow_null=True)
+    reason = serializers.CharField()
+    learning = serializers.CharField()
+
+
+class TimelineEntryOut(serializers.Serializer):
+    """One item; exactly the object named by ``type`` is filled, the others are null."""
+
+    type = serializers.ChoiceField(
+        choices=["decision", "follow_up", "correction", "transition", "checkpoint"]
+    )
+    at = serializers.DateTimeField()
+    decision = serializers.SerializerMethodField()
+    follow_up = serializers.SerializerMethodField()
+    correction = serializers.SerializerMethodField()
+    transition = serializers.SerializerMethodField()
+    checkpoint = serializers.SerializerMethodField()
+
+    def _item(self, entry, kind, serializer):
+        return serializer(entry.item).data if entry.type == kind else None
+
+    @extend_schema_field(DecisionOut(allow_null=True))
+    def get_decision(self, entry):
+        return self._item(entry, "decision", DecisionOut)
+
+    @extend_schema_field(FollowUpOut(allow_null=True))
+    def get_follow_up(self, entry):
+        return self._item(entry, "follow_up", FollowUpOut)
+
+    @extend_schema_field(CorrectionOut(allow_null=True))
+    def get_correction(self, entry):
+        return self._item(entry, "correction", CorrectionOut)
+
+    @extend_schema_field(TransitionLogOut(allow_null=True))
+    def get_transition(self, entry):
+        return self._item(entry, "transition", TransitionLogOut)
+
+    @extend_schema_field({"type": "object", "additionalProperties": True, "nullable": True})
+    def get_checkpoint(self, entry):
+        if entry.type != "checkpoint":
+            return None
+        from .checkpoints import checkpoint_data
+
+        return checkpoint_data(entry.item)
+
+
+# --- Dashboard and workflow -----------------------------------------------------------------
+
+
+class PortfolioQueryIn(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    committee = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    since = serializers.DateField(required=False)
+
+
+class CommitteeCountOut(serializers.Serializer):
+    committee = serializers.IntegerField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    active = serializers.IntegerField()
+
+
+class MonthCountOut(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    count = serializers.IntegerField()
+    approved = serializers.IntegerField()
+
+
+class ReusedOut(serializers.Serializer):
+    from_others = serializers.IntegerField()
+    by_others = serializers.IntegerField()
+
+
+class PortfolioOut(serializers.Serializer):
+    by_state = serializers.DictField(child=serializers.IntegerField())
+    by_committee = CommitteeCountOut(many=True)
+    overdue_checkpoints = serializers.IntegerField()
+    median_days_in_state = serializers.DictField(child=serializers.FloatField())
+    decisions_per_month = MonthCountOut(many=True)
+    reused = ReusedOut()
+    shared = serializers.IntegerField()
+
+
+class WorkflowStateOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    active = serializers.BooleanField()
+    final = serializers.BooleanField()
+
+
+class WorkflowTransitionOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    target = serializers.CharField()
+    targets = serializers.ListField(child=serializers.CharField())
+    requires = serializers.ChoiceField(choices=["decision", "follow_up"])
+    conditions = serializers.ListField(child=serializers.CharField())
+
+
+class WorkflowOut(serializers.Serializer):
+    initial = serializers.CharField()
+    states = WorkflowStateOut(many=True)
+    transitions = WorkflowTransitionOut(many=True)
+
+
+# --- Auth -----------------------------------------------------------------------------------
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+class WebhookOut(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=Event.choices))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "organisation", "url", "events", "active", "description", "created_at"]
+
+
+class WebhookCreatedOut(WebhookOut):
+    """Only the answer to the registration shows the signing secret."""
+
+    class Meta(WebhookOut.Meta):
+        fields = [*WebhookOut.Meta.fields, "secret"]
+
+
+class WebhookIn(serializers.Serializer):
+    url = serializers.URLField(max_length=1000)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=Event.choices), allow_empty=False
+    )
+    active = serializers.BooleanField(required=False, default=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class WebhookDeliveryOut(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices)
+    payload = serializers.DictField()
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "payload",
+            "status",
+            "attempts",
+            "response_code",
+            "response_body",
+            "error",
+            "replay_of",
+            "created_at",
+            "last_attempt_at",
+            "next_attempt_at",
+            "delivered_at",
+        ]

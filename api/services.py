@@ -1,0 +1,274 @@
+"""Outbound webhooks: registering endpoints, recording events, delivering and replaying them.
+
+``emit_event`` records one delivery per subscribed endpoint inside the caller's
+transaction and enqueues the sending after commit, so a rolled-back decision never leaves
+the building. ``send_delivery`` is a claim-and-mark function: it acts only when its
+conditional update claimed the row, whatever number of workers hold the same task.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations import permissions
+from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+
+from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
+
+MAX_ATTEMPTS = 6
+TIMEOUT_SECONDS = 10
+RESPONSE_EXCERPT = 1000
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the given number of failed attempts: 30 s, 2, 8, 32 min, ..."""
+    return 30 * 4 ** max(attempts - 1, 0)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 over ``f"{timestamp}.{body}"``: what a receiver recomputes to verify."""
+    message = timestamp.encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+# --- Endpoints ------------------------------------------------------------------------------
+
+
+def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    if "url" in data:
+        url = (data["url"] or "").strip()
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+            cleaned["url"] = url
+        except DjangoValidationError:
+            errors["url"] = [_("Enter an http or https URL.")]
+    if "events" in data:
+        events = data["events"]
+        if not isinstance(events, list | tuple) or not events:
+            errors["events"] = [_("Choose one or more events.")]
+        elif unknown := [e for e in events if e not in Event.values]:
+            errors["events"] = [
+                _("Unknown: %(unknown)s. Choose from %(values)s.")
+                % {"unknown": ", ".join(map(str, unknown)), "values": ", ".join(Event.values)}
+            ]
+        else:
+            cleaned["events"] = [e for e in Event.values if e in events]
+    if "active" in data:
+        cleaned["active"] = bool(data["active"])
+    if "description" in data:
+        cleaned["description"] = (data["description"] or "").strip()[:200]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _require_administrator(actor) -> int:
+    organisation_id = actor.organisation_id if actor and actor.is_authenticated else None
+    if not permissions.is_administrator_of(actor, organisation_id):
+        raise PermissionDenied(_("Only administrators manage webhooks."))
+    return organisation_id
+
+
+def register_webhook(
+    *, actor, url: str, events: list[str], description: str = "", active: bool = True
+) -> WebhookEndpoint:
+    """An administrator registers a URL for some of the organisation's events."""
+    organisation_id = _require_administrator(actor)
+    cleaned = _clean_endpoint(
+        {"url": url, "events": events, "description": description, "active": active}
+    )
+    with transaction.atomic():
+        return WebhookEndpoint.objects.create(
+            organisation_id=organisation_id, created_by=actor, **cleaned
+        )
+
+
+def _locked_endpoint(actor, endpoint: WebhookEndpoint | int) -> WebhookEndpoint:
+    pk = endpoint.pk if isinstance(endpoint, WebhookEndpoint) else endpoint
+    found = WebhookEndpoint.objects.select_for_update().filter(pk=pk).first()
+    if found is None or not permissions.is_member_of_organisation(actor, found.organisation_id):
+        raise NotFound(_("The webhook does not exist."))
+    _require_administrator(actor)
+    return found
+
+
+def update_webhook(*, actor, endpoint: WebhookEndpoint | int, **data: Any) -> WebhookEndpoint:
+    unknown = set(data) - {"url", "events", "description", "active"}
+    if unknown:
+        raise ValidationFailed({key: [_("This field cannot be set here.")] for key in unknown})
+    with transaction.atomic():
+        locked = _locked_endpoint(actor, endpoint)
+        cleaned = _clean_endpoint(data)
+        changed = [key for key, value in cleaned.items() if getattr(locked, key) != value]
+        if changed:
+            for key in changed:
+                setattr(locked, key, cleaned[key])
+            locked.save(update_fields=changed)
+    return locked
+
+
+def delete_webhook(*, actor, endpoint: WebhookEndpoint | int) -> None:
+    with transaction.atomic():
+        _locked_endpoint(actor, endpoint).delete()
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+
+def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -> list[int]:
+    """Record the event for every active endpoint that wants it; send each after commit."""
+    if event_type not in Event.values:
+        raise ValueError(f"unknown event type {event_type!r}")
+    endpoints = list(
+        WebhookEndpoint.objects.filter(
+            organisation_id=organisation_id, active=True, events__contains=[event_type]
+        ).only("pk")
+    )
+    if not endpoints:
+        return []
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(endpoint=endpoint, event_type=event_type, payload=_jsonable(data))
+            for endpoint in endpoints
+        ]
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return ids
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _enqueue(ids: list[int], countdown: int | None = None) -> None:
+    from .tasks import deliver_webhook
+
+    for pk in ids:
+        deliver_webhook.apply_async(args=[pk], countdown=countdown)
+
+
+def request_body(delivery: WebhookDelivery) -> bytes:
+    envelope = {
+        "id": str(delivery.event_id),
+        "type": delivery.event_type,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def send_delivery(delivery_id: int) -> WebhookDelivery | None:
+    """Try one delivery now. Returns it after the attempt, or None when another worker has it.
+
+    Claim: ``pending``/``retrying`` → ``sending`` in one conditional UPDATE. The HTTP call
+    runs outside any transaction; its outcome is then written with ``update_fields``.
+    """
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        Q(pk=delivery_id),
+        Q(status=DeliveryStatus.PENDING)
+        | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now),
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    if claimed != 1:
+        return None
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    body = request_body(delivery)
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Spor-Webhooks/1",
+            "X-Spor-Event": delivery.event_type,
+            "X-Spor-Event-Id": str(delivery.event_id),
+            "X-Spor-Timestamp": timestamp,
+            "X-Spor-Signature": sign(delivery.endpoint.secret, timestamp, body),
+        },
+    )
+    code: int | None = None
+    excerpt = ""
+    error = ""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            code = response.status
+            excerpt = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        excerpt = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+        error = f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = str(getattr(exc, "reason", exc))[:RESPONSE_EXCERPT]
+    delivery.response_code = code
+    delivery.response_body = excerpt
+    delivery.error = error
+    if code is not None and 200 <= code < 300:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS or (
+        code is not None and 400 <= code < 500 and code not in (408, 429)
+    ):
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.status = DeliveryStatus.RETRYING
+        delivery.next_attempt_at = timezone.now() + datetime.timedelta(
+            seconds=retry_delay(delivery.attempts)
+        )
+    delivery.save(
+        update_fields=[
+            "status",
+            "response_code",
+            "response_body",
+            "error",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+    return delivery
+
+
+def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDelivery:
+    """Send an event again, as a new delivery with the same event id (receivers deduplicate)."""
+    pk = delivery.pk if isinstance(delivery, WebhookDelivery) else delivery
+    with transaction.atomic():
+        original = (
+            WebhookDelivery.objects.select_related("endpoint")
+            .select_for_update()
+            .filter(pk=pk)
+            .first()
+        )
+        if original is None or not permissions.is_member_of_organisation(
+            actor, original.endpoint.organisation_id
+        ):
+            raise NotFound(_("The delivery does not exist."))
+        _require_administrator(actor)
+        replay = WebhookDelivery.objects.create(
+            endpoint=original.endpoint,
+            event_id=original.event_id,
+            event_type=original.event_type,
+            payload=original.payload,
+            replay_of=original,
+        )
+        transaction.on_commit(lambda: _enqueue([replay.pk]))
+    return replay
