@@ -633,7 +633,7 @@ def _notify_origin_of_reuse(registration_pk: int) -> None:
     # Without consent the reusing organisation stays unnamed, here as in the catalogue.
     who = registration.organisation.name if registration.named else _("Another organisation")
     notify.send(
-        registration.organisation,
+        registration.organisation if registration.named else origin,
         recipient=recipients,
         verb="reused",
         target=origin,
