@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from functools import cache
+from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import ACTIVE_STATES, FINAL_STATES, Innovation, Requirement, State
@@ -18,12 +20,16 @@ from .models import ACTIVE_STATES, FINAL_STATES, Innovation, Requirement, State
 @dataclasses.dataclass(frozen=True)
 class TransitionSpec:
     name: str
-    label: str
+    lazy_label: Any  # translated when read, in the language active then (the specs are cached)
     sources: tuple[str, ...]
     target: str  # "paused_from" for resume: the state the innovation was paused from
     targets: tuple[str, ...]  # every state the transition can end in
     requires: str  # "decision" or "follow_up"
     conditions: tuple[Requirement, ...]
+
+    @property
+    def label(self) -> str:
+        return str(self.lazy_label)
 
     def describe_requirements(self) -> list[str]:
         return [condition.describe() for condition in self.conditions]
@@ -58,7 +64,7 @@ def transition_specs() -> tuple[TransitionSpec, ...]:
         specs.append(
             TransitionSpec(
                 name=data["name"],
-                label=str(custom["label"]),
+                lazy_label=custom["label"],
                 sources=tuple(data["sources"]),
                 target=target_name,
                 targets=targets,
@@ -153,3 +159,41 @@ def requirement_summary(name: str) -> str:
     if spec is None:
         return _("unknown transition")
     return "; ".join(spec.describe_requirements())
+
+
+# --- The README's lifecycle section ------------------------------------------------------------
+
+README_START = "<!-- workflow:start -->"
+README_END = "<!-- workflow:end -->"
+
+
+def workflow_readme_block() -> str:
+    """The README's Mermaid diagram and what each transition requires, in English.
+
+    ``manage.py workflow_graph --write-readme`` writes it between the two markers; a test
+    fails when the README and the declarations differ.
+    """
+    with translation.override("en"):
+        lines = [README_START, "```mermaid", workflow_mermaid().rstrip("\n"), "```", ""]
+        lines += ["| transition | from | to | requires |", "|---|---|---|---|"]
+        for spec in transition_specs():
+            sources = ", ".join(f"`{source}`" for source in spec.sources)
+            if spec.target == "paused_from":
+                target = "the state it was paused from"
+            else:
+                target = f"`{spec.target}`"
+            requires = "; ".join(spec.describe_requirements())
+            lines.append(f"| `{spec.name}` ({spec.label}) | {sources} | {target} | {requires} |")
+        lines.append(README_END)
+    return "\n".join(lines) + "\n"
+
+
+def readme_with_workflow(text: str) -> str:
+    """``text`` (a README) with its block between the markers replaced by the generated one."""
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no {README_START} ... {README_END} block")
+    end += len(README_END)
+    if text[end : end + 1] == "\n":
+        end += 1
+    return text[:start] + workflow_readme_block() + text[end:]
