@@ -1,0 +1,180 @@
+"""The administrator's portfolio dashboard and its CSV exports.
+
+The figures come from ``innovations.portfolio`` (shared with the API); this module adds what
+only the page has: the phase and period filters, the lists behind the numbers (overdue
+checkpoints, stale innovations) and the charts.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations import permissions
+from innovations.models import ACTIVE_STATES, State
+
+from . import forms, portfolio_selectors
+from .diagrams import bar_chart_svg, column_chart_svg
+
+
+def _require_administrator(user) -> None:
+    if not permissions.is_administrator_of(user, user.organisation_id):
+        raise PermissionDenied(_("The portfolio is for the organisation's administrators."))
+
+
+def _filters(request: HttpRequest) -> tuple[forms.DashboardFilterForm, portfolio_selectors.Filters]:
+    form = forms.DashboardFilterForm(request.GET or None, user=request.user)
+    filters = portfolio_selectors.Filters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = portfolio_selectors.Filters(
+            committee_id=data["committee"].pk if data.get("committee") else None,
+            phase=data.get("phase") or "",
+            period_from=data.get("period_from"),
+            period_to=data.get("period_to"),
+            stale_months=data.get("stale_months") or portfolio_selectors.DEFAULT_STALE_MONTHS,
+        )
+    return form, filters
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request.user)
+    form, filters = _filters(request)
+    figures = portfolio_selectors.dashboard_figures(request.user, filters)
+    labels = dict(State.choices)
+    funnel_states = [*ACTIVE_STATES, State.COMPLETED]
+    charts = {
+        "funnel": bar_chart_svg(
+            [(labels[s], figures["by_state"].get(s.value, 0)) for s in funnel_states],
+            title=_("Innovations per phase"),
+            funnel=True,
+        ),
+        "committees": bar_chart_svg(
+            [(row["name"], row["total"]) for row in figures["by_committee"]],
+            title=_("Innovations per committee"),
+        ),
+        "median": bar_chart_svg(
+            [
+                (labels.get(state, state), days)
+                for state, days in figures["median_days_in_state"].items()
+            ],
+            title=_("Median days in the phase"),
+            unit=_("days"),
+        ),
+        "months": column_chart_svg(
+            [
+                (row["month"][2:], row["count"], row["approved"])
+                for row in figures["decisions_per_month"]
+            ],
+            title=_("Decisions per month"),
+        ),
+    }
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "figures": figures,
+            "charts": charts,
+            "query": query,
+            "state_labels": labels,
+            "funnel_rows": [(labels[s], figures["by_state"].get(s.value, 0)) for s in [*State]],
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff"  # Excel opens UTF-8 with Danish letters only with a BOM
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    return response
+
+
+def _iso(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@login_required
+def portfolio_csv(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request.user)
+    _form, filters = _filters(request)
+    rows = (
+        [
+            innovation.pk,
+            innovation.title,
+            innovation.state,
+            innovation.committee.name,
+            str(innovation.owner) if innovation.owner_id else "",
+            _iso(innovation.created_at),
+            _iso(innovation.state_entered_at),
+            _iso(innovation.last_decision_date),
+            innovation.decision_count,
+            innovation.open_checkpoint_count,
+            innovation.overdue_checkpoint_count,
+            "yes" if innovation.shared else "no",
+            innovation.reused_from_id or "",
+        ]
+        for innovation in portfolio_selectors.portfolio_rows(request.user, filters).iterator(
+            chunk_size=2000
+        )
+    )
+    return _csv_response("portfolio", portfolio_selectors.PORTFOLIO_COLUMNS, rows)
+
+
+@login_required
+def decisions_csv(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request.user)
+    _form, filters = _filters(request)
+    rows = (
+        [
+            decision.pk,
+            _iso(decision.meeting.date),
+            decision.meeting.committee.name,
+            decision.agenda_item,
+            decision.innovation_id,
+            decision.innovation.title,
+            decision.transition,
+            decision.outcome,
+            decision.votes_for if decision.votes_for is not None else "",
+            decision.votes_against if decision.votes_against is not None else "",
+            decision.votes_abstaining if decision.votes_abstaining is not None else "",
+            decision.resolution,
+            decision.minority_statements,
+            decision.value_direction,
+            _iso(decision.follow_up_date),
+            _iso(decision.recorded_at),
+            decision.correction_count,
+        ]
+        for decision in portfolio_selectors.decision_log(request.user, filters).iterator(
+            chunk_size=2000
+        )
+    )
+    return _csv_response("decisions", portfolio_selectors.DECISION_COLUMNS, rows)

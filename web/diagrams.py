@@ -1,0 +1,249 @@
+"""Pictures drawn by Spor itself, as SVG on the server: the lifecycle and the dashboard charts.
+
+Everything here returns markup that is safe to put into a page (all text is escaped), with a
+title and a description so a screen reader has the same information as the picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from innovations.models import ACTIVE_STATES, FINAL_STATES, State
+from innovations.workflow import workflow_graph
+
+# Colours chosen for at least 4.5:1 contrast of the text on them.
+INK = "#1b1f24"
+MUTED = "#4a5360"
+LINE = "#59636e"
+BOX = "#ffffff"
+CURRENT = "#0b5cad"
+DONE = "#e3edf7"
+
+MAIN_ROW = [*ACTIVE_STATES, State.COMPLETED]
+SIDE_ROW = [State.PAUSED, State.STOPPED]
+
+
+def _text(x: float, y: float, content: str, **attrs: str) -> str:
+    extra = " ".join(f'{key.replace("_", "-")}="{escape(value)}"' for key, value in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" {extra}>{escape(content)}</text>'
+
+
+def lifecycle_svg(current: str, *, paused_from: str = "") -> SafeString:
+    """The lifecycle from ``workflow_graph()``, with the current phase marked."""
+    graph = workflow_graph()
+    labels = {state["name"]: state["label"] for state in graph["states"]}
+    box_w, box_h, gap = 118, 44, 34
+    left, top = 10, 58
+    positions: dict[str, tuple[float, float]] = {}
+    for index, state in enumerate(MAIN_ROW):
+        positions[state.value] = (left + index * (box_w + gap), top)
+    side_y = top + box_h + 86
+    positions[State.PAUSED.value] = (left + 1.5 * (box_w + gap), side_y)
+    positions[State.STOPPED.value] = (left + 3.5 * (box_w + gap), side_y)
+    width = left * 2 + len(MAIN_ROW) * box_w + (len(MAIN_ROW) - 1) * gap
+    height = side_y + box_h + 14
+    order = [s.value for s in MAIN_ROW]
+    reached = order.index(current) if current in order else -1
+    if current == State.PAUSED and paused_from in order:
+        reached = order.index(paused_from)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lifecycle" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-labelledby="lifecycle-title lifecycle-desc">',
+        f'<title id="lifecycle-title">{escape(_("Lifecycle"))}</title>',
+        f'<desc id="lifecycle-desc">{escape(_("Current phase: %(phase)s") % {"phase": labels.get(current, current)})}</desc>',
+        "<defs>"
+        f'<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"'
+        f' orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker>'
+        "</defs>",
+    ]
+    # Edges between phases of the main row: neighbours straight, others as arcs.
+    drawn: set[tuple[str, str]] = set()
+    for transition in graph["transitions"]:
+        if len(transition["sources"]) != 1:
+            continue
+        source = transition["sources"][0]
+        for target in transition["targets"]:
+            if source not in order or target not in order or (source, target) in drawn:
+                continue
+            drawn.add((source, target))
+            sx, sy = positions[source]
+            tx, ty = positions[target]
+            i, j = order.index(source), order.index(target)
+            if j == i + 1:
+                parts.append(
+                    f'<line x1="{sx + box_w:.1f}" y1="{sy + box_h / 2:.1f}" x2="{tx - 2:.1f}"'
+                    f' y2="{ty + box_h / 2:.1f}" stroke="{LINE}" stroke-width="2"'
+                    ' marker-end="url(#arrow)"/>'
+                )
+            else:
+                above = j > i
+                y_edge = sy if above else sy + box_h
+                lift = -40 if above else 40
+                x1, x2 = sx + box_w / 2 + (10 if above else -10), tx + box_w / 2
+                parts.append(
+                    f'<path d="M{x1:.1f},{y_edge:.1f} C{x1:.1f},{y_edge + lift:.1f}'
+                    f' {x2:.1f},{y_edge + lift:.1f} {x2:.1f},{y_edge + (-2 if above else 2):.1f}"'
+                    f' fill="none" stroke="{LINE}" stroke-width="1.5" stroke-dasharray="5 3"'
+                    ' marker-end="url(#arrow)"/>'
+                )
+                parts.append(
+                    _text(
+                        (x1 + x2) / 2,
+                        y_edge + lift * 0.75 + (4 if above else 8),
+                        transition["label"],
+                        text_anchor="middle",
+                        font_size="11",
+                        fill=MUTED,
+                    )
+                )
+    # From every active phase to paused and stopped: one bracket, not twelve lines.
+    bracket_y = top + box_h + 30
+    first_x = positions[ACTIVE_STATES[0].value][0] + box_w / 2
+    last_x = positions[ACTIVE_STATES[-1].value][0] + box_w / 2
+    parts.append(
+        f'<path d="M{first_x:.1f},{top + box_h:.1f} V{bracket_y:.1f} H{last_x:.1f}'
+        f' V{top + box_h:.1f}" fill="none" stroke="{LINE}" stroke-width="1"'
+        ' stroke-dasharray="2 3"/>'
+    )
+    for side in SIDE_ROW:
+        x, y = positions[side.value]
+        parts.append(
+            f'<line x1="{x + box_w / 2:.1f}" y1="{bracket_y:.1f}" x2="{x + box_w / 2:.1f}"'
+            f' y2="{y - 2:.1f}" stroke="{LINE}" stroke-width="1.5" marker-end="url(#arrow)"/>'
+        )
+    parts.append(
+        _text(
+            (first_x + last_x) / 2,
+            bracket_y + 16,
+            _("from every active phase"),
+            text_anchor="middle",
+            font_size="11",
+            fill=MUTED,
+        )
+    )
+    for state in [*MAIN_ROW, *SIDE_ROW]:
+        x, y = positions[state.value]
+        is_current = state.value == current
+        is_done = state.value in order and order.index(state.value) < reached
+        fill = CURRENT if is_current else (DONE if is_done else BOX)
+        ink = "#ffffff" if is_current else INK
+        stroke_width = 3 if is_current else 1.5
+        shape = "8" if state not in FINAL_STATES else "22"
+        parts.append(
+            f'<g class="phase{" phase-current" if is_current else ""}">'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w}" height="{box_h}" rx="{shape}"'
+            f' fill="{fill}" stroke="{CURRENT if is_current else LINE}"'
+            f' stroke-width="{stroke_width}"/>'
+        )
+        parts.append(
+            _text(
+                x + box_w / 2,
+                y + box_h / 2 + 5,
+                labels.get(state.value, state.value),
+                text_anchor="middle",
+                font_size="14",
+                font_weight="700" if is_current else "400",
+                fill=ink,
+            )
+        )
+        if is_current:
+            parts.append(
+                _text(
+                    x + box_w / 2,
+                    y - 8,
+                    _("now"),
+                    text_anchor="middle",
+                    font_size="12",
+                    font_weight="700",
+                    fill=CURRENT,
+                )
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def bar_chart_svg(
+    rows: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 560,
+    funnel: bool = False,
+) -> SafeString:
+    """Horizontal bars with their value written out; a funnel centres the bars."""
+    bar_h, gap, label_w, value_w = 24, 8, 170, 70
+    height = max(1, len(rows)) * (bar_h + gap) + 10
+    top = max((value for _label, value in rows), default=0) or 1
+    chart_w = width - label_w - value_w
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(title)}">',
+    ]
+    for index, (label, value) in enumerate(rows):
+        y = 5 + index * (bar_h + gap)
+        length = chart_w * (value / top) if value else 0
+        x = label_w + (chart_w - length) / 2 if funnel else label_w
+        parts.append(
+            _text(
+                label_w - 8, y + bar_h / 2 + 5, label, text_anchor="end", font_size="13", fill=INK
+            )
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{max(length, 1 if value else 0):.1f}"'
+            f' height="{bar_h}" fill="{CURRENT}" rx="3"/>'
+        )
+        shown = f"{value:g}{(' ' + unit) if unit else ''}"
+        parts.append(_text(width - value_w + 6, y + bar_h / 2 + 5, shown, font_size="13", fill=INK))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def column_chart_svg(
+    columns: Sequence[tuple[str, float, float]], *, title: str, width: int = 560
+) -> SafeString:
+    """Columns per month: the total, and the approved part drawn darker inside it."""
+    height, bottom, top_pad = 200, 30, 20
+    count = max(1, len(columns))
+    slot = width / count
+    col_w = min(36, slot * 0.7)
+    top = max((total for _label, total, _part in columns), default=0) or 1
+    usable = height - bottom - top_pad
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(title)}">',
+        f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}"'
+        f' stroke="{LINE}" stroke-width="1"/>',
+    ]
+    for index, (label, total, part) in enumerate(columns):
+        x = index * slot + (slot - col_w) / 2
+        h_total = usable * total / top
+        h_part = usable * part / top
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - bottom - h_total:.1f}" width="{col_w:.1f}"'
+            f' height="{h_total:.1f}" fill="{DONE}" stroke="{CURRENT}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - bottom - h_part:.1f}" width="{col_w:.1f}"'
+            f' height="{h_part:.1f}" fill="{CURRENT}"/>'
+        )
+        parts.append(
+            _text(
+                x + col_w / 2,
+                height - bottom - h_total - 5,
+                f"{total:g}",
+                text_anchor="middle",
+                font_size="12",
+                fill=INK,
+            )
+        )
+        parts.append(
+            _text(x + col_w / 2, height - 10, label, text_anchor="middle", font_size="11", fill=INK)
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped

@@ -1,0 +1,452 @@
+"""Forms of the pages. They parse and present; the services decide.
+
+Every form is turned into keyword arguments for one service call, and the service's
+``ValidationFailed`` errors are put back on the fields they name (``apply_errors``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
+from innovations.errors import SporError, TransitionNotPossible, ValidationFailed
+from innovations.models import (
+    Collaborator,
+    EvaluationMethod,
+    Innovation,
+    InnovationType,
+    State,
+    Value,
+)
+from innovations.workflow import transition_specs
+from organisations.models import Committee, ReminderDelivery, User
+
+
+def apply_errors(form: forms.Form, error: SporError) -> None:
+    """Put a service's error on the form: on the fields it names, else above the form."""
+    if isinstance(error, ValidationFailed):
+        for field, messages in error.errors.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+        return
+    messages = [error.message]
+    if isinstance(error, TransitionNotPossible) and error.reasons:
+        messages += [str(reason) for reason in error.reasons]
+    form.add_error(None, forms.ValidationError(messages))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _none_if_blank(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+# --- Innovations ------------------------------------------------------------------------------
+
+
+class InnovationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    need = forms.CharField(
+        label=_("The need as raised"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The problem or need, in the words of those who raised it."),
+    )
+    value_direction = forms.CharField(
+        label=_("Value direction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the solution must serve. The mandate decision sets it."),
+    )
+    solution = forms.CharField(
+        label=_("Solution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Responsible committee"), queryset=Committee.objects.none()
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owning official"), queryset=User.objects.none(), required=False
+    )
+    frame_budget = forms.DecimalField(
+        label=_("Budget (DKK)"), required=False, min_value=0, decimal_places=2, localize=True
+    )
+    frame_deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    frame_scope = forms.CharField(
+        label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    innovation_types = forms.MultipleChoiceField(
+        label=_("Innovation types"),
+        choices=InnovationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    intended_values = forms.MultipleChoiceField(
+        label=_("Intended values"),
+        choices=Value.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    collaborators = forms.MultipleChoiceField(
+        label=_("Collaborators"),
+        choices=Collaborator.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kle_code = forms.CharField(
+        label=_("KLE code"), required=False, max_length=20, help_text=_("For example 27.24.00.")
+    )
+    contact_role = forms.CharField(label=_("Contact (role)"), required=False, max_length=200)
+
+    def __init__(self, *args, user, innovation: Innovation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.innovation = innovation
+        self.fields["committee"].queryset = Committee.objects.filter(
+            organisation_id=user.organisation_id
+        )
+        self.fields["owner"].queryset = User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True
+        ).order_by("first_name", "last_name", "username")
+        if innovation is not None and innovation.state != State.NEED:
+            # The mandate set the value direction; a correction of the decision changes it.
+            del self.fields["value_direction"]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if self.innovation is not None:
+            # Send only what changed, so an unchanged form is a no-op for the service.
+            data = {
+                key: value for key, value in data.items() if getattr(self.innovation, key) != value
+            }
+        return data
+
+
+def innovation_initial(innovation: Innovation) -> dict[str, Any]:
+    return {
+        field: getattr(innovation, field)
+        for field in (
+            "title",
+            "need",
+            "value_direction",
+            "solution",
+            "committee",
+            "owner",
+            "frame_budget",
+            "frame_deadline",
+            "frame_scope",
+            "innovation_types",
+            "intended_values",
+            "collaborators",
+            "kle_code",
+            "contact_role",
+        )
+    }
+
+
+EFFECT_CHOICES = [
+    ("", _("Not assessed")),
+    ("improved", _("Improved")),
+    ("unchanged", _("Unchanged")),
+    ("worse", _("Worse")),
+    ("unknown", _("Unknown")),
+]
+BASIS_CHOICES = [("assessed", _("Assessed")), ("measured", _("Measured"))]
+
+
+class EvaluationForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=EvaluationMethod.choices)
+    learning = forms.CharField(
+        label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation on spreading"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, innovation: Innovation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Value.choices)
+        self.value_fields: list[tuple[str, str, str, str]] = []
+        for value in innovation.intended_values or []:
+            if value not in labels:
+                continue
+            effect, basis, text = f"effect_{value}", f"basis_{value}", f"text_{value}"
+            self.fields[effect] = forms.ChoiceField(
+                label=_("Effect on %(value)s") % {"value": labels[value]},
+                choices=EFFECT_CHOICES,
+                required=False,
+            )
+            self.fields[basis] = forms.ChoiceField(
+                label=_("Basis for %(value)s") % {"value": labels[value]},
+                choices=BASIS_CHOICES,
+                required=False,
+            )
+            self.fields[text] = forms.CharField(
+                label=_("Comment on %(value)s") % {"value": labels[value]},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.value_fields.append((value, effect, basis, text))
+
+    def service_data(self) -> dict[str, Any]:
+        effects = {}
+        for value, effect, basis, text in self.value_fields:
+            if self.cleaned_data.get(effect):
+                effects[value] = {
+                    "effect": self.cleaned_data[effect],
+                    "basis": self.cleaned_data.get(basis) or "assessed",
+                    "text": self.cleaned_data.get(text, ""),
+                }
+        return {
+            "method": self.cleaned_data["method"],
+            "effects": effects,
+            "learning": self.cleaned_data.get("learning", ""),
+            "recommendation": self.cleaned_data.get("recommendation", ""),
+        }
+
+    def value_groups(self):
+        return [
+            (value, self[effect], self[basis], self[text])
+            for value, effect, basis, text in self.value_fields
+        ]
+
+
+# --- Recording a meeting's items ----------------------------------------------------------------
+
+
+class _AgendaItemForm(forms.Form):
+    innovation = forms.ModelChoiceField(label=_("Innovation"), queryset=Innovation.objects.none())
+    agenda_item = forms.CharField(
+        label=_("Agenda item"), max_length=200, help_text=_("For example “Punkt 4”.")
+    )
+
+    def __init__(self, *args, innovations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["innovation"].queryset = innovations
+        self.fields["innovation"].label_from_instance = lambda innovation: (
+            f"{innovation.title} ({innovation.get_state_display()})"
+        )
+
+
+class DecisionForm(_AgendaItemForm):
+    transition = forms.ChoiceField(
+        label=_("Transition decided on"),
+        choices=[("", _("None: a decision that moves nothing")), *TRANSITION_CHOICES],
+        required=False,
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    resolution = forms.CharField(
+        label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    votes_for = forms.IntegerField(label=_("Votes for"), required=False, min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), required=False, min_value=0)
+    votes_abstaining = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0)
+    minority_statements = forms.CharField(
+        label=_("Minority statements"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    value_direction = forms.CharField(
+        label=_("Value direction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a mandate: what the new solution must serve."),
+    )
+    follow_up_date = forms.DateField(
+        label=_("Follow-up date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When the committee wants a status; it creates a checkpoint."),
+    )
+    apply_transition = forms.BooleanField(
+        label=_("Apply the transition now if the decision authorises it"),
+        required=False,
+        initial=True,
+    )
+    reason = forms.CharField(
+        label=_("Reason for stopping"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a decision to stop."),
+    )
+    learning = forms.CharField(
+        label=_("What was learned"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a decision to stop."),
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if not data["transition"]:
+            data["apply_transition"] = False
+        return data
+
+
+FOLLOW_UP_TRANSITIONS = [
+    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "follow_up"
+]
+
+
+class FollowUpForm(_AgendaItemForm):
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
+    summary = forms.CharField(label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4}))
+    taken_note = forms.CharField(
+        label=_("What the committee took note of or asked for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    transition = forms.ChoiceField(
+        label=_("Transition it documents"),
+        choices=[("", _("None")), *FOLLOW_UP_TRANSITIONS],
+        required=False,
+    )
+    apply_transition = forms.BooleanField(
+        label=_("Apply the transition now"), required=False, initial=True
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if not data["transition"]:
+            data["apply_transition"] = False
+        return data
+
+
+class MeetingForm(forms.Form):
+    committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    minutes_url = forms.URLField(
+        label=_("Link to the published minutes"), required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, committees, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the record is corrected"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    DECISION_FIELDS = {
+        "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
+        "resolution": lambda: forms.CharField(
+            label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
+        ),
+        "votes_for": lambda: forms.IntegerField(label=_("Votes for"), min_value=0, required=False),
+        "votes_against": lambda: forms.IntegerField(
+            label=_("Votes against"), min_value=0, required=False
+        ),
+        "votes_abstaining": lambda: forms.IntegerField(
+            label=_("Abstaining"), min_value=0, required=False
+        ),
+        "minority_statements": lambda: forms.CharField(
+            label=_("Minority statements"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+        "value_direction": lambda: forms.CharField(
+            label=_("Value direction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        ),
+        "follow_up_date": lambda: forms.DateField(
+            label=_("Follow-up date"), required=False, widget=DateInput()
+        ),
+    }
+    FOLLOW_UP_FIELDS = {
+        "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
+        "assessment": lambda: forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices),
+        "summary": lambda: forms.CharField(
+            label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4})
+        ),
+        "taken_note": lambda: forms.CharField(
+            label=_("What the committee took note of or asked for"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    }
+
+    def __init__(self, *args, kind: str, current: dict[str, Any], **kwargs) -> None:
+        kwargs.setdefault("initial", current)
+        super().__init__(*args, **kwargs)
+        self.current = current
+        fields = self.DECISION_FIELDS if kind == "decision" else self.FOLLOW_UP_FIELDS
+        for name, make in fields.items():
+            self.fields[name] = make()
+
+    def corrected_values(self) -> dict[str, Any]:
+        changed = {}
+        for name, value in self.cleaned_data.items():
+            if name == "reason":
+                continue
+            before = self.current.get(name)
+            if (value if value != "" else None) != (before if before != "" else None):
+                changed[name] = value
+        return changed
+
+
+class TransitionForm(forms.Form):
+    """Apply a transition on evidence already recorded (a decision or follow-up)."""
+
+    reason = forms.CharField(
+        label=_("Reason for stopping"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    learning = forms.CharField(
+        label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- The person's own settings -------------------------------------------------------------------
+
+
+class PreferencesForm(forms.Form):
+    reminder_delivery = forms.ChoiceField(
+        label=_("Reminder e-mails"),
+        choices=ReminderDelivery.choices,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("da", "Dansk"), ("en", "English")], widget=forms.RadioSelect
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=Committee.objects.none(), required=False
+    )
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", _("All phases")), *State.choices], required=False
+    )
+    period_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    stale_months = forms.IntegerField(
+        label=_("Stale after (months)"), required=False, min_value=1, max_value=60, initial=6
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(
+            organisation_id=user.organisation_id
+        )
+
+
+class InnovationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", _("All phases")), *State.choices], required=False
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=Committee.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(
+            organisation_id=user.organisation_id
+        )

@@ -1,0 +1,243 @@
+"""The dashboard's reads: the portfolio figures narrowed by the page's filters, and the lists.
+
+Every function runs a fixed number of queries whatever the size of the portfolio: counts and
+medians are aggregates in the database, lists are capped, and the CSV rows carry their
+figures as subquery annotations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from decisions.models import Correction, Decision, FollowUp
+from innovations.models import ACTIVE_STATES, Innovation, State
+from innovations.selectors import visible_innovations
+
+DEFAULT_STALE_MONTHS = 6
+LIST_LIMIT = 100
+
+PORTFOLIO_COLUMNS = [
+    "id",
+    "title",
+    "phase",
+    "committee",
+    "owner",
+    "created_at",
+    "phase_entered_at",
+    "last_decision",
+    "decisions",
+    "open_checkpoints",
+    "overdue_checkpoints",
+    "shared",
+    "reused_from",
+]
+DECISION_COLUMNS = [
+    "id",
+    "meeting_date",
+    "committee",
+    "agenda_item",
+    "innovation_id",
+    "innovation",
+    "transition",
+    "outcome",
+    "votes_for",
+    "votes_against",
+    "votes_abstaining",
+    "resolution",
+    "minority_statements",
+    "value_direction",
+    "follow_up_date",
+    "recorded_at",
+    "corrections",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    committee_id: int | None = None
+    phase: str = ""
+    period_from: datetime.date | None = None
+    period_to: datetime.date | None = None
+    stale_months: int = DEFAULT_STALE_MONTHS
+
+
+def _months_ago(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def filtered_innovations(user, filters: Filters) -> QuerySet[Innovation]:
+    innovations = visible_innovations(user).filter(organisation_id=user.organisation_id)
+    if filters.committee_id:
+        innovations = innovations.filter(committee_id=filters.committee_id)
+    if filters.phase:
+        innovations = innovations.filter(state=filters.phase)
+    return innovations
+
+
+def _checkpoint_model():
+    try:
+        from reminders.models import Checkpoint
+    except ImportError:
+        return None
+    return Checkpoint
+
+
+def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
+    Checkpoint = _checkpoint_model()
+    if Checkpoint is None:
+        return 0, []
+    queryset = Checkpoint.objects.filter(
+        status="open",
+        due_date__lt=timezone.localdate(),
+        innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
+    )
+    count = queryset.count()
+    rows = list(
+        queryset.select_related("innovation", "committee", "responsible_person").order_by(
+            "due_date", "id"
+        )[:LIST_LIMIT]
+    )
+    return count, rows
+
+
+def stale_innovations(user, filters: Filters) -> tuple[int, list[Innovation]]:
+    """Active or paused innovations with no decision or follow-up for ``stale_months``."""
+    cutoff = _months_ago(timezone.localdate(), filters.stale_months)
+    recent_decision = Decision.objects.filter(innovation=OuterRef("pk"), meeting__date__gte=cutoff)
+    recent_follow_up = FollowUp.objects.filter(innovation=OuterRef("pk"), meeting__date__gte=cutoff)
+    queryset = (
+        filtered_innovations(user, filters)
+        .filter(state__in=[*ACTIVE_STATES, State.PAUSED], created_at__date__lt=cutoff)
+        .exclude(Exists(recent_decision))
+        .exclude(Exists(recent_follow_up))
+    )
+    count = queryset.count()
+    rows = list(
+        queryset.annotate(
+            last_decision_date=Subquery(
+                Decision.objects.filter(innovation=OuterRef("pk"))
+                .order_by("-meeting__date")
+                .values("meeting__date")[:1]
+            ),
+            last_follow_up_date=Subquery(
+                FollowUp.objects.filter(innovation=OuterRef("pk"))
+                .order_by("-meeting__date")
+                .values("meeting__date")[:1]
+            ),
+        ).order_by("state_entered_at", "id")[:LIST_LIMIT]
+    )
+    return count, rows
+
+
+def _by_committee_in_phase(user, filters: Filters) -> list[dict]:
+    rows = (
+        filtered_innovations(user, filters)
+        .order_by()
+        .values("committee_id", "committee__name")
+        .annotate(total=Count("id"), active=Count("id", filter=Q(state__in=ACTIVE_STATES)))
+        .order_by("committee__name", "committee_id")
+    )
+    return [
+        {
+            "committee": row["committee_id"],
+            "name": row["committee__name"],
+            "total": row["total"],
+            "active": row["active"],
+        }
+        for row in rows
+    ]
+
+
+def dashboard_figures(user, filters: Filters) -> dict:
+    from innovations.portfolio import portfolio
+
+    figures = portfolio(
+        user,
+        organisation_id=user.organisation_id,
+        committee_id=filters.committee_id,
+        since=filters.period_from,
+    )
+    if filters.phase:
+        figures["by_committee"] = _by_committee_in_phase(user, filters)
+    if filters.period_to:
+        last = filters.period_to.strftime("%Y-%m")
+        figures["decisions_per_month"] = [
+            row for row in figures["decisions_per_month"] if row["month"] <= last
+        ]
+    figures["overdue_count"], figures["overdue_list"] = overdue_checkpoints(user, filters)
+    figures["stale_count"], figures["stale_list"] = stale_innovations(user, filters)
+    figures["total"] = sum(figures["by_state"].values())
+    return figures
+
+
+def _count(model, **filters) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**filters)
+            .order_by()
+            .values(next(iter(filters)))
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def portfolio_rows(user, filters: Filters) -> QuerySet[Innovation]:
+    """One row per innovation with its figures, for the CSV export."""
+    today = timezone.localdate()
+    queryset = filtered_innovations(user, filters).annotate(
+        last_decision_date=Subquery(
+            Decision.objects.filter(innovation=OuterRef("pk"))
+            .order_by("-meeting__date")
+            .values("meeting__date")[:1]
+        ),
+        decision_count=_count(Decision, innovation=OuterRef("pk")),
+    )
+    Checkpoint = _checkpoint_model()
+    if Checkpoint is not None:
+        queryset = queryset.annotate(
+            open_checkpoint_count=_count(Checkpoint, innovation=OuterRef("pk"), status="open"),
+            overdue_checkpoint_count=_count(
+                Checkpoint, innovation=OuterRef("pk"), status="open", due_date__lt=today
+            ),
+        )
+    else:
+        queryset = queryset.annotate(
+            open_checkpoint_count=Value(0), overdue_checkpoint_count=Value(0)
+        )
+    return queryset.order_by("id")
+
+
+def decision_log(user, filters: Filters) -> QuerySet[Decision]:
+    """Every decision of the filtered innovations in the period, oldest first."""
+    queryset = Decision.objects.filter(
+        innovation__in=filtered_innovations(user, filters).order_by().values("pk")
+    )
+    if filters.period_from:
+        queryset = queryset.filter(meeting__date__gte=filters.period_from)
+    if filters.period_to:
+        queryset = queryset.filter(meeting__date__lte=filters.period_to)
+    return (
+        queryset.select_related("meeting__committee", "innovation")
+        .annotate(correction_count=_count(Correction, decision=OuterRef("pk")))
+        .order_by("meeting__date", "recorded_at", "id")
+    )

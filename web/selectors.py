@@ -1,0 +1,398 @@
+"""Reads for the pages, scoped to what the person may see, in a fixed number of queries.
+
+The domain's own selectors (innovations, decisions, reminders) do the real work; this module
+picks and combines them per page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import Decision, FollowUp
+from innovations import permissions
+from innovations.models import FINAL_STATES, Innovation
+from innovations.selectors import visible_innovations
+from organisations.models import Committee, Meeting, Role
+
+# --- Header ---------------------------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    try:
+        from reminders.selectors import unread_count as reminders_unread_count
+    except ImportError:
+        reminders_unread_count = None
+    if reminders_unread_count is not None:
+        return reminders_unread_count(user)
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, unread=True).count()
+
+
+class LazyUnreadCount:
+    """Counted only when a template shows it, once per request."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self._value: int | None = None
+
+    @property
+    def value(self) -> int:
+        if self._value is None:
+            self._value = unread_count(self.user)
+        return self._value
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def navigation_for(user) -> list[NavItem]:
+    items = [NavItem("home", _("Overview"))]
+    if user.role == Role.SECRETARY or user.role == Role.ADMINISTRATOR:
+        items.append(NavItem("meeting_list", _("Meetings")))
+    if user.role == Role.OFFICIAL:
+        items.append(NavItem("my_innovations", _("My innovations")))
+    if user.role == Role.POLITICIAN:
+        items.append(NavItem("my_follow_ups", _("My follow-ups")))
+    items.append(NavItem("innovation_list", _("Innovations")))
+    if user.role == Role.ADMINISTRATOR:
+        items.append(NavItem("dashboard", _("Portfolio")))
+    items.append(NavItem("notifications", _("Notifications")))
+    items.append(NavItem("preferences", _("Preferences")))
+    return items
+
+
+# --- Innovations ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class InnovationFilters:
+    phase: str = ""
+    committee: int | None = None
+    q: str = ""
+
+
+def innovation_list(user, filters: InnovationFilters | None = None) -> QuerySet[Innovation]:
+    filters = filters or InnovationFilters()
+    queryset = visible_innovations(user)
+    if filters.phase:
+        queryset = queryset.filter(state=filters.phase)
+    if filters.committee:
+        queryset = queryset.filter(committee_id=filters.committee)
+    if filters.q:
+        queryset = queryset.filter(Q(title__icontains=filters.q) | Q(need__icontains=filters.q))
+    return queryset.order_by("-updated_at", "-id")
+
+
+def my_innovations(user) -> QuerySet[Innovation]:
+    return visible_innovations(user).filter(owner=user).order_by("-updated_at", "-id")
+
+
+def committees_of(user) -> QuerySet[Committee]:
+    if not user.organisation_id:
+        return Committee.objects.none()
+    return Committee.objects.filter(organisation_id=user.organisation_id)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _count_of(model, **filters) -> Subquery:
+    return Coalesce(
+        Subquery(
+            model.objects.filter(meeting=OuterRef("pk"), **filters)
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def my_committee_ids(user) -> set[int]:
+    """The committees whose meetings the person logs: their own as secretary, all for admins."""
+    if permissions.is_administrator_of(user, user.organisation_id):
+        return set(committees_of(user).values_list("pk", flat=True))
+    return permissions.secretary_committee_ids(user)
+
+
+def meetings_of_my_committees(user) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(committee_id__in=my_committee_ids(user))
+        .select_related("committee")
+        .annotate(decision_count=_count_of(Decision), follow_up_count=_count_of(FollowUp))
+        .order_by("-date", "committee__name")
+    )
+
+
+def visible_meeting(user, pk: int) -> Meeting | None:
+    if not user.organisation_id:
+        return None
+    return (
+        Meeting.objects.filter(pk=pk, committee__organisation_id=user.organisation_id)
+        .select_related("committee__organisation")
+        .first()
+    )
+
+
+def next_meetings(user) -> dict[int, Meeting]:
+    """The next meeting (today or later) of each of my committees."""
+    today = timezone.localdate()
+    result: dict[int, Meeting] = {}
+    for meeting in (
+        Meeting.objects.filter(committee_id__in=my_committee_ids(user), date__gte=today)
+        .select_related("committee")
+        .order_by("date")
+    ):
+        result.setdefault(meeting.committee_id, meeting)
+    return result
+
+
+@dataclasses.dataclass
+class MeetingItem:
+    kind: str  # "decision" or "follow_up"
+    record: Decision | FollowUp
+
+
+def meeting_items(meeting: Meeting) -> list[MeetingItem]:
+    decisions = (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("innovation", "recorded_by")
+        .prefetch_related("corrections__recorded_by")
+    )
+    follow_ups = (
+        FollowUp.objects.filter(meeting=meeting)
+        .select_related("innovation", "recorded_by")
+        .prefetch_related("corrections__recorded_by")
+    )
+    items = [MeetingItem("decision", d) for d in decisions] + [
+        MeetingItem("follow_up", f) for f in follow_ups
+    ]
+    items.sort(key=lambda item: (item.record.recorded_at, item.record.pk))
+    return items
+
+
+def innovations_for_meeting(meeting: Meeting) -> QuerySet[Innovation]:
+    """What can be on this meeting's agenda: the committee's innovations, or all for the council."""
+    queryset = Innovation.objects.filter(organisation_id=meeting.committee.organisation_id).exclude(
+        state__in=FINAL_STATES
+    )
+    if not meeting.committee.is_council:
+        queryset = queryset.filter(committee_id=meeting.committee_id)
+    return queryset.select_related("committee").order_by("title")
+
+
+def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
+    model = Decision if kind == "decision" else FollowUp
+    if not user.organisation_id:
+        return None
+    return (
+        model.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
+        .select_related("innovation", "meeting__committee")
+        .prefetch_related("corrections__recorded_by")
+        .first()
+    )
+
+
+def recent_decisions_for_committees(committee_ids: set[int], *, days: int = 90) -> QuerySet:
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    return (
+        Decision.objects.filter(meeting__committee_id__in=committee_ids, meeting__date__gte=since)
+        .select_related("innovation", "meeting__committee")
+        .order_by("-meeting__date", "-recorded_at")
+    )
+
+
+def corrected_view(record: Decision | FollowUp, fields: list[str]) -> dict:
+    """The record's values as they stand after its corrections, newest correction last."""
+    values = {field: getattr(record, field) for field in fields}
+    for correction in record.corrections.all():
+        for key, value in correction.corrected_values.items():
+            if key not in values:
+                continue
+            if key == "follow_up_date" and value:
+                value = datetime.date.fromisoformat(value)
+            values[key] = value
+    return values
+
+
+# --- Checkpoints (the reminders app) -------------------------------------------------------------
+
+
+def _checkpoint_model():
+    try:
+        from reminders.models import Checkpoint
+    except ImportError:  # the reminders app without its models: nothing is due
+        return None
+    return Checkpoint
+
+
+def _open_checkpoints():
+    Checkpoint = _checkpoint_model()
+    if Checkpoint is None:
+        return None
+    return Checkpoint.objects.filter(status="open").select_related(
+        "innovation", "committee", "responsible_person"
+    )
+
+
+def politician_committee_ids(user) -> set[int]:
+    from organisations.models import Membership
+
+    return set(
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(person=user, committee__organisation_id=user.organisation_id)
+        .exclude(role="secretary")
+        .values_list("committee_id", flat=True)
+    )
+
+
+def follow_ups_due(user) -> list:
+    """Open checkpoints at my committees, soonest (most overdue) first."""
+    checkpoints = _open_checkpoints()
+    if checkpoints is None or not user.organisation_id:
+        return []
+    committee_ids = politician_committee_ids(user)
+    return list(
+        checkpoints.filter(
+            committee_id__in=committee_ids, innovation__organisation_id=user.organisation_id
+        ).order_by("due_date", "id")[:200]
+    )
+
+
+def checkpoints_for(user) -> list:
+    """Open checkpoints of the innovations I own, or set for me by name, soonest first."""
+    checkpoints = _open_checkpoints()
+    if checkpoints is None or not user.organisation_id:
+        return []
+    return list(
+        checkpoints.filter(
+            Q(innovation__owner=user) | Q(responsible_person=user),
+            innovation__organisation_id=user.organisation_id,
+        ).order_by("due_date", "id")[:200]
+    )
+
+
+def checkpoints_of_innovation(innovation: Innovation) -> list:
+    checkpoints = _open_checkpoints()
+    if checkpoints is None:
+        return []
+    return list(checkpoints.filter(innovation=innovation).order_by("due_date", "id"))
+
+
+@dataclasses.dataclass
+class AgendaGroup:
+    committee: Committee
+    next_meeting: Meeting | None
+    checkpoints: list
+
+
+def agenda_to_prepare(user) -> list[AgendaGroup]:
+    """Per committee I serve: the decisions and follow-ups due by its next meeting."""
+    committee_ids = my_committee_ids(user)
+    if not committee_ids:
+        return []
+    upcoming = next_meetings(user)
+    committees = list(
+        Committee.objects.filter(pk__in=committee_ids).order_by("-is_council", "name")
+    )
+    checkpoints = _open_checkpoints()
+    due: dict[int, list] = {}
+    if checkpoints is not None:
+        horizon = max(
+            [m.date for m in upcoming.values()]
+            + [timezone.localdate() + datetime.timedelta(days=30)]
+        )
+        for checkpoint in checkpoints.filter(
+            committee_id__in=committee_ids,
+            kind__in=("decision", "follow_up"),
+            due_date__lte=horizon,
+        ).order_by("due_date", "id")[:500]:
+            meeting = upcoming.get(checkpoint.committee_id)
+            limit = meeting.date if meeting else timezone.localdate() + datetime.timedelta(days=30)
+            if checkpoint.due_date <= limit:
+                due.setdefault(checkpoint.committee_id, []).append(checkpoint)
+    return [AgendaGroup(c, upcoming.get(c.pk), due.get(c.pk, [])) for c in committees]
+
+
+def phase_counts(user) -> list[tuple[str, str, int]]:
+    counts = dict(
+        visible_innovations(user)
+        .select_related(None)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    from innovations.models import State
+
+    return [(state.value, state.label, counts.get(state.value, 0)) for state in State]
+
+
+# --- Notifications (django-notifications) --------------------------------------------------------
+
+
+def notifications_of(user, *, unread_only: bool = False):
+    from notifications.models import Notification
+
+    queryset = Notification.objects.filter(recipient=user).prefetch_related(
+        "actor", "target", "action_object"
+    )
+    if unread_only:
+        queryset = queryset.filter(unread=True)
+    return queryset.order_by("-timestamp", "-id")
+
+
+def notification_of(user, pk: int):
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, pk=pk).first()
+
+
+def notification_url(notification) -> str:
+    """Where opening a notification leads: the link it carries, else its innovation."""
+    data = notification.data or {}
+    url = data.get("url") or data.get("link") or ""
+    if url.startswith("/"):
+        return url
+    target = notification.target
+    innovation = getattr(target, "innovation", None) or (
+        target if isinstance(target, Innovation) else None
+    )
+    if innovation is not None:
+        return reverse("innovation_detail", args=[innovation.pk])
+    return ""
+
+
+def calendar_feed_url(request, user) -> str:
+    for name in ("reminders:calendar_feed", "calendar_feed"):
+        try:
+            return request.build_absolute_uri(reverse(name, args=[user.calendar_token]))
+        except NoReverseMatch:
+            continue
+    return ""

@@ -1,0 +1,80 @@
+"""Template helpers: accessible form fields, the current page in the menu, checkpoint status."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.utils import timezone
+
+register = template.Library()
+
+GROUPED_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+@register.inclusion_tag("web/includes/field.html")
+def field(bound_field, hint: str = ""):
+    """A labelled field whose help text and errors are tied to it with aria-describedby."""
+    widget = bound_field.field.widget
+    base_id = bound_field.auto_id or f"id_{bound_field.html_name}"
+    help_id, errors_id = f"{base_id}_help", f"{base_id}_errors"
+    described = []
+    attrs: dict[str, str] = {}
+    if bound_field.help_text or hint:
+        described.append(help_id)
+    if bound_field.errors:
+        described.append(errors_id)
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if bound_field.field.required and not isinstance(widget, forms.CheckboxInput):
+        attrs["aria-required"] = "true"
+    return {
+        "field": bound_field,
+        "widget": bound_field.as_widget(attrs=attrs),
+        "grouped": isinstance(widget, GROUPED_WIDGETS),
+        "checkbox": isinstance(widget, forms.CheckboxInput),
+        "help_id": help_id,
+        "errors_id": errors_id,
+        "help": bound_field.help_text or hint,
+        "group_id": f"{base_id}_legend",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def current(context, url: str) -> str:
+    """aria-current for the menu entry of the page being shown."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.path
+    if url == "/":
+        return 'aria-current="page"' if path == "/" else ""
+    return 'aria-current="page"' if path.startswith(url) else ""
+
+
+@register.filter
+def due_status(checkpoint) -> str:
+    today = timezone.localdate()
+    if checkpoint.due_date < today:
+        return "overdue"
+    if checkpoint.due_date == today:
+        return "due"
+    return "upcoming"
+
+
+@register.filter
+def days_overdue(checkpoint) -> int:
+    return (timezone.localdate() - checkpoint.due_date).days
+
+
+@register.filter
+def state_label(value: str) -> str:
+    from innovations.models import State
+
+    return str(dict(State.choices).get(value, value))
+
+
+@register.filter
+def transition_label(value: str) -> str:
+    from decisions.models import TRANSITION_CHOICES
+
+    return str(dict(TRANSITION_CHOICES).get(value, value))

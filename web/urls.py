@@ -1,0 +1,67 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import dashboard, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Sign-in, sign-out and password reset by e-mail: Django's views with Spor's templates.
+    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("language/", views.switch_language, name="switch_language"),
+    path("innovations/", views.innovation_list, name="innovation_list"),
+    path("innovations/new/", views.innovation_create, name="innovation_create"),
+    path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),
+    path("innovations/<int:pk>/edit/", views.innovation_edit, name="innovation_edit"),
+    path(
+        "innovations/<int:pk>/evaluation/",
+        views.innovation_evaluation,
+        name="innovation_evaluation",
+    ),
+    path(
+        "innovations/<int:pk>/transitions/<slug:name>/",
+        views.innovation_transition,
+        name="innovation_transition",
+    ),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path(
+        "records/<slug:kind>/<int:pk>/correction/",
+        views.correction,
+        name="record_correction",
+    ),
+    path("my/innovations/", views.my_innovations, name="my_innovations"),
+    path("my/follow-ups/", views.my_follow_ups, name="my_follow_ups"),
+    path("my/notifications/", views.notifications, name="notifications"),
+    path(
+        "my/notifications/<int:pk>/open/",
+        views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "my/notifications/read/",
+        views.notifications_mark_all_read,
+        name="notifications_mark_all_read",
+    ),
+    path("my/calendar/", views.calendar, name="calendar"),
+    path("my/preferences/", views.preferences, name="preferences"),
+    path("portfolio/", dashboard.dashboard, name="dashboard"),
+    path("portfolio/innovations.csv", dashboard.portfolio_csv, name="dashboard_portfolio_csv"),
+    path("portfolio/decisions.csv", dashboard.decisions_csv, name="dashboard_decisions_csv"),
+]

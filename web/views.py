@@ -1,0 +1,499 @@
+"""The pages. Each view reads through selectors and writes through exactly one service call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from decisions import selectors as decision_selectors
+from decisions import services as decision_services
+from innovations import permissions
+from innovations import services as innovation_services
+from innovations.errors import NotFound, PermissionDenied, SporError
+from innovations.models import Innovation
+from innovations.selectors import get_visible_innovation
+from organisations.models import Role
+
+from . import forms, selectors
+from . import services as web_services
+from .diagrams import lifecycle_svg
+
+PAGE_SIZE = 50
+
+
+def _call(form, service: Callable[..., Any], **kwargs: Any) -> Any | None:
+    """Call one service; on a domain error put it on the form and return None."""
+    try:
+        return service(**kwargs)
+    except (PermissionDenied, NotFound):
+        raise
+    except SporError as error:
+        forms.apply_errors(form, error)
+        return None
+
+
+def _innovation_or_404(user, pk: int) -> Innovation:
+    innovation = get_visible_innovation(user, pk)
+    if innovation is None:
+        raise Http404(_("The innovation does not exist."))
+    return innovation
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def domain_errors(view):
+    """Show the services' refusals as the pages people know: 403 and 404."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            raise DjangoPermissionDenied(error.message) from error
+        except NotFound as error:
+            raise Http404(error.message) from error
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- Home -------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, Any] = {"role": user.role}
+    if user.role in (Role.SECRETARY, Role.ADMINISTRATOR):
+        context["meetings"] = list(selectors.meetings_of_my_committees(user)[:6])
+        context["agenda"] = selectors.agenda_to_prepare(user)
+    if user.role == Role.OFFICIAL:
+        context["innovations"] = list(selectors.my_innovations(user)[:10])
+        context["due"] = selectors.checkpoints_for(user)[:10]
+    if user.role == Role.POLITICIAN:
+        context["follow_ups"] = selectors.follow_ups_due(user)[:10]
+    if user.role == Role.ADMINISTRATOR:
+        context["by_state"] = selectors.phase_counts(user)
+    context["notifications"] = selectors.notifications_of(user, unread_only=True)[:5]
+    return render(request, "web/home.html", context)
+
+
+# --- Innovations ------------------------------------------------------------------------------
+
+
+def _paginate(request: HttpRequest, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@login_required
+def innovation_list(request: HttpRequest) -> HttpResponse:
+    form = forms.InnovationFilterForm(request.GET or None, user=request.user)
+    filters = selectors.InnovationFilters()
+    if form.is_bound and form.is_valid():
+        committee = form.cleaned_data.get("committee")
+        filters = selectors.InnovationFilters(
+            phase=form.cleaned_data.get("phase") or "",
+            committee=committee.pk if committee else None,
+            q=form.cleaned_data.get("q") or "",
+        )
+    page = _paginate(request, selectors.innovation_list(request.user, filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/innovation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_innovation(
+                request.user, request.user.organisation_id
+            ),
+        },
+    )
+
+
+@login_required
+def my_innovations(request: HttpRequest) -> HttpResponse:
+    page = _paginate(request, selectors.my_innovations(request.user))
+    return render(
+        request,
+        "web/my_innovations.html",
+        {
+            "page": page,
+            "due": selectors.checkpoints_for(request.user),
+            "can_create": permissions.can_create_innovation(
+                request.user, request.user.organisation_id
+            ),
+        },
+    )
+
+
+@login_required
+@domain_errors
+def innovation_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_innovation(request.user, request.user.organisation_id):
+        raise DjangoPermissionDenied(_("You may not raise an innovation."))
+    form = forms.InnovationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.service_data().items() if v not in (None, "", [])}
+        innovation = _call(form, innovation_services.create_innovation, actor=request.user, **data)
+        if innovation is not None:
+            messages.success(request, _("The innovation was created."))
+            return redirect("innovation_detail", pk=innovation.pk)
+    return render(request, "web/innovation_form.html", {"form": form, "innovation": None})
+
+
+@login_required
+@domain_errors
+def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _innovation_or_404(request.user, pk)
+    if not permissions.can_edit_innovation(request.user, innovation):
+        raise DjangoPermissionDenied(_("You may not change this innovation."))
+    form = forms.InnovationForm(
+        request.POST or None,
+        user=request.user,
+        innovation=innovation,
+        initial=forms.innovation_initial(innovation),
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = _call(
+            form,
+            innovation_services.update_innovation,
+            actor=request.user,
+            innovation=innovation,
+            **form.service_data(),
+        )
+        if updated is not None:
+            messages.success(request, _("The innovation was saved."))
+            return redirect("innovation_detail", pk=innovation.pk)
+    return render(request, "web/innovation_form.html", {"form": form, "innovation": innovation})
+
+
+@login_required
+def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _innovation_or_404(request.user, pk)
+    options = decision_services.available_transitions(innovation, request.user)
+    return render(
+        request,
+        "web/innovation_detail.html",
+        {
+            "innovation": innovation,
+            "diagram": lifecycle_svg(innovation.state, paused_from=innovation.paused_from),
+            "timeline": decision_selectors.timeline(innovation),
+            "options": options,
+            "transition_form": forms.TransitionForm(),
+            "can_edit": permissions.can_edit_innovation(request.user, innovation),
+            "can_act": permissions.can_apply_transitions(request.user, innovation),
+            "evaluations": list(innovation.evaluations.select_related("submitted_by")),
+            "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
+        },
+    )
+
+
+@login_required
+@domain_errors
+def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _innovation_or_404(request.user, pk)
+    if not permissions.can_edit_innovation(request.user, innovation):
+        raise DjangoPermissionDenied(_("You may not submit an evaluation of this innovation."))
+    form = forms.EvaluationForm(request.POST or None, innovation=innovation)
+    if request.method == "POST" and form.is_valid():
+        evaluation = _call(
+            form,
+            innovation_services.submit_evaluation,
+            actor=request.user,
+            innovation=innovation,
+            **form.service_data(),
+        )
+        if evaluation is not None:
+            messages.success(request, _("The evaluation was submitted."))
+            return redirect("innovation_detail", pk=innovation.pk)
+    return render(request, "web/evaluation_form.html", {"form": form, "innovation": innovation})
+
+
+@login_required
+@require_POST
+@domain_errors
+def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Apply a transition on the evidence already recorded for it."""
+    innovation = _innovation_or_404(request.user, pk)
+    option = next(
+        (
+            o
+            for o in decision_services.available_transitions(innovation, request.user)
+            if o.name == name
+        ),
+        None,
+    )
+    form = forms.TransitionForm(request.POST)
+    if option is None or option.evidence is None or not form.is_valid():
+        messages.error(request, _("The transition is not possible now."))
+        return redirect("innovation_detail", pk=pk)
+    evidence = option.evidence
+    kwargs: dict[str, Any] = {
+        "actor": request.user,
+        "innovation": innovation,
+        "transition": name,
+        "reason": form.cleaned_data["reason"],
+        "learning": form.cleaned_data["learning"],
+        "expected_state": request.POST.get("expected_state") or innovation.state,
+    }
+    if option.requires == "decision":
+        kwargs["decision"] = evidence
+    else:
+        kwargs["follow_up"] = evidence
+    try:
+        decision_services.apply_transition(**kwargs)
+    except (PermissionDenied, NotFound):
+        raise
+    except SporError as error:
+        messages.error(request, " ".join([error.message, *map(str, error.reasons)]))
+        return redirect("innovation_detail", pk=pk)
+    messages.success(request, _("The innovation moved on."))
+    return redirect("innovation_detail", pk=pk)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    committee_ids = selectors.my_committee_ids(user)
+    form = None
+    create_meeting = _create_meeting_service()
+    if committee_ids and create_meeting is not None:
+        form = forms.MeetingForm(
+            request.POST or None,
+            committees=selectors.committees_of(user).filter(pk__in=committee_ids),
+        )
+        if request.method == "POST" and form.is_valid():
+            meeting = _call(form, create_meeting, actor=user, **form.cleaned_data)
+            if meeting is not None:
+                messages.success(request, _("The meeting was added."))
+                return redirect("meeting_detail", pk=meeting.pk)
+    page = _paginate(request, selectors.meetings_of_my_committees(user))
+    return render(
+        request,
+        "web/meeting_list.html",
+        {"page": page, "form": form, "agenda": selectors.agenda_to_prepare(user)},
+    )
+
+
+def _create_meeting_service():
+    try:
+        from organisations.services import create_meeting
+    except ImportError:
+        return None
+    return create_meeting
+
+
+@login_required
+@domain_errors
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    meeting = selectors.visible_meeting(user, pk)
+    if meeting is None:
+        raise Http404(_("The meeting does not exist."))
+    can_record = meeting.committee_id in selectors.my_committee_ids(user)
+    innovations = selectors.innovations_for_meeting(meeting)
+    kind = request.POST.get("kind") if request.method == "POST" else ""
+    decision_form = forms.DecisionForm(
+        request.POST if kind == "decision" else None,
+        innovations=innovations,
+        prefix="decision",
+        initial={"innovation": request.GET.get("innovation")},
+    )
+    follow_up_form = forms.FollowUpForm(
+        request.POST if kind == "follow_up" else None,
+        innovations=innovations,
+        prefix="follow_up",
+        initial={"innovation": request.GET.get("innovation")},
+    )
+    if request.method == "POST":
+        if not can_record:
+            raise DjangoPermissionDenied(_("Only the committee's secretary records its items."))
+        form, service = (
+            (decision_form, decision_services.record_decision)
+            if kind == "decision"
+            else (follow_up_form, decision_services.record_follow_up)
+        )
+        if kind in ("decision", "follow_up") and form.is_valid():
+            result = _call(form, service, actor=user, meeting=meeting, **form.service_data())
+            if result is not None:
+                if result.applied:
+                    messages.success(
+                        request,
+                        _("Recorded. %(title)s moved to %(phase)s.")
+                        % {
+                            "title": result.innovation.title,
+                            "phase": result.innovation.get_state_display(),
+                        },
+                    )
+                else:
+                    messages.success(request, _("Recorded."))
+                return redirect(reverse("meeting_detail", args=[meeting.pk]) + "#items")
+    return render(
+        request,
+        "web/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": selectors.meeting_items(meeting),
+            "decision_form": decision_form,
+            "follow_up_form": follow_up_form,
+            "open_form": kind or "",
+            "can_record": can_record,
+            "has_innovations": innovations.exists(),
+        },
+    )
+
+
+@login_required
+@domain_errors
+def correction(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind not in ("decision", "follow_up"):
+        raise Http404
+    record = selectors.record_of(request.user, kind, pk)
+    if record is None:
+        raise Http404(_("The record does not exist."))
+    fields = (
+        forms.CorrectionForm.DECISION_FIELDS
+        if kind == "decision"
+        else forms.CorrectionForm.FOLLOW_UP_FIELDS
+    )
+    current = selectors.corrected_view(record, list(fields))
+    form = forms.CorrectionForm(request.POST or None, kind=kind, current=current)
+    if request.method == "POST" and form.is_valid():
+        changed = form.corrected_values()
+        if not changed:
+            form.add_error(None, _("Change at least one value."))
+        else:
+            target = {"decision": record} if kind == "decision" else {"follow_up": record}
+            created = _call(
+                form,
+                decision_services.record_correction,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                corrected_values=changed,
+                **target,
+            )
+            if created is not None:
+                messages.success(request, _("The correction was recorded."))
+                return redirect("meeting_detail", pk=record.meeting_id)
+    return render(
+        request,
+        "web/correction_form.html",
+        {"form": form, "record": record, "kind": kind},
+    )
+
+
+# --- The person's own pages -------------------------------------------------------------------
+
+
+@login_required
+def my_follow_ups(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/my_follow_ups.html", {"follow_ups": selectors.follow_ups_due(request.user)}
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/notifications.html",
+        {"notifications": selectors.notifications_of(request.user)[:100]},
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_of(request.user, pk)
+    if notification is None:
+        raise Http404
+    web_services.mark_notification_read(actor=request.user, notification=notification)
+    return redirect(selectors.notification_url(notification) or reverse("notifications"))
+
+
+@login_required
+@require_POST
+@domain_errors
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    web_services.mark_all_notifications_read(actor=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications")
+
+
+@login_required
+@domain_errors
+def calendar(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        web_services.renew_calendar_token(actor=request.user)
+        messages.success(request, _("Your calendar link was renewed; the old one stops working."))
+        return redirect("calendar")
+    return render(
+        request,
+        "web/calendar.html",
+        {"feed_url": selectors.calendar_feed_url(request, request.user)},
+    )
+
+
+@login_required
+@domain_errors
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = forms.PreferencesForm(
+        request.POST or None,
+        initial={"reminder_delivery": user.reminder_delivery, "language": user.language},
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = _call(
+            form,
+            web_services.update_preferences,
+            actor=user,
+            person=user,
+            **form.cleaned_data,
+        )
+        if updated is not None:
+            response = redirect("preferences")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, updated.language)
+            messages.success(request, _("Your preferences were saved."))
+            return response
+    return render(request, "web/preferences.html", {"form": form})
+
+
+@require_POST
+@domain_errors
+def switch_language(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        web_services.update_preferences(actor=request.user, person=request.user, language=language)
+    response = redirect(_safe_next(request, reverse("home")))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
