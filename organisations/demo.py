@@ -63,6 +63,10 @@ ADMIN_PERMISSIONS = {
     "innovations": {
         "innovation": ("view",),
         "evaluation": ("view",),
+        "statusreport": ("view",),
+        "document": ("view",),
+        "reuse": ("view",),
+        "sharingevent": ("view",),
     },
     "decisions": {
         "decision": ("view",),
@@ -193,22 +197,22 @@ class Builder:
 
     def administrators_group(self) -> Group:
         if self.admin_group is None:
-            group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
-            if created:
-                codenames = [
-                    (app, f"{action}_{model}")
-                    for app, models in ADMIN_PERMISSIONS.items()
-                    for model, actions in models.items()
-                    for action in actions
-                ]
-                permissions = [
+            group, _created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+            wanted = {
+                (app, f"{action}_{model}")
+                for app, models in ADMIN_PERMISSIONS.items()
+                for model, actions in models.items()
+                for action in actions
+            }
+            group.permissions.add(
+                *[
                     p
                     for p in Permission.objects.filter(
                         content_type__app_label__in=ADMIN_PERMISSIONS
                     ).select_related("content_type")
-                    if (p.content_type.app_label, p.codename) in codenames
+                    if (p.content_type.app_label, p.codename) in wanted
                 ]
-                group.permissions.set(permissions)
+            )
             self.admin_group = group
         return self.admin_group
 
@@ -814,6 +818,7 @@ def seed(*, today: datetime.date | None = None) -> Summary:
     summary = Summary()
     builder = Builder(today=today, summary=summary)
     with transaction.atomic():
+        builder.administrators_group()
         builder.person(
             content.SUPERUSER,
             organisation=None,
