@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import catalogue_views, views
 
 app_name = "api"
 
@@ -22,5 +22,40 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("dashboard/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("workflow/", views.WorkflowView.as_view(), name="workflow"),
+    path("catalogue/", catalogue_views.CatalogueListView.as_view(), name="catalogue"),
+    path(
+        "catalogue/<int:pk>/",
+        catalogue_views.CatalogueEntryView.as_view(),
+        name="catalogue-entry",
+    ),
+    path(
+        "catalogue/<int:pk>/reuse/",
+        catalogue_views.CatalogueReuseView.as_view(),
+        name="catalogue-reuse",
+    ),
+    path("innovations/<int:pk>/share/", catalogue_views.ShareView.as_view(), name="share"),
+    path("innovations/<int:pk>/unshare/", catalogue_views.UnshareView.as_view(), name="unshare"),
+    path(
+        "innovations/<int:pk>/documents/",
+        catalogue_views.DocumentListView.as_view(),
+        name="documents",
+    ),
+    path(
+        "innovations/<int:pk>/status-reports/",
+        catalogue_views.StatusReportListView.as_view(),
+        name="status-reports",
+    ),
+    path(
+        "innovations/<int:pk>/evaluations/",
+        catalogue_views.EvaluationListView.as_view(),
+        name="evaluations",
+    ),
+    path(
+        "documents/<int:pk>/file/",
+        catalogue_views.DocumentFileView.as_view(),
+        name="document-file",
+    ),
+    path("barometer/", catalogue_views.BarometerView.as_view(), name="barometer"),
+    path("barometer/csv/", catalogue_views.BarometerCsvView.as_view(), name="barometer-csv"),
     path("", include(router.urls)),
 ]

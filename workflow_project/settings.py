@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentEnum": "decisions.models.Assessment",
         "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
         "EventEnum": "api.models.Event",
+        "DocumentKindEnum": "innovations.models.DocumentKind",
     },
 }
 
