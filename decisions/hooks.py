@@ -6,15 +6,18 @@ so every entry point (API, web, admin, task, command) gets them.
 
 from __future__ import annotations
 
+from api import events
 from reminders import services as reminders
 
 
 def decision_recorded(*, actor, decision) -> None:
     reminders.on_decision_recorded(actor=actor, decision=decision)
+    events.decision_recorded(decision=decision)
 
 
 def follow_up_recorded(*, actor, follow_up) -> None:
     reminders.on_follow_up_recorded(actor=actor, follow_up=follow_up)
+    events.follow_up_recorded(follow_up=follow_up)
 
 
 def correction_recorded(*, actor, correction) -> None:
@@ -23,6 +26,7 @@ def correction_recorded(*, actor, correction) -> None:
 
 def transition_applied(*, actor, innovation, log_entry) -> None:
     reminders.on_transition_applied(actor=actor, innovation=innovation, log_entry=log_entry)
+    events.transition_applied(innovation=innovation, log_entry=log_entry)
 
 
 def evaluation_submitted(*, actor, evaluation) -> None:
