@@ -15,7 +15,7 @@ from innovations import barometer as barometer_module
 from innovations import catalogue
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
-from innovations.documents import max_bytes
+from innovations.documents import human_size, max_bytes
 from innovations.errors import NotFound, ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Organisation
@@ -168,8 +168,8 @@ def _refuse_oversized(request) -> None:
         raise ValidationFailed(
             {
                 "file": [
-                    _("The largest file you can upload is %(limit)s MB.")
-                    % {"limit": limit // (1024 * 1024)}
+                    _("The largest file you can upload is %(limit)s.")
+                    % {"limit": human_size(limit)}
                 ]
             }
         )

@@ -60,7 +60,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "SPOR_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.0f} MB"
     return f"{max(1, size // 1024)} KB"
@@ -116,7 +116,7 @@ def check_upload(name: str, size: int | None, handle: IO[bytes]) -> AcceptedFile
     if size > limit:
         raise DocumentRejected(
             _("The file is %(size)s; the largest file you can upload is %(limit)s.")
-            % {"size": _human_size(size), "limit": _human_size(limit)}
+            % {"size": human_size(size), "limit": human_size(limit)}
         )
     expected = CONTENT_TYPES[extension]
     actual = _sniff(handle)
