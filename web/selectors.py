@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from urllib.parse import urlsplit
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -378,8 +379,15 @@ def notification_url(notification) -> str:
     """Where opening a notification leads: the link it carries, else its innovation."""
     data = notification.data or {}
     url = data.get("url") or data.get("link") or ""
-    if url.startswith("/"):
-        return url
+    if url:
+        # Only ever a path on this site, whatever host the link was written with.
+        parts = urlsplit(url)
+        if parts.path.startswith("/"):
+            return (
+                parts.path
+                + (f"?{parts.query}" if parts.query else "")
+                + (f"#{parts.fragment}" if parts.fragment else "")
+            )
     target = notification.target
     innovation = getattr(target, "innovation", None) or (
         target if isinstance(target, Innovation) else None
