@@ -11,6 +11,7 @@ import io
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from innovations.barometer import (
     barometer_csv,
@@ -25,6 +26,14 @@ from .catalogue_world import evaluation_of
 from .factories import DecisionFactory, InnovationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The stories read the English messages; Danish is the default language."""
+    with translation.override("en"):
+        yield
+
 
 START = datetime.date(2026, 1, 1)
 END = datetime.date(2026, 6, 30)

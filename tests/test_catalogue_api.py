@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from innovations.models import Innovation
@@ -16,11 +17,19 @@ from .factories import InnovationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The stories read the English messages; Danish is the default language."""
+    with translation.override("en"):
+        yield
+
+
 PDF_BYTES = b"%PDF-1.7\n%%EOF\n"
 
 
 def client_for(user) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 

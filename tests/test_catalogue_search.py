@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from innovations.catalogue import CatalogueFilters, catalogue, catalogue_entry, search_catalogue
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
@@ -16,6 +17,13 @@ from .conftest import build_municipality
 from .factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The stories read the English messages; Danish is the default language."""
+    with translation.override("en"):
+        yield
 
 
 def titles(found) -> list[str]:

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Document, Evaluation
@@ -19,6 +20,14 @@ from reminders.services import create_checkpoint
 from .factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The stories read the English messages; Danish is the default language."""
+    with translation.override("en"):
+        yield
+
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from notifications.models import Notification
 
 from innovations.catalogue import catalogue_entry
@@ -21,6 +22,13 @@ from .catalogue_world import shared_innovation
 from .factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The stories read the English messages; Danish is the default language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import dashboard, views
+from . import catalogue_views, dashboard, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -61,6 +61,32 @@ urlpatterns = [
     ),
     path("my/calendar/", views.calendar, name="calendar"),
     path("my/preferences/", views.preferences, name="preferences"),
+    path("catalogue/", catalogue_views.catalogue_list, name="catalogue_list"),
+    path("catalogue/<int:pk>/", catalogue_views.catalogue_entry, name="catalogue_entry"),
+    path("catalogue/<int:pk>/reuse/", catalogue_views.catalogue_reuse, name="catalogue_reuse"),
+    path(
+        "innovations/<int:pk>/sharing/",
+        catalogue_views.innovation_sharing,
+        name="innovation_sharing",
+    ),
+    path(
+        "innovations/<int:pk>/unshare/",
+        catalogue_views.innovation_unshare,
+        name="innovation_unshare",
+    ),
+    path(
+        "innovations/<int:pk>/documents/",
+        catalogue_views.innovation_documents,
+        name="innovation_documents",
+    ),
+    path(
+        "innovations/<int:pk>/status-reports/",
+        catalogue_views.innovation_status_report,
+        name="innovation_status_report",
+    ),
+    path("documents/<int:pk>/file/", catalogue_views.document_file, name="document_file"),
+    path("barometer/", catalogue_views.barometer, name="barometer"),
+    path("barometer.csv", catalogue_views.barometer_csv, name="barometer_csv"),
     path("portfolio/", dashboard.dashboard, name="dashboard"),
     path("portfolio/innovations.csv", dashboard.portfolio_csv, name="dashboard_portfolio_csv"),
     path("portfolio/decisions.csv", dashboard.decisions_csv, name="dashboard_decisions_csv"),
