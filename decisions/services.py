@@ -166,6 +166,15 @@ def _apply_locked(
     return entry
 
 
+def _check_expected_state(locked: Innovation, expected_state: str | None) -> None:
+    if expected_state and locked.state != expected_state:
+        raise ConcurrentChange(
+            _("The innovation moved from %(seen)s to %(now)s while you were acting.")
+            % {"seen": expected_state, "now": locked.state},
+            reasons=[_("it is now in the phase %(state)s") % {"state": locked.get_state_display()}],
+        )
+
+
 def apply_transition(
     *,
     actor,
@@ -193,14 +202,7 @@ def apply_transition(
                     "Only a secretary of the responsible committee or an administrator can move an innovation."
                 )
             )
-        if locked.state != seen_state:
-            raise ConcurrentChange(
-                _("The innovation moved from %(seen)s to %(now)s while you were acting.")
-                % {"seen": seen_state, "now": locked.state},
-                reasons=[
-                    _("it is now in the phase %(state)s") % {"state": locked.get_state_display()}
-                ],
-            )
+        _check_expected_state(locked, seen_state)
         entry = _apply_locked(
             actor=actor,
             innovation=locked,
@@ -281,12 +283,15 @@ def record_decision(
     apply_transition: bool = False,
     reason: str = "",
     learning: str = "",
+    expected_state: str | None = None,
 ) -> RecordResult:
     """Record a committee's decision; with ``apply_transition``, also move the innovation.
 
     An approved decision asked to apply its transition does both or neither: when the move
     is not possible, nothing is recorded and the reasons say why. A decision that is not
-    approved is recorded all the same and moves nothing.
+    approved is recorded all the same and moves nothing. ``expected_state`` is the phase the
+    secretary saw: when the innovation has moved on meanwhile, a ``ConcurrentChange`` says
+    so and nothing is recorded (a pause decided for ``exploring`` must not pause ``testing``).
     """
     errors: dict[str, list[str]] = {}
     agenda_item = _clean_text(
@@ -323,6 +328,8 @@ def record_decision(
         if not permissions.can_view_innovation(actor, locked):
             raise NotFound(_("The innovation does not exist."))
         _check_meeting(actor, locked, meeting)
+        if apply_transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+            _check_expected_state(locked, expected_state)
         decision = Decision.objects.create(
             innovation=locked,
             meeting=meeting,
@@ -363,8 +370,12 @@ def record_follow_up(
     taken_note: str = "",
     transition: str = "",
     apply_transition: bool = False,
+    expected_state: str | None = None,
 ) -> RecordResult:
-    """Record an item for information whose status the committee took note of."""
+    """Record an item for information whose status the committee took note of.
+
+    With ``apply_transition``, also move the innovation, as ``record_decision`` does.
+    """
     errors: dict[str, list[str]] = {}
     agenda_item = _clean_text(
         errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
@@ -394,6 +405,8 @@ def record_follow_up(
         if not permissions.can_view_innovation(actor, locked):
             raise NotFound(_("The innovation does not exist."))
         _check_meeting(actor, locked, meeting)
+        if apply_transition:
+            _check_expected_state(locked, expected_state)
         follow_up = FollowUp.objects.create(
             innovation=locked,
             meeting=meeting,
