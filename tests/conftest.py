@@ -93,6 +93,15 @@ def build_municipality(code: str, prefix: str) -> Municipality:
 
 
 @pytest.fixture
+def in_english():
+    """Messages in English, for tests that read the engine's words (Danish is the default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def copenhagen(db) -> Municipality:
     return build_municipality("0101", "kbh")
 

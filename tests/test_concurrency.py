@@ -11,24 +11,29 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from decisions import services
 from decisions.models import Decision, TransitionLog
 from innovations.errors import ConcurrentChange, TransitionNotPossible
 from innovations.models import Innovation
-from organisations.models import User
+from organisations.models import Meeting, User
 
 from .lifecycle import STOP_LEARNING, STOP_REASON, VALUE_DIRECTION
 
 ROUNDS = 50
 
-# Three kinds of conflict, taken in turn: (transition, decision key) for each of the two people.
+# Four kinds of conflict, taken in turn: (how, transition, decision) for each of two people.
+# "apply" applies a decision recorded earlier; "record" records and applies in one step, as
+# two secretaries entering the minutes of one meeting would.
 CONFLICTS = [
-    (("pause", "pause"), ("stop", "stop")),
-    (("mandate", "mandate_a"), ("mandate", "mandate_b")),  # two approved mandates
-    (("mandate", "mandate_a"), ("mandate", "mandate_a")),  # one mandate applied twice
+    (("apply", "pause", "pause"), ("apply", "stop", "stop")),
+    (("apply", "mandate", "mandate_a"), ("apply", "mandate", "mandate_b")),  # two mandates
+    (("apply", "mandate", "mandate_a"), ("apply", "mandate", "mandate_a")),  # one, twice
+    (("record", "pause", None), ("record", "stop", None)),
 ]
+pytestmark = pytest.mark.usefixtures("in_english")
+
 TARGETS = {"pause": "paused", "stop": "stopped", "mandate": "exploring"}
 
 
@@ -65,21 +70,44 @@ def prepare_rounds(world, count: int = ROUNDS) -> list[tuple[int, dict[str, int]
     return [(innovation.pk, keys[innovation.pk]) for innovation in innovations]
 
 
-def act(barrier, results, *, actor_pk, innovation_pk, transition, decision_pk) -> None:
+def act(barrier, results, *, how, actor_pk, innovation_pk, transition, decision_pk) -> None:
+    translation.activate("en")  # the language is per thread
     try:
         actor = User.objects.get(pk=actor_pk)
         innovation = Innovation.objects.get(pk=innovation_pk)  # both see it in `need`
-        decision = Decision.objects.select_related("meeting__committee").get(pk=decision_pk)
+        decision = (
+            Decision.objects.select_related("meeting__committee").get(pk=decision_pk)
+            if decision_pk
+            else None
+        )
+        meeting = Meeting.objects.select_related("committee").get(
+            committee_id=innovation.committee_id
+        )
         barrier.wait()
         try:
-            result = services.apply_transition(
-                actor=actor,
-                innovation=innovation,
-                transition=transition,
-                decision=decision,
-                reason=STOP_REASON,
-                learning=STOP_LEARNING,
-            )
+            if how == "apply":
+                result = services.apply_transition(
+                    actor=actor,
+                    innovation=innovation,
+                    transition=transition,
+                    decision=decision,
+                    reason=STOP_REASON,
+                    learning=STOP_LEARNING,
+                )
+            else:
+                result = services.record_decision(
+                    actor=actor,
+                    innovation=innovation,
+                    meeting=meeting,
+                    agenda_item=f"Punkt om {transition}",
+                    transition=transition,
+                    outcome="approved",
+                    resolution="Udvalget godkender indstillingen.",
+                    apply_transition=True,
+                    reason=STOP_REASON,
+                    learning=STOP_LEARNING,
+                    expected_state=innovation.state,
+                )
             results.append(("won", transition, result.log_entry.pk))
         except (ConcurrentChange, TransitionNotPossible) as exc:
             results.append(("lost", transition, exc))
@@ -103,13 +131,14 @@ def test_of_two_concurrent_transitions_exactly_one_wins(copenhagen):
                 target=act,
                 args=(barrier, results),
                 kwargs={
+                    "how": how,
                     "actor_pk": actor_pk,
                     "innovation_pk": innovation_pk,
                     "transition": transition,
-                    "decision_pk": decision_pks[key],
+                    "decision_pk": decision_pks[key] if key else None,
                 },
             )
-            for actor_pk, (transition, key) in zip(people, conflict, strict=True)
+            for actor_pk, (how, transition, key) in zip(people, conflict, strict=True)
         ]
         for thread in threads:
             thread.start()
@@ -135,6 +164,11 @@ def test_of_two_concurrent_transitions_exactly_one_wins(copenhagen):
 
     assert wins == ROUNDS
     assert TransitionLog.objects.count() == ROUNDS
+    # a losing "record and apply" recorded nothing: only the winners' decisions were added
+    recorded_in_rounds = sum(
+        1 for n in range(ROUNDS) if CONFLICTS[n % len(CONFLICTS)][0][0] == "record"
+    )
+    assert Decision.objects.count() == 4 * ROUNDS + recorded_in_rounds
 
 
 @pytest.mark.django_db

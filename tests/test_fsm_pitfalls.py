@@ -16,7 +16,7 @@ from innovations.workflow import transition_specs
 from .factories import InnovationFactory
 from .lifecycle import VALUE_DIRECTION, raise_need, record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 OUR_APPS = {"innovations", "decisions", "reminders", "organisations", "api", "web"}
 

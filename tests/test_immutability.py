@@ -12,7 +12,7 @@ from innovations.errors import NotFound, PermissionDenied
 
 from .lifecycle import innovation_in, record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 MODELS = [Decision, FollowUp, Correction, TransitionLog]
 

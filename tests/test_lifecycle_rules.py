@@ -7,7 +7,12 @@ import pytest
 
 from decisions import services
 from decisions.models import Decision, TransitionLog
-from innovations.errors import PermissionDenied, TransitionNotPossible, ValidationFailed
+from innovations.errors import (
+    ConcurrentChange,
+    PermissionDenied,
+    TransitionNotPossible,
+    ValidationFailed,
+)
 from innovations.models import Innovation
 
 from .lifecycle import (
@@ -23,7 +28,7 @@ from .lifecycle import (
     record,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 # --- The mandate sets a value direction ------------------------------------------------------
@@ -144,6 +149,50 @@ def test_a_decision_authorises_only_one_transition(copenhagen):
         )
     assert refused.value.reasons == ["the decision has already authorised a transition"]
     assert Innovation.objects.get(pk=innovation.pk).state == "exploring"
+
+
+def test_record_and_apply_on_a_stale_view_records_nothing(copenhagen):
+    # the secretary's page shows `exploring`; a colleague approves testing meanwhile
+    innovation = innovation_in(copenhagen, "exploring")
+    record(copenhagen, innovation, "approve_test", apply=True)
+
+    def pause(outcome: str):
+        return services.record_decision(
+            actor=copenhagen.secretary,
+            innovation=innovation,
+            meeting=copenhagen.meeting,
+            agenda_item="Punkt 9",
+            transition="pause",
+            outcome=outcome,
+            resolution="Projektet sættes i bero.",
+            apply_transition=True,
+            expected_state="exploring",
+        )
+
+    # a pause decided for `exploring` does not pause `testing`, and is not recorded half-way
+    with pytest.raises(ConcurrentChange) as refused:
+        pause("approved")
+    assert refused.value.message == (
+        "The innovation moved from exploring to testing while you were acting."
+    )
+    assert not Decision.objects.filter(innovation=innovation, transition="pause").exists()
+    # a rejected decision moves nothing, so it is recorded whatever the phase
+    assert not pause("rejected").applied
+    assert Innovation.objects.get(pk=innovation.pk).state == "testing"
+
+    stale_follow_up = innovation_in(copenhagen, "implementing")
+    with pytest.raises(ConcurrentChange):
+        services.record_follow_up(
+            actor=copenhagen.secretary,
+            innovation=stale_follow_up,
+            meeting=copenhagen.meeting,
+            agenda_item="Orientering",
+            assessment="on_track",
+            summary="Status.",
+            transition="start_evaluation",
+            apply_transition=True,
+            expected_state="testing",
+        )
 
 
 # --- The services refuse to record evidence of the wrong meeting ------------------------------

@@ -33,7 +33,7 @@ from .lifecycle import (
     record,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 MOVE_IDS = [move.id for move in MOVES]
 

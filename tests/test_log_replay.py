@@ -13,7 +13,7 @@ from innovations.models import Innovation
 
 from .lifecycle import EVIDENCE_OF, FOLLOW_UP, innovation_in, raise_need, record, replay, walk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def assert_log_replays(innovations) -> int:
