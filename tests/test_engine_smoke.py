@@ -6,7 +6,7 @@ from decisions import services
 from innovations.errors import PermissionDenied, TransitionNotPossible
 from innovations.services import create_innovation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def test_secretary_records_mandate_and_moves_need_to_exploring(copenhagen):
