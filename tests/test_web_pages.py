@@ -274,3 +274,52 @@ def test_the_decision_log_csv_holds_the_decisions_in_the_period(client, copenhag
     rows = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 2
     assert rows[1].startswith(f"{recent.pk},")
+
+
+def test_an_official_asks_for_a_decision_and_the_secretary_sees_it_on_the_agenda(
+    client, copenhagen, need
+):
+    from reminders.models import Checkpoint
+
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    response = signed_in(client, copenhagen.official).post(
+        reverse("innovation_ask_for_decision", args=[need.pk]),
+        {"title": "Godkend afprøvning på to plejecentre", "due_date": due.isoformat()},
+    )
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get(innovation=need, kind="decision")
+    assert (checkpoint.due_date, checkpoint.committee) == (due, copenhagen.committee)
+    agenda = signed_in(client, copenhagen.secretary).get(reverse("meeting_list"))
+    assert "Godkend afprøvning på to plejecentre" in agenda.content.decode()
+
+
+def test_a_politician_sees_the_follow_ups_of_their_committees_soonest_first(
+    client, copenhagen, need
+):
+    from reminders.services import create_checkpoint
+
+    later = create_checkpoint(
+        actor=copenhagen.secretary,
+        innovation=need,
+        kind="follow_up",
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        title="Senere",
+    )
+    sooner = create_checkpoint(
+        actor=copenhagen.secretary,
+        innovation=need,
+        kind="follow_up",
+        due_date=timezone.localdate() + datetime.timedelta(days=2),
+        title="Snart",
+    )
+    other = InnovationFactory(committee=copenhagen.other_committee)
+    create_checkpoint(
+        actor=copenhagen.administrator,
+        innovation=other,
+        kind="follow_up",
+        due_date=timezone.localdate() + datetime.timedelta(days=1),
+        title="Ikke mit udvalg",
+    )
+    response = signed_in(client, copenhagen.politician).get(reverse("my_follow_ups"))
+    assert [c.pk for c in response.context["follow_ups"]] == [sooner.pk, later.pk]
+    assert "Ikke mit udvalg" not in response.content.decode()

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from innovations import permissions
@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "months": column_chart_svg(
             [
-                (row["month"][2:], row["count"], row["approved"])
+                (_month_label(row["month"]), row["count"], row["approved"])
                 for row in figures["decisions_per_month"]
             ],
             title=_("Decisions per month"),
@@ -92,6 +92,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel_rows": [(labels[s], figures["by_state"].get(s.value, 0)) for s in [*State]],
         },
     )
+
+
+def _month_label(month: str) -> str:
+    """ "2026-11" as the short month name and year of the page's language, e.g. "nov 26"."""
+    day = datetime.date.fromisoformat(f"{month}-01")
+    return formats.date_format(day, "M y")
 
 
 class _Echo:

@@ -37,7 +37,7 @@ def lifecycle_svg(current: str, *, paused_from: str = "") -> SafeString:
     graph = workflow_graph()
     labels = {state["name"]: state["label"] for state in graph["states"]}
     box_w, box_h, gap = 118, 44, 34
-    left, top = 10, 58
+    left, top = 10, 76
     positions: dict[str, tuple[float, float]] = {}
     for index, state in enumerate(MAIN_ROW):
         positions[state.value] = (left + index * (box_w + gap), top)
@@ -81,23 +81,26 @@ def lifecycle_svg(current: str, *, paused_from: str = "") -> SafeString:
                     ' marker-end="url(#arrow)"/>'
                 )
             else:
-                above = j > i
-                y_edge = sy if above else sy + box_h
-                lift = -40 if above else 40
-                x1, x2 = sx + box_w / 2 + (10 if above else -10), tx + box_w / 2
+                # Every jump over a neighbour is an arc above the row, labelled at its top.
+                y_edge = sy
+                lift = -40
+                x1, x2 = (
+                    sx + box_w / 2 + (12 if j > i else -12),
+                    tx + box_w / 2 + (-12 if j > i else 12),
+                )
                 parts.append(
                     f'<path d="M{x1:.1f},{y_edge:.1f} C{x1:.1f},{y_edge + lift:.1f}'
-                    f' {x2:.1f},{y_edge + lift:.1f} {x2:.1f},{y_edge + (-2 if above else 2):.1f}"'
+                    f' {x2:.1f},{y_edge + lift:.1f} {x2:.1f},{y_edge - 2:.1f}"'
                     f' fill="none" stroke="{LINE}" stroke-width="1.5" stroke-dasharray="5 3"'
                     ' marker-end="url(#arrow)"/>'
                 )
                 parts.append(
                     _text(
                         (x1 + x2) / 2,
-                        y_edge + lift * 0.75 + (4 if above else 8),
+                        y_edge + lift * 0.75 - 6,
                         transition["label"],
                         text_anchor="middle",
-                        font_size="11",
+                        font_size="12",
                         fill=MUTED,
                     )
                 )
@@ -177,7 +180,7 @@ def bar_chart_svg(
     funnel: bool = False,
 ) -> SafeString:
     """Horizontal bars with their value written out; a funnel centres the bars."""
-    bar_h, gap, label_w, value_w = 24, 8, 170, 70
+    bar_h, gap, label_w, value_w = 28, 8, 190, 80
     height = max(1, len(rows)) * (bar_h + gap) + 10
     top = max((value for _label, value in rows), default=0) or 1
     chart_w = width - label_w - value_w
@@ -189,17 +192,20 @@ def bar_chart_svg(
         y = 5 + index * (bar_h + gap)
         length = chart_w * (value / top) if value else 0
         x = label_w + (chart_w - length) / 2 if funnel else label_w
+        short = label if len(label) <= 20 else label[:19] + "…"
         parts.append(
-            _text(
-                label_w - 8, y + bar_h / 2 + 5, label, text_anchor="end", font_size="13", fill=INK
+            f"<g><title>{escape(label)}</title>"
+            + _text(
+                label_w - 8, y + bar_h / 2 + 5, short, text_anchor="end", font_size="15", fill=INK
             )
+            + "</g>"
         )
         parts.append(
             f'<rect x="{x:.1f}" y="{y}" width="{max(length, 1 if value else 0):.1f}"'
             f' height="{bar_h}" fill="{CURRENT}" rx="3"/>'
         )
         shown = f"{value:g}{(' ' + unit) if unit else ''}"
-        parts.append(_text(width - value_w + 6, y + bar_h / 2 + 5, shown, font_size="13", fill=INK))
+        parts.append(_text(width - value_w + 6, y + bar_h / 2 + 5, shown, font_size="15", fill=INK))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
 
@@ -243,7 +249,7 @@ def column_chart_svg(
             )
         )
         parts.append(
-            _text(x + col_w / 2, height - 10, label, text_anchor="middle", font_size="11", fill=INK)
+            _text(x + col_w / 2, height - 10, label, text_anchor="middle", font_size="13", fill=INK)
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped

@@ -391,6 +391,21 @@ class CorrectionForm(forms.Form):
         return changed
 
 
+class DecisionRequestForm(forms.Form):
+    """An official asks the committee for a decision: a decision checkpoint for its secretary."""
+
+    title = forms.CharField(
+        label=_("What the committee should decide"),
+        max_length=300,
+        help_text=_("For example “Approve testing in two care homes”."),
+    )
+    due_date = forms.DateField(
+        label=_("Wanted by"),
+        widget=DateInput(),
+        help_text=_("The meeting or date by which the decision is needed."),
+    )
+
+
 class TransitionForm(forms.Form):
     """Apply a transition on evidence already recorded (a decision or follow-up)."""
 

@@ -79,9 +79,13 @@ def navigation_for(user) -> list[NavItem]:
     if user.role == Role.POLITICIAN:
         items.append(NavItem("my_follow_ups", _("My follow-ups")))
     items.append(NavItem("innovation_list", _("Innovations")))
+    items.append(NavItem("catalogue_list", _("Catalogue")))
     if user.role == Role.ADMINISTRATOR:
         items.append(NavItem("dashboard", _("Portfolio")))
+        items.append(NavItem("barometer", _("Barometer")))
     items.append(NavItem("notifications", _("Notifications")))
+    if user.role == Role.POLITICIAN:
+        items.append(NavItem("calendar", _("Calendar")))
     items.append(NavItem("preferences", _("Preferences")))
     return items
 

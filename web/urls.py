@@ -35,6 +35,11 @@ urlpatterns = [
         name="innovation_evaluation",
     ),
     path(
+        "innovations/<int:pk>/ask-for-decision/",
+        views.innovation_ask_for_decision,
+        name="innovation_ask_for_decision",
+    ),
+    path(
         "innovations/<int:pk>/transitions/<slug:name>/",
         views.innovation_transition,
         name="innovation_transition",

@@ -207,6 +207,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": permissions.can_apply_transitions(request.user, innovation),
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
+            "request_form": forms.DecisionRequestForm(),
         },
     )
 
@@ -230,6 +231,36 @@ def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The evaluation was submitted."))
             return redirect("innovation_detail", pk=innovation.pk)
     return render(request, "web/evaluation_form.html", {"form": form, "innovation": innovation})
+
+
+@login_required
+@domain_errors
+def innovation_ask_for_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning official asks for a decision: a decision checkpoint at the committee."""
+    from reminders.services import create_checkpoint
+
+    innovation = _innovation_or_404(request.user, pk)
+    if not permissions.can_edit_innovation(request.user, innovation):
+        raise DjangoPermissionDenied(_("You may not ask for a decision on this innovation."))
+    form = forms.DecisionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checkpoint = _call(
+            form,
+            create_checkpoint,
+            actor=request.user,
+            innovation=innovation,
+            kind="decision",
+            responsible="committee",
+            **form.cleaned_data,
+        )
+        if checkpoint is not None:
+            messages.success(
+                request, _("The committee's secretary will see the request on the agenda list.")
+            )
+            return redirect("innovation_detail", pk=innovation.pk)
+    return render(
+        request, "web/decision_request_form.html", {"form": form, "innovation": innovation}
+    )
 
 
 @login_required
