@@ -117,49 +117,75 @@ def _load(reminder_id: int, *, lock: bool) -> Reminder | None:
     return queryset.filter(pk=reminder_id).first()
 
 
-def notify(reminder_id: int) -> Reminder | None:
-    """Create the in-app notification, once. Returns the reminder, or None if it is gone."""
+def _notification_for(reminder: Reminder) -> Notification:
+    """The in-app notification of a reminder, not yet saved."""
+    checkpoint = reminder.checkpoint
+    innovation = checkpoint.innovation
+    with translation.override(reminder.recipient.language or settings.LANGUAGE_CODE):
+        verb = _("%(kind)s %(when)s") % {
+            "kind": checkpoint.get_kind_display(),
+            "when": stage_text(reminder.stage, checkpoint.due_date),
+        }
+    innovation_type = ContentType.objects.get_for_model(Innovation)
+    return Notification(
+        recipient=reminder.recipient,
+        actor_content_type=innovation_type,
+        actor_object_id=str(innovation.pk),
+        verb=verb[:255],
+        description=innovation.title,
+        target_content_type=ContentType.objects.get_for_model(Checkpoint),
+        target_object_id=str(checkpoint.pk),
+        action_object_content_type=innovation_type,
+        action_object_object_id=str(innovation.pk),
+        level="warning" if reminder.escalation else "info",
+        data={
+            "url": checkpoint_url(checkpoint),
+            "checkpoint": checkpoint.pk,
+            "innovation": innovation.pk,
+            "kind": checkpoint.kind,
+            "stage": reminder.stage,
+            "due_date": checkpoint.due_date.isoformat(),
+            "reminder": reminder.pk,
+        },
+    )
+
+
+def notify_and_claim(reminder_id: int, *, claim: bool = True) -> tuple[Reminder | None, bool]:
+    """In one transaction with the Reminder row locked: create the in-app notification unless
+    it exists, and claim the e-mail if it is pending (``claim``).
+
+    Returns the reminder (None if it is gone) and whether this call claimed its e-mail.
+    """
     with transaction.atomic():
         reminder = _load(reminder_id, lock=True)
         if reminder is None:
-            return None
+            return None, False
         if reminder.checkpoint.status != CheckpointStatus.OPEN:
             _cancel_locked(reminder)
-            return reminder
-        if reminder.notified_at is not None or reminder.cancelled_at is not None:
-            return reminder
-        checkpoint = reminder.checkpoint
-        innovation = checkpoint.innovation
-        with translation.override(reminder.recipient.language or settings.LANGUAGE_CODE):
-            verb = _("%(kind)s %(when)s") % {
-                "kind": checkpoint.get_kind_display(),
-                "when": stage_text(reminder.stage, checkpoint.due_date),
-            }
-        innovation_type = ContentType.objects.get_for_model(Innovation)
-        notification = Notification.objects.create(
-            recipient=reminder.recipient,
-            actor_content_type=innovation_type,
-            actor_object_id=str(innovation.pk),
-            verb=verb[:255],
-            description=innovation.title,
-            target_content_type=ContentType.objects.get_for_model(Checkpoint),
-            target_object_id=str(checkpoint.pk),
-            action_object_content_type=innovation_type,
-            action_object_object_id=str(innovation.pk),
-            level="warning" if reminder.escalation else "info",
-            data={
-                "url": checkpoint_url(checkpoint),
-                "checkpoint": checkpoint.pk,
-                "innovation": innovation.pk,
-                "kind": checkpoint.kind,
-                "stage": reminder.stage,
-                "due_date": checkpoint.due_date.isoformat(),
-                "reminder": reminder.pk,
-            },
-        )
-        reminder.notified_at = timezone.now()
-        reminder.notification_id = notification.pk
-        reminder.save(update_fields=["notified_at", "notification_id"])
+            return reminder, False
+        now = timezone.now()
+        fields: list[str] = []
+        if reminder.notified_at is None and reminder.cancelled_at is None:
+            notification = _notification_for(reminder)
+            notification.save()
+            reminder.notification_id = notification.pk
+            reminder.notified_at = now
+            fields += ["notified_at", "notification_id"]
+        claimed = claim and reminder.email_status == EmailStatus.PENDING
+        if claimed:
+            # Under the row lock this is the same claim as claim_email's conditional UPDATE.
+            reminder.email_status = EmailStatus.SENDING
+            reminder.email_claimed_at = now
+            reminder.attempts += 1
+            fields += ["email_status", "email_claimed_at", "attempts"]
+        if fields:
+            reminder.save(update_fields=fields)
+    return reminder, claimed
+
+
+def notify(reminder_id: int) -> Reminder | None:
+    """Create the in-app notification, once. Returns the reminder, or None if it is gone."""
+    reminder, _claimed = notify_and_claim(reminder_id, claim=False)
     return reminder
 
 
@@ -204,56 +230,119 @@ def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     return message
 
 
-def send_email(reminder_id: int, *, connection=None) -> bool:
-    """Send the reminder's e-mail if it is pending; True when this call sent it."""
-    if not claim_email(reminder_id):
-        return False
-    reminder = _load(reminder_id, lock=False)
+def send_claimed_email(reminder: Reminder, *, connection=None) -> bool:
+    """Send an e-mail this process claimed ("sending"), then record it as sent.
+
+    On failure it goes back to pending with the error and a retry time, and ``EmailFailed``
+    asks the caller to retry; after ``MAX_EMAIL_ATTEMPTS`` it is marked failed.
+    """
     try:
-        if reminder.checkpoint.status != CheckpointStatus.OPEN:
-            Reminder.objects.filter(pk=reminder_id, email_status=EmailStatus.SENDING).update(
-                email_status=EmailStatus.CANCELLED
-            )
-            return False
         message = build_reminder_email(reminder)
         message.connection = connection
         message.send(fail_silently=False)
     except Exception as exc:
         attempts = reminder.attempts
         give_up = attempts >= MAX_EMAIL_ATTEMPTS
-        Reminder.objects.filter(pk=reminder_id, email_status=EmailStatus.SENDING).update(
+        Reminder.objects.filter(pk=reminder.pk, email_status=EmailStatus.SENDING).update(
             email_status=EmailStatus.FAILED if give_up else EmailStatus.PENDING,
             email_retry_at=timezone.now() + datetime.timedelta(seconds=backoff_seconds(attempts)),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
-        logger.warning("reminder %s: e-mail attempt %s failed: %s", reminder_id, attempts, exc)
+        logger.warning("reminder %s: e-mail attempt %s failed: %s", reminder.pk, attempts, exc)
         if give_up:
             return False
         raise EmailFailed(str(exc)) from exc
-    Reminder.objects.filter(pk=reminder_id, email_status=EmailStatus.SENDING).update(
+    # The instant between the server's acceptance and this update is the one a crash can
+    # hit: the row stays "sending", the sweep reclaims it, and the re-send carries the same
+    # Message-ID.
+    Reminder.objects.filter(pk=reminder.pk, email_status=EmailStatus.SENDING).update(
         email_status=EmailStatus.SENT, email_sent_at=timezone.now(), last_error=""
     )
     return True
 
 
+def send_email(reminder_id: int, *, connection=None) -> bool:
+    """Claim and send the reminder's e-mail if it is pending; True when this call sent it."""
+    if not claim_email(reminder_id):
+        return False
+    reminder = _load(reminder_id, lock=False)
+    if reminder.checkpoint.status != CheckpointStatus.OPEN:
+        Reminder.objects.filter(pk=reminder_id, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.CANCELLED
+        )
+        return False
+    return send_claimed_email(reminder, connection=connection)
+
+
 def deliver_reminder(reminder_id: int, *, connection=None) -> None:
     """Notification in the app, then the e-mail. Raises ``EmailFailed`` to ask for a retry."""
-    reminder = notify(reminder_id)
-    if reminder is None or reminder.email_status != EmailStatus.PENDING:
-        return
-    send_email(reminder_id, connection=connection)
+    reminder, claimed = notify_and_claim(reminder_id)
+    if claimed:
+        send_claimed_email(reminder, connection=connection)
+
+
+def notify_batch(reminder_ids: list[int]) -> list[Reminder]:
+    """Create the missing in-app notifications of a batch in one transaction.
+
+    The batch's rows are locked in id order (so two workers never deadlock); rows another
+    worker holds right now are skipped, as that worker is delivering them. Returns the
+    locked reminders, with their e-mail status as it was.
+    """
+    with transaction.atomic():
+        reminders = list(
+            Reminder.objects.select_related(
+                "recipient", "checkpoint__innovation", "checkpoint__committee"
+            )
+            .select_for_update(of=("self",), skip_locked=True)
+            .filter(pk__in=reminder_ids)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        to_notify: list[Reminder] = []
+        cancelled: list[Reminder] = []
+        for reminder in reminders:
+            if reminder.checkpoint.status != CheckpointStatus.OPEN:
+                if reminder.notified_at is None and reminder.cancelled_at is None:
+                    reminder.cancelled_at = now
+                if reminder.email_status == EmailStatus.PENDING:
+                    reminder.email_status = EmailStatus.CANCELLED
+                cancelled.append(reminder)
+            elif reminder.notified_at is None and reminder.cancelled_at is None:
+                to_notify.append(reminder)
+        if to_notify:
+            notifications = Notification.objects.bulk_create(
+                [_notification_for(reminder) for reminder in to_notify]
+            )
+            for reminder, notification in zip(to_notify, notifications, strict=True):
+                reminder.notified_at = now
+                reminder.notification_id = notification.pk
+            Reminder.objects.bulk_update(to_notify, ["notified_at", "notification_id"])
+        if cancelled:
+            Reminder.objects.bulk_update(cancelled, ["cancelled_at", "email_status"])
+    return reminders
 
 
 def deliver_reminders(reminder_ids: list[int]) -> list[int]:
-    """Deliver a batch over one mail connection; returns the ids whose e-mail must be retried."""
+    """Deliver a batch: notifications set-based, then each e-mail claimed, sent and marked
+    on its own (so a crash leaves at most the one e-mail in flight unrecorded).
+
+    Returns the ids whose e-mail failed and must be retried.
+    """
+    reminders = notify_batch(reminder_ids)
+    pending = [r for r in reminders if r.email_status == EmailStatus.PENDING]
     failed: list[int] = []
+    if not pending:
+        return failed
     connection = get_connection()
     try:
-        for reminder_id in reminder_ids:
+        for reminder in pending:
+            if not claim_email(reminder.pk):
+                continue
+            reminder.attempts += 1
             try:
-                deliver_reminder(reminder_id, connection=connection)
+                send_claimed_email(reminder, connection=connection)
             except EmailFailed:
-                failed.append(reminder_id)
+                failed.append(reminder.pk)
     finally:
         try:
             connection.close()
