@@ -164,6 +164,31 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Beat runs the reminder sweep and the digest on plain intervals, never on a crontab: Celery's
+# crontab skips or repeats runs at the summer-time changes in Europe/Copenhagen. Spor works
+# out local send times itself, and the sweep finds due work in the database, so nothing is
+# ever scheduled far ahead in the broker.
+SPOR_SWEEP_INTERVAL_SECONDS = env_int("SPOR_SWEEP_INTERVAL_SECONDS", 300, minimum=5)
+SPOR_DIGEST_INTERVAL_SECONDS = env_int("SPOR_DIGEST_INTERVAL_SECONDS", 300, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+    },
+    "reminders-digests": {
+        "task": "reminders.send_digests",
+        "schedule": float(SPOR_DIGEST_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_DIGEST_INTERVAL_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
+# e-mail "sending" for longer than the stuck limit belongs to a dead worker and is re-sent.
+SPOR_REMINDER_REQUEUE_MINUTES = env_int("SPOR_REMINDER_REQUEUE_MINUTES", 3, minimum=1)
+SPOR_REMINDER_STUCK_MINUTES = env_int("SPOR_REMINDER_STUCK_MINUTES", 15, minimum=1)
+SPOR_MAIL_DOMAIN = env_str("SPOR_MAIL_DOMAIN", "spor.local")
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -178,6 +203,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Bounded, so a hung SMTP server cannot hold an e-mail in "sending" past the stuck limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
