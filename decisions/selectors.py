@@ -17,15 +17,16 @@ class CandidateEvidence:
     follow_ups: list[FollowUp]
     has_submitted_evaluation: bool
 
-    def best_for(self, name: str) -> Decision | FollowUp | None:
+    def best_for(self, name: str, requires: str = "decision") -> Decision | FollowUp | None:
+        """The evidence most likely to authorise ``name``: of the kind it requires first."""
         decisions = [d for d in self.decisions if d.transition == name]
         approved = [d for d in decisions if d.outcome in APPROVED_OUTCOMES]
-        if approved:
-            return approved[0]
         follow_ups = [f for f in self.follow_ups if f.transition == name]
-        if follow_ups:
-            return follow_ups[0]
-        return decisions[0] if decisions else None
+        if requires == "follow_up":
+            ranked = [*follow_ups, *approved, *decisions]
+        else:
+            ranked = [*approved, *decisions, *follow_ups]
+        return ranked[0] if ranked else None
 
 
 def candidate_evidence(innovation: Innovation, names: list[str]) -> CandidateEvidence:

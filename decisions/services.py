@@ -577,7 +577,7 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
     has_evaluation = candidates.has_submitted_evaluation
     options = []
     for spec in specs:
-        evidence = candidates.best_for(spec.name)
+        evidence = candidates.best_for(spec.name, spec.requires)
         context = TransitionContext(
             evidence=evidence,
             evidence_already_used=False,
