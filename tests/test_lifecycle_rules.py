@@ -316,3 +316,26 @@ def test_available_transitions_needs_the_evaluation_for_spread(copenhagen):
     evaluate(copenhagen, innovation)
     options = {o.name: o for o in services.available_transitions(innovation, copenhagen.secretary)}
     assert options["spread"].available is True
+
+
+def test_available_transitions_offers_the_kind_of_evidence_the_transition_needs(copenhagen):
+    # the minutes hold both a decision and a follow-up about starting the evaluation
+    innovation = innovation_in(copenhagen, "implementing")
+    services.record_decision(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_item="Punkt 3",
+        transition="start_evaluation",
+        outcome="approved",
+        resolution="Udvalget beder om en evaluering.",
+    )
+    follow_up = record(copenhagen, innovation, "start_evaluation").record
+
+    options = {o.name: o for o in services.available_transitions(innovation, copenhagen.secretary)}
+
+    assert options["start_evaluation"].evidence == follow_up
+    assert (options["start_evaluation"].available, options["start_evaluation"].reasons) == (
+        True,
+        [],
+    )
