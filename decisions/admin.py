@@ -15,7 +15,10 @@ from .models import Correction, Decision, FollowUp, TransitionLog
 
 class EvidenceAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
     organisation_lookup = "innovation__organisation"
-    superuser_list_filter = ("innovation__organisation__kind",)
+    superuser_list_filter = (
+        "innovation__organisation__kind",
+        ("meeting__committee__organisation", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("innovation__title", "agenda_item", "meeting__committee__name")
     list_select_related = ("innovation", "meeting__committee", "recorded_by")
     date_hierarchy = "recorded_at"

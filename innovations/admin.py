@@ -44,7 +44,10 @@ class EvaluationInline(ReadOnlyInline):
 class InnovationAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
     list_display = ("title", "state", "committee", "organisation", "owner", "shared", "updated_at")
     list_filter = ("state", "shared", "committee__is_council")
-    superuser_list_filter = ("organisation__kind",)
+    superuser_list_filter = (
+        "organisation__kind",
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "need", "kle_code", "committee__name")
     list_select_related = ("committee", "organisation", "owner")
     date_hierarchy = "created_at"
