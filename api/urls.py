@@ -1,6 +1,6 @@
 """URLs of the REST API v1, mounted at ``/api/v1/``."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from . import catalogue_views, views
@@ -58,4 +58,5 @@ urlpatterns = [
     path("barometer/", catalogue_views.BarometerView.as_view(), name="barometer"),
     path("barometer/csv/", catalogue_views.BarometerCsvView.as_view(), name="barometer-csv"),
     path("", include(router.urls)),
+    re_path(r"^.*$", views.not_found),
 ]

@@ -8,7 +8,9 @@ input serializer and calls exactly one service. Domain errors become HTTP in
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -373,3 +375,9 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
         delivery = self.get_object()
         replay = webhook_services.replay_delivery(actor=request.user, delivery=delivery)
         return Response(s.WebhookDeliveryOut(replay).data, status=status.HTTP_202_ACCEPTED)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: a JSON 404, like every other error of the API."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
