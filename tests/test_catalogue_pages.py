@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -52,7 +54,10 @@ def test_an_official_reuses_from_the_entry_page(copenhagen, aarhus):
 
     entry = browser.get(f"/catalogue/{origin.pk}/")
     assert entry.status_code == 200
-    assert "Reuse in my organisation" in entry.content.decode()
+    html = entry.content.decode()
+    assert "Reuse in my organisation" in html
+    # the evaluation reads in words: value, effect and basis
+    assert re.search(r"<th[^>]*>Quality</th><td[^>]*>Improved</td><td[^>]*>Measured</td>", html)
 
     response = browser.post(
         f"/catalogue/{origin.pk}/reuse/", {"committee": aarhus.committee.pk, "named": "on"}

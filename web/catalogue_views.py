@@ -20,7 +20,14 @@ from innovations import catalogue, permissions
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
 from innovations.documents import human_size, max_bytes
-from innovations.models import Value
+from innovations.models import (
+    Effect,
+    EffectBasis,
+    EvaluationMethod,
+    InnovationType,
+    SpreadingRecommendation,
+    Value,
+)
 from organisations.models import Role
 
 from . import catalogue_forms as forms
@@ -56,9 +63,31 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "searched": bool(filters.q),
             "query": query.urlencode(),
-            "value_labels": dict(Value.choices),
         },
     )
+
+
+def _display(entry: catalogue.CatalogueEntry) -> dict:
+    """The entry's choice values as the words people read."""
+    values = dict(Value.choices)
+    types = dict(InnovationType.choices)
+    effects = dict(Effect.choices)
+    bases = dict(EffectBasis.choices)
+    evaluation = entry.evaluation
+    return {
+        "types": [types.get(t, t) for t in entry.innovation_types],
+        "values": [values.get(v, v) for v in entry.intended_values],
+        "effects": [
+            (values.get(v, v), effects.get(e["effect"], e["effect"]), bases.get(e["basis"], ""))
+            for v, e in (evaluation.effects.items() if evaluation else [])
+        ],
+        "method": dict(EvaluationMethod.choices).get(evaluation.method, "") if evaluation else "",
+        "spreading": (
+            dict(SpreadingRecommendation.choices).get(evaluation.spreading, "")
+            if evaluation
+            else ""
+        ),
+    }
 
 
 def _may_reuse(user, entry: catalogue.CatalogueEntry) -> bool:
@@ -82,7 +111,7 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": entry,
             "may_reuse": may_reuse,
             "reuse_form": forms.ReuseForm(user=request.user) if may_reuse else None,
-            "value_labels": dict(Value.choices),
+            "display": _display(entry),
         },
     )
 
@@ -117,7 +146,7 @@ def catalogue_reuse(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": entry,
             "may_reuse": _may_reuse(request.user, entry),
             "reuse_form": form,
-            "value_labels": dict(Value.choices),
+            "display": _display(entry),
         },
         status=400,
     )
