@@ -3,7 +3,10 @@ resuming, evidence used once, and what the engine offers each person next."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from decisions import services
 from decisions.models import Decision, TransitionLog
@@ -14,7 +17,9 @@ from innovations.errors import (
     ValidationFailed,
 )
 from innovations.models import Innovation
+from organisations.models import Role
 
+from .factories import MembershipFactory, UserFactory
 from .lifecycle import (
     ACTIVE,
     MOVES,
@@ -193,6 +198,37 @@ def test_record_and_apply_on_a_stale_view_records_nothing(copenhagen):
             apply_transition=True,
             expected_state="testing",
         )
+
+
+def test_only_the_secretary_in_office_today_may_act(copenhagen):
+    # a secretary whose seat ended yesterday, and one whose seat begins tomorrow
+    today = timezone.localdate()
+    former = UserFactory(organisation=copenhagen.organisation, role=Role.SECRETARY)
+    MembershipFactory(
+        person=former,
+        committee=copenhagen.committee,
+        role="secretary",
+        valid_from=today - datetime.timedelta(days=400),
+        valid_to=today - datetime.timedelta(days=1),
+    )
+    future = UserFactory(organisation=copenhagen.organisation, role=Role.SECRETARY)
+    MembershipFactory(
+        person=future,
+        committee=copenhagen.committee,
+        role="secretary",
+        valid_from=today + datetime.timedelta(days=1),
+    )
+    innovation = raise_need(copenhagen)
+    decision = record(copenhagen, innovation, "mandate").record
+
+    for person in (former, future):
+        with pytest.raises(PermissionDenied):
+            record(copenhagen, innovation, "mandate", actor=person, apply=True)
+        with pytest.raises(PermissionDenied):
+            services.apply_transition(
+                actor=person, innovation=innovation, transition="mandate", decision=decision
+            )
+    assert Innovation.objects.get(pk=innovation.pk).state == "need"
 
 
 # --- The services refuse to record evidence of the wrong meeting ------------------------------
