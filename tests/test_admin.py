@@ -16,7 +16,7 @@ from decisions import services
 from decisions.models import Decision, TransitionLog
 from innovations.models import Innovation, State
 from innovations.services import create_innovation
-from organisations.models import Committee
+from organisations.models import Committee, Role, User
 
 from .factories import UserFactory
 
@@ -122,3 +122,60 @@ def test_an_administrator_sees_and_chooses_only_their_own_organisation(
         client.get(admin_url(Committee, "add")).context["adminform"].form.fields["organisation"]
     )
     assert list(choices.queryset) == [aarhus.organisation]
+
+
+def test_an_administrator_cannot_make_a_superuser_or_move_a_person_out(client, copenhagen, aarhus):
+    administrator = aarhus.administrator
+    administrator.is_staff = True
+    administrator.save(update_fields=["is_staff"])
+    administrator.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    client.force_login(administrator)
+    official = aarhus.official
+
+    response = client.post(
+        admin_url(User, "change", official.pk),
+        {
+            "username": official.username,
+            "first_name": "Ny",
+            "last_name": "Embedsmand",
+            "email": official.email,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "organisation": copenhagen.organisation.pk,
+            "role": Role.OFFICIAL,
+            "language": "da",
+            "reminder_delivery": "immediate",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    official.refresh_from_db()
+    # the organisation offered is only their own: another is not a valid choice
+    assert response.status_code == 200 and "organisation" in response.context["adminform"].errors
+    assert official.first_name != "Ny" and not official.is_superuser
+    response = client.post(
+        admin_url(User, "change", official.pk),
+        {
+            "username": official.username,
+            "first_name": "Ny",
+            "last_name": "Embedsmand",
+            "email": official.email,
+            "is_active": "on",
+            "is_superuser": "on",
+            "organisation": aarhus.organisation.pk,
+            "role": Role.OFFICIAL,
+            "language": "da",
+            "reminder_delivery": "immediate",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    official.refresh_from_db()
+    assert official.first_name == "Ny" and not official.is_superuser
+    # and a person of another organisation is not found
+    assert client.get(admin_url(User, "change", copenhagen.official.pk)).status_code == 302
