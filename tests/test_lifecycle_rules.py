@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decisions import services
@@ -375,3 +377,17 @@ def test_available_transitions_offers_the_kind_of_evidence_the_transition_needs(
         True,
         [],
     )
+
+
+def test_available_transitions_reads_in_a_constant_number_of_queries(copenhagen):
+    def queries_with(decisions: int) -> int:
+        innovation = innovation_in(copenhagen, "testing")
+        for n in range(decisions):
+            record(copenhagen, innovation, ["approve_implementation", "recycle", "pause"][n % 3])
+        secretary = type(copenhagen.secretary).objects.get(pk=copenhagen.secretary.pk)
+        fresh = Innovation.objects.get(pk=innovation.pk)
+        with CaptureQueriesContext(connection) as captured:
+            services.available_transitions(fresh, secretary)
+        return len(captured)
+
+    assert queries_with(1) == queries_with(12)
