@@ -104,8 +104,7 @@ def timeline(innovation: Innovation) -> list[TimelineEntry]:
 
 
 def extra_timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
-    try:
-        from reminders.selectors import timeline_entries
-    except ImportError:
-        return []
+    # Imported here: reminders.selectors imports TimelineEntry from this module.
+    from reminders.selectors import timeline_entries
+
     return timeline_entries(innovation)

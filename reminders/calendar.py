@@ -1,0 +1,69 @@
+"""A person's iCalendar feed: their open checkpoints and their committees' meetings.
+
+UIDs are stable (``checkpoint-<id>@spor``, ``meeting-<id>@spor``), so a calendar client
+updates an event rather than adding one; a moved due date raises the event's SEQUENCE and
+LAST-MODIFIED; a closed checkpoint is no longer in the feed, and clients remove it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import schedule, selectors
+from .delivery import checkpoint_url
+
+
+def feed_url(person) -> str:
+    return f"{settings.SITE_URL}{reverse('reminders:calendar-feed', args=[person.calendar_token])}"
+
+
+def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
+    now = now or timezone.now()
+    day = schedule.local_date(now)
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//Spor//Checkpoints//DA")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", _("Spor: %(name)s") % {"name": person})
+        calendar.add("x-wr-timezone", "Europe/Copenhagen")
+        for checkpoint in selectors.calendar_checkpoints(person, day):
+            event = icalendar.Event()
+            event.add("uid", f"checkpoint-{checkpoint.pk}@spor")
+            event.add("dtstamp", now)
+            event.add("last-modified", checkpoint.updated_at)
+            event.add("sequence", checkpoint.sequence)
+            event.add("dtstart", checkpoint.due_date)
+            event.add("dtend", checkpoint.due_date + datetime.timedelta(days=1))
+            event.add(
+                "summary",
+                _("%(kind)s due: %(title)s")
+                % {"kind": checkpoint.get_kind_display(), "title": checkpoint.innovation.title},
+            )
+            url = checkpoint_url(checkpoint)
+            details = [checkpoint.title] if checkpoint.title else []
+            if checkpoint.committee:
+                details.append(checkpoint.committee.name)
+            details.append(url)
+            event.add("description", "\n".join(details))
+            event.add("url", url)
+            event.add("status", "CONFIRMED")
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+        for meeting in selectors.calendar_meetings(person, day):
+            event = icalendar.Event()
+            event.add("uid", f"meeting-{meeting.pk}@spor")
+            event.add("dtstamp", now)
+            event.add("dtstart", meeting.date)
+            event.add("dtend", meeting.date + datetime.timedelta(days=1))
+            event.add("summary", _("Meeting: %(committee)s") % {"committee": meeting.committee})
+            if meeting.minutes_url:
+                event.add("url", meeting.minutes_url)
+            calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,133 @@
+"""Reads of checkpoints, reminders and in-app notifications, scoped to what the user may see,
+with a query count that does not grow with the rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from notifications.models import Notification
+
+from decisions.selectors import TimelineEntry
+from innovations.models import Innovation
+from organisations.models import Meeting, Membership
+
+from . import schedule
+from .models import Checkpoint, CheckpointStatus, Reminder, Responsible
+
+
+def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's in-app notifications, newest first, with what they point at prefetched
+    (one query per kind of object, not one per notification)."""
+    queryset = Notification.objects.filter(recipient=user)
+    if unread_only:
+        queryset = queryset.filter(unread=True)
+    return queryset.order_by("-timestamp", "-id").prefetch_related(
+        GenericPrefetch(
+            "target",
+            [Checkpoint.objects.select_related("innovation", "committee")],
+        ),
+        GenericPrefetch("action_object", [Innovation.objects.all()]),
+        GenericPrefetch("actor", [Innovation.objects.all()]),
+    )
+
+
+def unread_count(user) -> int:
+    """Counted through the (recipient, unread) index."""
+    return Notification.objects.filter(recipient=user, unread=True).count()
+
+
+def committee_ids_of(user, day: datetime.date | None = None) -> set[int]:
+    """The committees the user sits on (any role) on ``day``, today by default."""
+    day = day or schedule.local_date(timezone.now())
+    return set(
+        Membership.objects.valid_on(day).filter(person=user).values_list("committee_id", flat=True)
+    )
+
+
+def checkpoints_visible_to(
+    user,
+    *,
+    status: str | None = CheckpointStatus.OPEN,
+    innovation: Innovation | int | None = None,
+    committee: int | None = None,
+    kind: str | None = None,
+    due_before: datetime.date | None = None,
+    mine: bool = False,
+) -> QuerySet[Checkpoint]:
+    """Checkpoints of the user's organisation (all, for a superuser), soonest due first.
+
+    ``mine``: those at the user's committees today, those they are responsible for, and the
+    owner's checkpoints of the innovations they own.
+    """
+    queryset = Checkpoint.objects.select_related(
+        "innovation", "innovation__owner", "committee", "responsible_person", "completed_by"
+    ).order_by("due_date", "id")
+    if not user.is_superuser:
+        if not user.organisation_id:
+            return queryset.none()
+        queryset = queryset.filter(innovation__organisation_id=user.organisation_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if innovation is not None:
+        queryset = queryset.filter(innovation_id=getattr(innovation, "pk", innovation))
+    if committee is not None:
+        queryset = queryset.filter(committee_id=committee)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if due_before is not None:
+        queryset = queryset.filter(due_date__lte=due_before)
+    if mine:
+        queryset = queryset.filter(_mine(user))
+    return queryset
+
+
+def _mine(user, day: datetime.date | None = None) -> Q:
+    return (
+        Q(committee_id__in=committee_ids_of(user, day))
+        | Q(responsible_person=user)
+        | Q(responsible=Responsible.OWNER, responsible_person__isnull=True, innovation__owner=user)
+    )
+
+
+def calendar_checkpoints(person, day: datetime.date) -> QuerySet[Checkpoint]:
+    """The open checkpoints in a person's calendar feed."""
+    return (
+        Checkpoint.objects.filter(status=CheckpointStatus.OPEN)
+        .filter(innovation__organisation_id=person.organisation_id)
+        .filter(_mine(person, day))
+        .select_related("innovation", "committee")
+        .order_by("due_date", "id")
+    )
+
+
+def calendar_meetings(person, day: datetime.date) -> QuerySet[Meeting]:
+    """Meetings of the person's committees from two months back to a year ahead."""
+    return (
+        Meeting.objects.filter(committee_id__in=committee_ids_of(person, day))
+        .filter(
+            date__gte=day - datetime.timedelta(days=62),
+            date__lte=day + datetime.timedelta(days=366),
+        )
+        .select_related("committee")
+        .order_by("date", "id")
+    )
+
+
+def reminders_for_checkpoint(checkpoint: Checkpoint) -> QuerySet[Reminder]:
+    """What was sent about a checkpoint, to whom, when and how: the proof."""
+    return checkpoint.reminders.select_related("recipient").order_by("scheduled_for", "id")
+
+
+def timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
+    """The innovation's checkpoints for its timeline: a closed one at the moment it closed,
+    an open one at the start of its due day (so it sorts among what is coming)."""
+    entries = []
+    for checkpoint in Checkpoint.objects.filter(innovation=innovation).select_related(
+        "committee", "completed_by", "responsible_person", "origin_decision"
+    ):
+        at = checkpoint.closed_at or schedule.local_moment(checkpoint.due_date, datetime.time(0))
+        entries.append(TimelineEntry("checkpoint", at, checkpoint))
+    return entries
