@@ -590,15 +590,16 @@ class InnovationBuilder:
         spec: content.DemoInnovation,
         index: int,
         today: datetime.date,
+        agenda_numbers: dict[int, int],
     ) -> None:
         self.world = world
         self.spec = spec
         self.index = index
         self.today = today
+        self.agenda_numbers = agenda_numbers
         self.owner = world.people[spec.owner]
         self.committee = world.committees[spec.committee]
         self.innovation: Innovation | None = None
-        self.counter = 0
 
     def travel(self, when: datetime.datetime, action: Callable[[], object]) -> object:
         # Never into the future: a step on a recent day must not outrun the real clock.
@@ -664,8 +665,10 @@ class InnovationBuilder:
                 actor=self.owner, innovation=reused, title=spec.title, **fields
             )
 
-    def agenda(self, key: str, number: int) -> tuple[str, int]:
-        item = 3 + (self.index * 5 + number * 3) % 14
+    def agenda(self, key: str, meeting: Meeting) -> tuple[str, int]:
+        # Items 1-2 are the approval of the agenda and the minutes; each matter gets the next.
+        item = self.agenda_numbers.get(meeting.pk, 2) + 1
+        self.agenda_numbers[meeting.pk] = item
         return f"Punkt {item}: {content.AGENDA[key]} – {self.spec.title}"[:200], item
 
     def run(self, step: Step, number: int) -> None:
@@ -673,7 +676,7 @@ class InnovationBuilder:
             self.travel(at(step.day, 11), self.evaluate)
             return
         key = step.transition or "status"
-        agenda_item, item = self.agenda(key, number)
+        agenda_item, item = self.agenda(key, step.meeting)
         when = at(step.day, 16, 0) + datetime.timedelta(minutes=6 * item)
         if step.kind == "follow_up":
             if not step.transition:
@@ -858,10 +861,17 @@ def seed(*, today: datetime.date | None = None) -> Summary:
                 organisation__code__in=worlds, title__in=[s.title for s in content.INNOVATIONS]
             ).values_list("organisation__code", "title")
         )
+        agenda_numbers: dict[int, int] = {}
         for index, spec in enumerate(content.INNOVATIONS):
             if (spec.org, spec.title) in present:
                 summary.innovations_present += 1
                 continue
-            InnovationBuilder(world=worlds[spec.org], spec=spec, index=index, today=today).build()
+            InnovationBuilder(
+                world=worlds[spec.org],
+                spec=spec,
+                index=index,
+                today=today,
+                agenda_numbers=agenda_numbers,
+            ).build()
             summary.innovations_created += 1
     return summary
