@@ -22,7 +22,9 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
 
 def owned_innovation(world, **kwargs) -> Innovation:
     """An innovation at the world's committee, owned by its official."""
-    return InnovationFactory(committee=world.committee, owner=world.official, **kwargs)
+    kwargs.setdefault("committee", world.committee)
+    kwargs.setdefault("owner", world.official)
+    return InnovationFactory(**kwargs)
 
 
 def checkpoint_due(
