@@ -212,3 +212,31 @@ def test_the_period_is_read_strictly():
     assert "end" in error.value.errors
     with pytest.raises(ValidationFailed):
         parse_period("1. januar", "")
+
+
+def test_the_query_count_does_not_grow_with_the_innovations(copenhagen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            organisation_barometer(
+                copenhagen.administrator,
+                organisation=copenhagen.organisation,
+                start=START,
+                end=datetime.date.today(),
+            )
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            innovation = InnovationFactory(
+                committee=copenhagen.committee, collaborators=["citizens"]
+            )
+            DecisionFactory(innovation=innovation, transition="mandate")
+            evaluation_of(innovation, copenhagen.official)
+
+    add(1)
+    few = queries()
+    add(5)
+    assert queries() == few <= 2
