@@ -184,6 +184,11 @@ def test_refresh_from_db_reloads_the_state_and_keeps_it_protected(copenhagen):
     # a refresh of other fields leaves the state alone
     held.refresh_from_db(fields=["title"])
     assert held.state == "exploring"
+    # a deferred state is loaded by Django's own refresh_from_db, and is protected once loaded
+    deferred = Innovation.objects.only("title").get(pk=innovation.pk)
+    assert deferred.state == "exploring"
+    with pytest.raises(AttributeError):
+        deferred.state = "need"
 
 
 def test_protection_is_back_after_a_failing_refresh(copenhagen):
