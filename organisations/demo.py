@@ -441,6 +441,7 @@ class Step:
     at_council: bool = False
     soon: bool = False  # at the next meeting after the previous step
     split: bool = False
+    corrected: bool = False  # a correction of the recorded votes follows a few days later
     meeting: Meeting | None = None
     day: datetime.date | None = None
 
@@ -529,6 +530,7 @@ def plan(spec: content.DemoInnovation) -> list[Step]:
                 at_council=referred,
                 soon=referred or twisted("postponed", name),
                 split=twisted("split", name) and not referred,
+                corrected=twisted("corrected", name),
             )
         )
         if name == "pause":
@@ -600,6 +602,7 @@ class InnovationBuilder:
         self.owner = world.people[spec.owner]
         self.committee = world.committees[spec.committee]
         self.innovation: Innovation | None = None
+        self.last_decision = None
 
     def travel(self, when: datetime.datetime, action: Callable[[], object]) -> object:
         # Never into the future: a step on a recent day must not outrun the real clock.
@@ -695,6 +698,10 @@ class InnovationBuilder:
                     lambda: self.describe_solution(),
                 )
             self.travel(when, lambda: self.decide(step, agenda_item, number))
+            if step.corrected:
+                self.travel(
+                    at(step.day + datetime.timedelta(days=2), 10), lambda: self.correct(step)
+                )
         if step.transition == "spread" and self.spec.shared:
             self.travel(at(step.day, 20), self.share)
 
@@ -797,6 +804,19 @@ class InnovationBuilder:
             learning=spec.stop_learning if name == "stop" else "",
         )
         self.innovation = result.innovation
+        self.last_decision = result.record
+
+    def correct(self, step: Step) -> None:
+        decision = self.last_decision
+        decision_services.record_correction(
+            actor=self.world.secretary_for(step.meeting.committee),
+            decision=decision,
+            reason=content.CORRECTION_REASON,
+            corrected_values={
+                "votes_for": decision.votes_for - 1,
+                "votes_abstaining": (decision.votes_abstaining or 0) + 1,
+            },
+        )
 
     def evaluate(self) -> None:
         spec = self.spec
@@ -816,6 +836,13 @@ class InnovationBuilder:
             learning=content.EVALUATION_LEARNING,
             recommendation=content.EVALUATION_RECOMMENDATION,
             spreading="recommended" if spec.target == State.SPREADING or spec.shared else "",
+        )
+        innovation_services.submit_document(
+            actor=self.owner,
+            innovation=self.innovation,
+            title=f"Evalueringsrapport: {spec.title}"[:300],
+            link=f"https://sager.{self.world.spec.slug}.example.dk/sag/{self.innovation.pk}/"
+            "evalueringsrapport",
         )
 
     def share(self) -> None:

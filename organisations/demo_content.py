@@ -102,7 +102,8 @@ class DemoInnovation:
     ``referred:<transition>`` refers it to the council, which approves it at its next meeting;
     ``recycle`` sends a pilot back to exploration once; ``pause_resume`` pauses it for a
     while during testing; ``via_spreading`` completes it by spreading and closing;
-    ``follow_up_date`` asks for a status at the mandate.
+    ``follow_up_date`` asks for a status at the mandate; ``corrected:<transition>`` has the
+    secretary correct that decision's recorded votes two days after the meeting.
     """
 
     org: str
@@ -260,6 +261,7 @@ INNOVATIONS = (
         types=("service", "process"),
         values=("quality", "citizen_satisfaction"),
         collaborators=("citizens", "staff", "research"),
+        twists=("corrected:approve_test",),
         owner="embedsmand-3",
     ),
     DemoInnovation(
@@ -707,6 +709,7 @@ INNOVATIONS = (
         types=("service", "process"),
         values=("quality", "citizen_satisfaction", "efficiency"),
         collaborators=("public_bodies", "staff"),
+        twists=("corrected:mandate",),
         owner="embedsmand-2",
     ),
     DemoInnovation(
@@ -1031,7 +1034,10 @@ CLOSE = (
     "Materialet ligger fortsat i kataloget.",
     "Udvalget tog orienteringen til efterretning og takker for et godt stykke arbejde.",
 )
-RESUME_NOTE = "Forudsætningerne for at fortsætte er nu til stede."
+CORRECTION_REASON = (
+    "Referatet gengav stemmetallet forkert: ét medlem undlod at stemme. Rettet efter "
+    "henvendelse fra udvalgets formand, inden referatet blev godkendt."
+)
 
 EVALUATION_LEARNING = (
     "Løsningen virker bedst, når medarbejderne er med fra begyndelsen, og når borgeren selv "

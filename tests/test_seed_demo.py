@@ -18,8 +18,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from decisions.models import Decision, FollowUp, TransitionLog
-from innovations.models import Innovation, Reuse, State
+from decisions.models import Correction, Decision, FollowUp, TransitionLog
+from innovations.models import Document, Innovation, Reuse, State
 from organisations.demo_content import DEMO_PASSWORD, ORGANISATIONS, SUPERUSER
 from organisations.models import Membership, MembershipRole, Organisation, Role, User
 
@@ -97,6 +97,10 @@ def test_every_phase_has_innovations_with_histories_recorded_at_past_meetings(se
     assert Decision.objects.filter(votes_against__gt=0).exists()
     assert Decision.objects.filter(follow_up_date__isnull=False).exists()
     assert FollowUp.objects.filter(transition="").exists()
+    corrections = Correction.objects.select_related("decision")
+    assert corrections.exists()
+    assert all(c.recorded_at > c.decision.recorded_at for c in corrections)
+    assert Document.objects.exclude(link="").exists()
     stopped = Innovation.objects.filter(state=State.STOPPED)
     assert all(i.stop_reason and i.stop_learning for i in stopped)
     assert all(
