@@ -56,7 +56,7 @@ def organisations_loaded(transactional_db):
 
 def _new_page(browser, live_server, viewport):
     context = browser.new_context(
-        viewport=viewport, base_url=live_server.url, accept_downloads=True
+        viewport=viewport, base_url=live_server.url, accept_downloads=True, locale="da-DK"
     )
     context.set_default_timeout(15000)
     page = context.new_page()
