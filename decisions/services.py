@@ -535,6 +535,19 @@ def record_correction(
                     "Only the secretary of the committee that met, or an administrator, corrects its records."
                 )
             )
+        if (
+            decision is not None
+            and "value_direction" in cleaned
+            and TransitionLog.objects.filter(decision=decision, transition="mandate").exists()
+        ):
+            # the innovation's value direction is the one its mandate set: it follows the
+            # corrected minutes (update_innovation sends people here for exactly this)
+            if not cleaned["value_direction"]:
+                raise ValidationFailed(
+                    {"value_direction": [_("A mandate's value direction cannot be empty.")]}
+                )
+            locked.value_direction = cleaned["value_direction"]
+            locked.save(update_fields=["value_direction", "updated_at"])
         correction = Correction.objects.create(
             decision=decision,
             follow_up=follow_up,
