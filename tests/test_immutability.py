@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from decisions import selectors, services
 from decisions.models import Correction, Decision, FollowUp, ImmutableRecordError, TransitionLog
-from innovations.errors import NotFound, PermissionDenied
+from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .lifecycle import innovation_in, record
 
@@ -170,3 +170,28 @@ def test_only_those_who_record_may_correct(trail, copenhagen, aarhus):
             corrected_values={"votes_for": 1},
         )
     assert Correction.objects.filter(decision=decision).count() == 1
+
+
+def test_correcting_the_mandates_value_direction_corrects_the_innovations(trail, copenhagen):
+    decision = trail[Decision]  # the mandate that moved the innovation out of `need`
+    innovation = decision.innovation
+
+    services.record_correction(
+        actor=copenhagen.secretary,
+        decision=decision,
+        reason="Værdiretningen blev afskrevet forkert fra referatet.",
+        corrected_values={"value_direction": "Borgeren skal mestre sin egen hverdag."},
+    )
+
+    assert Decision.objects.get(pk=decision.pk).value_direction == decision.value_direction
+    stored = type(innovation).objects.get(pk=innovation.pk)
+    assert stored.value_direction == "Borgeren skal mestre sin egen hverdag."
+    # a mandate without a value direction is no mandate: that correction is refused
+    with pytest.raises(ValidationFailed):
+        services.record_correction(
+            actor=copenhagen.secretary,
+            decision=decision,
+            reason="Fejl.",
+            corrected_values={"value_direction": ""},
+        )
+    assert type(innovation).objects.get(pk=innovation.pk).value_direction == stored.value_direction
