@@ -3,9 +3,9 @@
 ``send_digests`` is a plain function run by beat on a plain interval (every few minutes):
 for each person with reminders waiting for a digest whose local time has passed the
 organisation's digest time (07:30 by default), it creates the day's ``DigestRun`` (unique
-per person and local day: at most one a day, whatever the number of beats), assigns the
-waiting reminders to it, and enqueues the e-mail on commit. A person with nothing waiting
-gets nothing that day.
+per person and local day: at most one a day, whatever the number of beats), assigns to it
+the reminders recorded up to that digest time, and enqueues the e-mail on commit. A beat
+that missed 07:30 catches up later that day. A person with nothing waiting gets nothing.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ def send_digests(now: datetime.datetime | None = None, *, enqueue: bool = True) 
     )
     for person in people:
         digest_time = digest_times.get(person.organisation_id) or DEFAULT_DIGEST_TIME
-        if person.pk in already or now < schedule.local_moment(today, digest_time):
+        cutoff = schedule.local_moment(today, digest_time)
+        if person.pk in already or now < cutoff:
             continue
-        run_id = _create_run(person.pk, today, now)
+        run_id = _create_run(person.pk, today, now, cutoff)
         if run_id is None:
             continue
         report.created.append(run_id)
@@ -67,15 +68,25 @@ def send_digests(now: datetime.datetime | None = None, *, enqueue: bool = True) 
     return report
 
 
-def _create_run(person_id: int, day: datetime.date, now: datetime.datetime) -> int | None:
+def _create_run(
+    person_id: int, day: datetime.date, now: datetime.datetime, cutoff: datetime.datetime
+) -> int | None:
+    """Today's digest of what was recorded for the person up to today's digest time.
+
+    Reminders recorded later (say at 08:00, after a 07:30 digest) wait for tomorrow's.
+    """
+    waiting = Reminder.objects.filter(
+        recipient_id=person_id,
+        email_status=EmailStatus.SKIPPED_DIGEST,
+        digest__isnull=True,
+        created_at__lte=cutoff,
+    )
+    if not waiting.exists():
+        return None
     try:
         with transaction.atomic():
             run = DigestRun.objects.create(person_id=person_id, date=day, created_at=now)
-            waiting = Reminder.objects.select_for_update(skip_locked=True).filter(
-                recipient_id=person_id,
-                email_status=EmailStatus.SKIPPED_DIGEST,
-                digest__isnull=True,
-            )
+            waiting = waiting.select_for_update(skip_locked=True)
             Reminder.objects.filter(
                 pk__in=waiting.exclude(checkpoint__status=CheckpointStatus.OPEN).values("pk")
             ).update(email_status=EmailStatus.CANCELLED)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 from innovations.models import Innovation
 from reminders import delivery, services
 from reminders.models import Checkpoint, Reminder
@@ -41,9 +43,10 @@ def checkpoint_due(
 
 
 def sweep_and_deliver(now: datetime.datetime) -> SweepReport:
-    """Run the sweep as of ``now`` and deliver in this process what it recorded."""
-    report = sweep(now, enqueue=False)
-    delivery.deliver_all_pending()
+    """At ``now``, run the sweep and deliver in this process what it recorded."""
+    with time_machine.travel(now, tick=False):
+        report = sweep(enqueue=False)
+        delivery.deliver_all_pending()
     return report
 
 
