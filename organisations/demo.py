@@ -125,7 +125,17 @@ def meeting_dates(today: datetime.date, *, weekday: int, week: int | None) -> li
     return dates
 
 
+def working_day_after(day: datetime.date, days: int) -> datetime.date:
+    day += datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """A local time on ``day``, moved back to the Friday before when it falls at a weekend."""
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TZ)
 
 
@@ -699,9 +709,7 @@ class InnovationBuilder:
                 )
             self.travel(when, lambda: self.decide(step, agenda_item, number))
             if step.corrected:
-                self.travel(
-                    at(step.day + datetime.timedelta(days=2), 10), lambda: self.correct(step)
-                )
+                self.travel(at(working_day_after(step.day, 2), 10), lambda: self.correct(step))
         if step.transition == "spread" and self.spec.shared:
             self.travel(at(step.day, 20), self.share)
 
