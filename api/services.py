@@ -136,11 +136,15 @@ def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -
     """Record the event for every active endpoint that wants it; send each after commit."""
     if event_type not in Event.values:
         raise ValueError(f"unknown event type {event_type!r}")
-    endpoints = list(
-        WebhookEndpoint.objects.filter(
-            organisation_id=organisation_id, active=True, events__contains=[event_type]
-        ).only("pk")
-    )
+    # Filtered in Python: JSON containment lookups do not exist on SQLite (the embedded
+    # default), and an organisation has a handful of endpoints at most.
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(
+            organisation_id=organisation_id, active=True
+        ).only("pk", "events")
+        if event_type in (endpoint.events or [])
+    ]
     if not endpoints:
         return []
     deliveries = WebhookDelivery.objects.bulk_create(
@@ -272,3 +276,31 @@ def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDeliver
         )
         transaction.on_commit(lambda: _enqueue([replay.pk]))
     return replay
+
+
+# --- In-app notifications -------------------------------------------------------------------
+
+
+def mark_notification_read(*, actor, notification_id: int):
+    """Mark one of the actor's own notifications read; anyone else's does not exist."""
+    from notifications.models import Notification
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient_id=actor.pk, deleted=False)
+            .first()
+        )
+        if notification is None:
+            raise NotFound(_("The notification does not exist."))
+        if notification.unread:
+            notification.unread = False
+            notification.save(update_fields=["unread"])
+    return notification
+
+
+def mark_all_notifications_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; returns how many changed."""
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient_id=actor.pk, unread=True).update(unread=False)

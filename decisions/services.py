@@ -309,6 +309,10 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("There is no transition called “%(name)s”.") % {"name": transition}
         )
+    elif transition and spec_for(transition).requires != "decision":
+        errors.setdefault("transition", []).append(
+            _("“%(name)s” is documented by a follow-up, not decided.") % {"name": transition}
+        )
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
     )

@@ -12,7 +12,7 @@ import pytest
 
 from decisions import services
 from decisions.models import Decision, FollowUp, TransitionLog
-from innovations.errors import NotFound, PermissionDenied, TransitionNotPossible
+from innovations.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from innovations.models import Innovation
 from innovations.workflow import workflow_graph
 
@@ -268,16 +268,27 @@ def test_decision_not_approved_is_recorded_and_moves_nothing(copenhagen, move, o
 @pytest.mark.parametrize("move", [m for m in MOVES if m.evidence == FOLLOW_UP], ids=lambda m: m.id)
 def test_follow_up_transition_is_refused_on_a_decision(copenhagen, move):
     innovation = given(copenhagen, move)
-    decision = services.record_decision(
-        actor=copenhagen.secretary,
+
+    # the secretary cannot record a decision of a kind that only a follow-up documents
+    with pytest.raises(ValidationFailed) as invalid:
+        services.record_decision(
+            actor=copenhagen.secretary,
+            innovation=innovation,
+            meeting=copenhagen.meeting,
+            agenda_item="Punkt 7",
+            transition=move.transition,
+            outcome="approved",
+            resolution="Udvalget godkender indstillingen.",
+        )
+    assert "transition" in invalid.value.errors
+
+    # and the engine refuses such a decision even when it exists (made directly)
+    decision = DecisionFactory(
         innovation=innovation,
         meeting=copenhagen.meeting,
-        agenda_item="Punkt 7",
         transition=move.transition,
-        outcome="approved",
-        resolution="Udvalget godkender indstillingen.",
-    ).record
-
+        value_direction="",
+    )
     with pytest.raises(TransitionNotPossible) as refused:
         apply(copenhagen.secretary, innovation, move, decision)
 
