@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from decisions.models import (
@@ -15,7 +16,9 @@ from decisions.models import (
     Outcome,
 )
 from innovations.models import Innovation, State
+from innovations.portfolio import overdue_checkpoints
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
+from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 
 from .models import DeliveryStatus, Event, WebhookDelivery
 
@@ -88,10 +91,6 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        try:
-            from reminders.selectors import overdue_checkpoints
-        except ImportError:
-            return queryset.none() if value else queryset
         overdue = Exists(overdue_checkpoints().filter(innovation=OuterRef("pk")))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
@@ -136,3 +135,37 @@ class DeliveryFilter(django_filters.FilterSet):
     class Meta:
         model = WebhookDelivery
         fields = ["endpoint", "status", "event_type"]
+
+
+class CheckpointFilter(django_filters.FilterSet):
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        label="Yours: you are the responsible person, or you sit on the responsible committee",
+    )
+    status = django_filters.ChoiceFilter(choices=CheckpointStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=CheckpointKind.choices)
+    innovation = id_filter("innovation_id")
+    committee = id_filter("committee_id")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past due")
+
+    class Meta:
+        model = Checkpoint
+        fields = ["mine", "status", "kind", "innovation", "committee", "due_before", "overdue"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset  # applied by the view's selector, which knows what "yours" means
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(pk__in=overdue_checkpoints().values("pk"))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from notifications.models import Notification
 from rest_framework import serializers
 
 from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
@@ -18,6 +19,8 @@ from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
+from reminders.models import Checkpoint, CheckpointStatus
+from reminders.services import local_today
 
 from . import selectors as api_selectors
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
@@ -369,6 +372,64 @@ class CorrectionIn(serializers.Serializer):
         return attrs
 
 
+# --- Checkpoints and notifications ----------------------------------------------------------
+
+
+class CheckpointOut(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Checkpoint
+        fields = [
+            "id",
+            "innovation",
+            "kind",
+            "title",
+            "due_date",
+            "overdue",
+            "status",
+            "committee",
+            "responsible",
+            "responsible_person",
+            "source",
+            "state",
+            "origin_decision",
+            "waived_reason",
+            "completed_at",
+            "completed_by",
+            "closed_at",
+            "created_at",
+        ]
+
+    def get_overdue(self, checkpoint) -> bool:
+        return checkpoint.status == CheckpointStatus.OPEN and checkpoint.due_date < local_today()
+
+
+class WaiveIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NotificationOut(serializers.ModelSerializer):
+    data = serializers.DictField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "verb", "description", "level", "unread", "timestamp", "url", "data"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, notification) -> str:
+        return (notification.data or {}).get("url", "")
+
+
+class UnreadCountOut(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+
+
+class MarkedReadOut(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
 # --- Timeline -------------------------------------------------------------------------------
 
 
@@ -416,13 +477,9 @@ class TimelineEntryOut(serializers.Serializer):
     def get_transition(self, entry):
         return self._item(entry, "transition", TransitionLogOut)
 
-    @extend_schema_field({"type": "object", "additionalProperties": True, "nullable": True})
+    @extend_schema_field(CheckpointOut(allow_null=True))
     def get_checkpoint(self, entry):
-        if entry.type != "checkpoint":
-            return None
-        from .checkpoints import checkpoint_data
-
-        return checkpoint_data(entry.item)
+        return self._item(entry, "checkpoint", CheckpointOut)
 
 
 # --- Dashboard and workflow -----------------------------------------------------------------

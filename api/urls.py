@@ -15,6 +15,8 @@ router.register("innovations", views.InnovationViewSet, basename="innovation")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
+router.register("checkpoints", views.CheckpointViewSet, basename="checkpoint")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("webhooks/deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from notifications.models import Notification
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -32,6 +33,9 @@ from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from reminders import selectors as reminder_selectors
+from reminders import services as reminder_services
+from reminders.models import Checkpoint
 
 from . import filters
 from . import selectors as api_selectors
@@ -315,6 +319,86 @@ class WorkflowView(APIView):
     def get(self, request):
         """The lifecycle as data: states, transitions, and what each requires."""
         return Response(s.WorkflowOut(workflow_graph()).data)
+
+
+# --- Checkpoints and notifications ----------------------------------------------------------
+
+
+class CheckpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """What is due: follow-ups, documentation, evaluations and decisions."""
+
+    queryset = Checkpoint.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = s.CheckpointOut
+    filterset_class = filters.CheckpointFilter
+    ordering_fields = ["id", "due_date", "created_at"]
+
+    def get_queryset(self):
+        mine = self.request.query_params.get("mine", "").lower() in ("true", "1", "yes")
+        return reminder_selectors.checkpoints_visible_to(self.request.user, status=None, mine=mine)
+
+    @extend_schema(request=None, responses={200: s.CheckpointOut}, filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def complete(self, request, pk=None):
+        """Mark the checkpoint done by hand."""
+        checkpoint = self.get_object()
+        checkpoint = reminder_services.complete_checkpoint(
+            actor=request.user, checkpoint=checkpoint
+        )
+        return Response(s.CheckpointOut(checkpoint).data)
+
+    @extend_schema(request=s.WaiveIn, responses={200: s.CheckpointOut}, filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def waive(self, request, pk=None):
+        """An administrator decides the checkpoint is not needed, and says why."""
+        checkpoint = self.get_object()
+        data = parse(s.WaiveIn, request)
+        checkpoint = reminder_services.waive_checkpoint(
+            actor=request.user, checkpoint=checkpoint, reason=data["reason"]
+        )
+        return Response(s.CheckpointOut(checkpoint).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Your own in-app notifications, newest first."""
+
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = s.NotificationOut
+    filterset_class = filters.NotificationFilter
+    ordering_fields = ["id", "timestamp"]
+
+    def get_queryset(self):
+        return reminder_selectors.notifications_for(self.request.user)
+
+    @extend_schema(responses={200: s.UnreadCountOut}, filters=False)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="unread-count",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def unread_count(self, request):
+        return Response({"unread_count": reminder_selectors.unread_count(request.user)})
+
+    @extend_schema(request=None, responses={200: s.NotificationOut}, filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def read(self, request, pk=None):
+        notification = webhook_services.mark_notification_read(
+            actor=request.user, notification_id=int(pk)
+        )
+        return Response(s.NotificationOut(notification).data)
+
+    @extend_schema(request=None, responses={200: s.MarkedReadOut}, filters=False)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="read-all",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def read_all(self, request):
+        marked = webhook_services.mark_all_notifications_read(actor=request.user)
+        return Response({"marked": marked})
 
 
 # --- Webhooks -------------------------------------------------------------------------------

@@ -144,9 +144,19 @@ def _reuse_and_sharing(innovations: QuerySet[Innovation], user) -> dict:
     }
 
 
-def _overdue_checkpoints(innovations: QuerySet[Innovation]) -> int:
+def overdue_checkpoints() -> QuerySet:
+    """Open checkpoints whose due date has passed (in Copenhagen), across all organisations."""
     try:
-        from reminders.selectors import overdue_checkpoints
+        from reminders.selectors import overdue_checkpoints as from_reminders
     except ImportError:
-        return 0
+        from_reminders = None
+    if from_reminders is not None:
+        return from_reminders()
+    from reminders.models import Checkpoint, CheckpointStatus
+    from reminders.services import local_today
+
+    return Checkpoint.objects.filter(status=CheckpointStatus.OPEN, due_date__lt=local_today())
+
+
+def _overdue_checkpoints(innovations: QuerySet[Innovation]) -> int:
     return overdue_checkpoints().filter(innovation__in=innovations.values("pk")).count()

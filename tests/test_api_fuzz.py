@@ -6,7 +6,7 @@ In-process through the WSGI application, authenticated as Copenhagen's administr
 one database transaction per operation. Half of the generated ids are swapped for ids of
 real records, so the detail and action endpoints are reached beyond their 404.
 Run alone: ``pytest tests/test_api_fuzz.py``; ``SPOR_FUZZ_EXAMPLES`` sets the examples per
-operation (default 15).
+operation (default 10).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from workflow_project.wsgi import application
 
 from .factories import DecisionFactory, FollowUpFactory
 
-EXAMPLES = int(os.environ.get("SPOR_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SPOR_FUZZ_EXAMPLES", "10"))
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,18 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from notifications.models import Notification
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api import services as webhook_services
 from api.models import WebhookDelivery
 from decisions import services as decision_services
+from innovations.models import Innovation
 from innovations.services import create_innovation
+from reminders.services import create_checkpoint, local_today
 
 from .factories import DecisionFactory, FollowUpFactory
 
@@ -61,6 +65,8 @@ class World:
     correction: object
     webhook: object
     delivery: object
+    checkpoint: object
+    notification: object  # the administrator's
 
 
 def build_world(town) -> World:
@@ -81,7 +87,29 @@ def build_world(town) -> World:
     delivery = WebhookDelivery.objects.create(
         endpoint=webhook, event_type="decision.recorded", payload={"decision": {"id": 1}}
     )
-    return World(town, innovation, decision, follow_up, correction, webhook, delivery)
+    checkpoint = create_checkpoint(
+        actor=town.secretary,
+        innovation=innovation,
+        kind="follow_up",
+        due_date=local_today() + datetime.timedelta(days=30),
+    )
+    notification = Notification.objects.create(
+        recipient=town.administrator,
+        actor_content_type=ContentType.objects.get_for_model(Innovation),
+        actor_object_id=str(innovation.pk),
+        verb="Opfølgning om 14 dage",
+    )
+    return World(
+        town,
+        innovation,
+        decision,
+        follow_up,
+        correction,
+        webhook,
+        delivery,
+        checkpoint,
+        notification,
+    )
 
 
 @dataclasses.dataclass
@@ -315,6 +343,51 @@ CASES = [
         lambda w: f"/api/v1/corrections/{w.correction.pk}/",
         everyone(405),
         everyone(405),
+    ),
+    Case("checkpoints list", "get", lambda w: "/api/v1/checkpoints/", everyone(200), None),
+    Case(
+        "checkpoint detail",
+        "get",
+        lambda w: f"/api/v1/checkpoints/{w.checkpoint.pk}/",
+        everyone(200),
+        everyone(404),
+    ),
+    Case(
+        "checkpoint complete",
+        "post",
+        lambda w: f"/api/v1/checkpoints/{w.checkpoint.pk}/complete/",
+        only(EDITORS, 200, 403),  # those who may edit the innovation (the official owns it)
+        everyone(404),
+    ),
+    Case(
+        "checkpoint waive",
+        "post",
+        lambda w: f"/api/v1/checkpoints/{w.checkpoint.pk}/waive/",
+        only({"administrator"}, 200, 403),
+        everyone(404),
+        body=lambda t, m: {"reason": "Dækket af budgetopfølgningen"},
+    ),
+    Case("notifications list", "get", lambda w: "/api/v1/notifications/", everyone(200), None),
+    Case(
+        "notifications unread count",
+        "get",
+        lambda w: "/api/v1/notifications/unread-count/",
+        everyone(200),
+        None,
+    ),
+    Case(
+        "notification read",
+        "post",
+        lambda w: f"/api/v1/notifications/{w.notification.pk}/read/",
+        only({"administrator"}, 200, 404),  # one's own only; anyone else's does not exist
+        everyone(404),
+    ),
+    Case(
+        "notifications read all",
+        "post",
+        lambda w: "/api/v1/notifications/read-all/",
+        everyone(200),
+        None,
     ),
     Case("portfolio", "get", lambda w: "/api/v1/dashboard/portfolio/", everyone(200), None),
     Case("workflow", "get", lambda w: "/api/v1/workflow/", everyone(200), None),

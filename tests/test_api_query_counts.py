@@ -7,9 +7,11 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from notifications.models import Notification
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -17,6 +19,7 @@ from api.models import WebhookDelivery, WebhookEndpoint
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations.models import Innovation
 from organisations.models import Committee, Meeting
+from reminders.models import Checkpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +152,38 @@ def deliveries(town, n: int) -> None:
     )
 
 
+def checkpoints(town, n: int) -> None:
+    innovation = the_innovation(town)
+    Checkpoint.objects.bulk_create(
+        Checkpoint(
+            innovation=innovation,
+            kind="follow_up",
+            due_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+            committee=town.committee,
+            responsible_person=town.official if i % 2 else None,
+            completed_by=town.secretary if i % 3 else None,
+            source="manual",
+            status="open",
+        )
+        for i in range(n)
+    )
+
+
+def notifications(town, n: int) -> None:
+    innovation = the_innovation(town)
+    kind = ContentType.objects.get_for_model(Innovation)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=town.administrator,
+            actor_content_type=kind,
+            actor_object_id=str(innovation.pk),
+            verb=f"Påmindelse {i}",
+            data={"url": "/"},
+        )
+        for i in range(n)
+    )
+
+
 @dataclasses.dataclass
 class Listing:
     name: str
@@ -174,12 +209,15 @@ LISTINGS = [
         timeline_rows,
         rows=len,
     ),
+    Listing("checkpoints", lambda town: "/api/v1/checkpoints/", checkpoints),
+    Listing("notifications", lambda town: "/api/v1/notifications/", notifications),
     Listing("webhooks", lambda town: "/api/v1/webhooks/", webhooks),
     Listing("webhook deliveries", lambda town: "/api/v1/webhooks/deliveries/", deliveries),
 ]
 
 
 def queries_for(client: APIClient, path: str, listing: Listing, page_size: int) -> tuple[int, int]:
+    client.get(path, {"page_size": page_size})  # warm the process-wide caches (content types)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, {"page_size": page_size})
     assert response.status_code == 200, response.content

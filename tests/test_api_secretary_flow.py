@@ -15,7 +15,7 @@ def _fresh_throttle():
 
 
 def sign_in(username: str) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # messages follow Accept-Language
     response = client.post(
         "/api/v1/auth/token/",
         {"username": username, "password": "demo-password"},
@@ -88,7 +88,10 @@ def test_secretary_raises_a_need_records_the_mandate_and_sees_the_trail(copenhag
 
     # and the timeline shows the decision and the transition, each with its type and time
     timeline = api.get(url + "timeline/").json()
-    assert [item["type"] for item in timeline] == ["decision", "transition"]
+    # (entering exploring set the committee's first follow-up, due later: it comes last)
+    assert [item["type"] for item in timeline] == ["decision", "transition", "checkpoint"]
+    assert timeline[2]["checkpoint"]["kind"] == "follow_up"
+    assert timeline[2]["checkpoint"]["status"] == "open"
     assert all(item["at"] for item in timeline)
     assert timeline[0]["decision"]["id"] == decision["id"]
     assert timeline[1]["transition"]["source"] == "need"
