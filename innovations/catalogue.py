@@ -22,12 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
@@ -243,20 +238,18 @@ def catalogue(user, filters: CatalogueFilters | None = None) -> QuerySet[Innovat
 
 def _search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     if _uses_postgres():
+        # The vector is stored and indexed (a trigger keeps it, migration 0005), with the
+        # title weighted A and the other shared texts B, so the rank puts a title match first.
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            *_BODY_FIELDS, weight="B", config=SEARCH_CONFIG
-        )
         headline_options = {
             "config": SEARCH_CONFIG,
             "start_sel": _START,
             "stop_sel": _STOP,
         }
         return (
-            queryset.annotate(search=vector)
-            .filter(search=query)
+            queryset.filter(search_vector=query)
             .annotate(
-                rank=SearchRank(vector, query),
+                rank=SearchRank(F("search_vector"), query),
                 title_headline=SearchHeadline(
                     "title", query, highlight_all=True, **headline_options
                 ),

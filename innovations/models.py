@@ -16,6 +16,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -285,6 +286,10 @@ class Innovation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The catalogue's Danish full-text index: kept by a database trigger on PostgreSQL
+    # (migration 0005), from the title (weight A) and the need, value direction, solution
+    # and shared summary (weight B). Unused, and empty, on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     state = FSMField(
         _("phase"), max_length=20, choices=State.choices, default=State.NEED, protected=True

@@ -246,3 +246,18 @@ def test_the_plain_fallback_of_the_embedded_database_finds_and_ranks_too(
     assert found[0].title_highlight == "Digital <mark>genoptræning</mark>"
     assert "<mark>genoptræning</mark>" in found[1].body_highlight
     assert titles(by_type) == ["Digital genoptræning"]
+
+
+def test_the_search_follows_a_changed_title_at_once(copenhagen, aarhus):
+    from innovations.services import update_innovation
+
+    innovation = shared_innovation(copenhagen, title="Madspild i kantinerne")
+    update_innovation(
+        actor=copenhagen.administrator, innovation=innovation, title="Robotstøvsugere"
+    )
+
+    def found(q: str) -> list[str]:
+        return titles(search_catalogue(aarhus.official, CatalogueFilters(q=q)))
+
+    assert found("robotstøvsuger") == ["Robotstøvsugere"]
+    assert found("madspild") == []
