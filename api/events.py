@@ -83,10 +83,23 @@ def transition_applied(*, innovation, log_entry) -> None:
     )
 
 
-def checkpoint_overdue(*, checkpoint, organisation_id: int, data: dict) -> None:
-    """For the reminders sweep: a checkpoint has just become overdue."""
+def checkpoint_overdue(*, checkpoint) -> None:
+    """A checkpoint's due date has passed while it is still open."""
+    innovation = checkpoint.innovation
     emit_event(
-        organisation_id=organisation_id,
+        organisation_id=innovation.organisation_id,
         event_type=Event.CHECKPOINT_OVERDUE,
-        data={"checkpoint": {"id": checkpoint.pk, **data}},
+        data={
+            "checkpoint": {
+                "id": checkpoint.pk,
+                "innovation": innovation.pk,
+                "innovation_title": innovation.title,
+                "kind": checkpoint.kind,
+                "title": checkpoint.title,
+                "due_date": checkpoint.due_date,
+                "committee": checkpoint.committee_id,
+                "responsible": checkpoint.responsible,
+                "responsible_person": checkpoint.responsible_person_id,
+            }
+        },
     )

@@ -105,3 +105,22 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.endpoint}"
+
+
+class CheckpointOverdueEvent(models.Model):
+    """The proof that ``checkpoint.overdue`` was emitted for a checkpoint: once, ever."""
+
+    checkpoint = models.OneToOneField(
+        "reminders.Checkpoint",
+        verbose_name=_("checkpoint"),
+        on_delete=models.CASCADE,
+        related_name="overdue_event",
+    )
+    created_at = models.DateTimeField(_("emitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("overdue event")
+        verbose_name_plural = _("overdue events")
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -278,6 +278,75 @@ def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDeliver
     return replay
 
 
+# --- Sweeps (beat) --------------------------------------------------------------------------
+
+
+def _subscribed_organisations(event_type: str) -> list[int]:
+    return sorted(
+        {
+            organisation_id
+            for organisation_id, events in WebhookEndpoint.objects.filter(active=True).values_list(
+                "organisation_id", "events"
+            )
+            if event_type in (events or [])
+        }
+    )
+
+
+def emit_overdue_checkpoint_events(*, limit: int = 500) -> int:
+    """Emit ``checkpoint.overdue`` once for each open checkpoint past its due date.
+
+    Only for organisations with an endpoint that wants it. The ``CheckpointOverdueEvent``
+    row, unique per checkpoint, is written in the same transaction as the deliveries: it is
+    the proof, whatever number of beats or workers run this.
+    """
+    from innovations.portfolio import overdue_checkpoints
+
+    from . import events
+    from .models import CheckpointOverdueEvent
+
+    organisations = _subscribed_organisations(Event.CHECKPOINT_OVERDUE)
+    if not organisations:
+        return 0
+    candidates = list(
+        overdue_checkpoints()
+        .filter(innovation__organisation_id__in=organisations, overdue_event__isnull=True)
+        .select_related("innovation")
+        .order_by("due_date", "id")[:limit]
+    )
+    emitted = 0
+    for checkpoint in candidates:
+        with transaction.atomic():
+            _proof, created = CheckpointOverdueEvent.objects.get_or_create(checkpoint=checkpoint)
+            if created:
+                events.checkpoint_overdue(checkpoint=checkpoint)
+                emitted += 1
+    return emitted
+
+
+def requeue_stalled_deliveries(
+    *, stalled_after: datetime.timedelta = datetime.timedelta(minutes=5), limit: int = 1000
+) -> int:
+    """Hand deliveries whose task was lost (broker down at commit, worker killed) to Celery
+    again. A delivery stuck in ``sending`` goes back to ``retrying``: the receiver may get it
+    twice, and deduplicates on the event id."""
+    now = timezone.now()
+    cutoff = now - stalled_after
+    WebhookDelivery.objects.filter(
+        status=DeliveryStatus.SENDING, last_attempt_at__lte=now - 3 * stalled_after
+    ).update(status=DeliveryStatus.RETRYING, next_attempt_at=now)
+    ids = list(
+        WebhookDelivery.objects.filter(
+            Q(status=DeliveryStatus.PENDING, created_at__lte=cutoff)
+            | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=cutoff)
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
 # --- In-app notifications -------------------------------------------------------------------
 
 

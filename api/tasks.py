@@ -17,3 +17,9 @@ def deliver_webhook(self, delivery_id: int) -> str | None:
     if delivery.status == DeliveryStatus.RETRYING:
         raise self.retry(countdown=services.retry_delay(delivery.attempts))
     return delivery.status
+
+
+@shared_task(name="api.webhook_sweep", ignore_result=True)
+def webhook_sweep() -> tuple[int, int]:
+    """From beat: emit newly overdue checkpoints, and requeue deliveries whose task was lost."""
+    return services.emit_overdue_checkpoint_events(), services.requeue_stalled_deliveries()

@@ -6,6 +6,7 @@ signature the way the README tells integrators to.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import http.server
@@ -21,6 +22,8 @@ from rest_framework.test import APIClient
 
 from api import services
 from api.models import DeliveryStatus, WebhookDelivery
+from innovations.services import create_innovation
+from reminders.services import create_checkpoint, local_today
 from workflow_project.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +254,61 @@ def test_events_are_only_recorded_for_the_organisation_and_subscribed_types(
         format="json",
     )
     assert not WebhookDelivery.objects.exists()
+
+
+def test_an_overdue_checkpoint_is_announced_once(copenhagen, aarhus, receiver):
+    # given Copenhagen's case system wants overdue checkpoints, and Aarhus has no webhook
+    endpoint = services.register_webhook(
+        actor=copenhagen.administrator, url=receiver.url, events=["checkpoint.overdue"]
+    )
+    receiver.secret = endpoint.secret
+    checkpoints = []
+    for town in (copenhagen, aarhus):
+        innovation = create_innovation(
+            actor=town.official, title="Digital post", need="Borgere", committee=town.committee
+        )
+        checkpoints.append(
+            create_checkpoint(
+                actor=town.secretary,
+                innovation=innovation,
+                kind="follow_up",
+                due_date=local_today() + datetime.timedelta(days=10),
+            )
+        )
+
+    # nothing is overdue yet
+    assert services.emit_overdue_checkpoint_events() == 0
+
+    # eleven days later the sweep announces Copenhagen's, once, however often it runs
+    later = datetime.datetime.combine(
+        local_today() + datetime.timedelta(days=11), datetime.time(12), datetime.UTC
+    )
+    with time_machine.travel(later, tick=False):
+        assert services.emit_overdue_checkpoint_events() == 1
+        assert services.emit_overdue_checkpoint_events() == 0
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event_type == "checkpoint.overdue"
+    assert delivery.payload["checkpoint"]["id"] == checkpoints[0].pk
+    assert delivery.payload["checkpoint"]["due_date"] == checkpoints[0].due_date.isoformat()
+
+    services.send_delivery(delivery.pk)
+    assert receiver.received[0]["body"]["type"] == "checkpoint.overdue"
+    assert receiver.received[0]["signature_valid"]
+
+
+def test_a_delivery_whose_task_was_lost_is_handed_over_again(copenhagen, receiver, eager_celery):
+    endpoint = services.register_webhook(
+        actor=copenhagen.administrator, url=receiver.url, events=["decision.recorded"]
+    )
+    receiver.secret = endpoint.secret
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False):
+        # recorded, but the broker was down when the transaction committed
+        lost = WebhookDelivery.objects.create(
+            endpoint=endpoint, event_type="decision.recorded", payload={"decision": {"id": 3}}
+        )
+        assert services.requeue_stalled_deliveries() == 0  # too fresh to call lost
+    with time_machine.travel("2026-03-02 09:06 +00:00", tick=False):
+        assert services.requeue_stalled_deliveries() == 1
+    lost.refresh_from_db()
+    assert lost.status == DeliveryStatus.DELIVERED
+    assert [r["body"]["data"] for r in receiver.received] == [{"decision": {"id": 3}}]

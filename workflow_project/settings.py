@@ -183,6 +183,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SPOR_DIGEST_INTERVAL_SECONDS),
         "options": {"expires": SPOR_DIGEST_INTERVAL_SECONDS},
     },
+    # checkpoint.overdue webhook events, and webhook deliveries whose task was lost
+    "api-webhook-sweep": {
+        "task": "api.webhook_sweep",
+        "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
