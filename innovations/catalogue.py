@@ -104,7 +104,7 @@ class CatalogueFilters:
         evaluated = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
         region = (params.get("region") or "").strip()
         return cls(
-            q=(params.get("q") or "").strip()[:200],
+            q=(params.get("q") or "").replace("\x00", "").strip()[:200],
             innovation_type=pick("innovation_type", InnovationType.values),
             value=pick("value", IntendedValue.values),
             phase=pick("phase", State.values),

@@ -106,7 +106,7 @@ def test_filters_by_type_value_phase_region_and_evaluation(copenhagen, aarhus):
 
 def test_filters_from_query_parameters_ignore_what_is_not_a_choice():
     filters = CatalogueFilters.from_params(
-        {"q": " robot ", "innovation_type": "nonsense", "phase": "testing", "evaluated": "yes"}
+        {"q": " ro\x00bot ", "innovation_type": "nonsense", "phase": "testing", "evaluated": "yes"}
     )
     assert filters == CatalogueFilters(q="robot", phase="testing", evaluated=True)
 
