@@ -1,0 +1,192 @@
+"""Reads that must not grow with the rows: the notification list, the unread count, and the
+sweep's way in, through the partial index on open checkpoints' next reminder."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from notifications.models import Notification
+
+from innovations.models import Innovation
+from reminders import selectors
+from reminders.models import Checkpoint, Reminder
+
+from .factories import InnovationFactory, UserFactory
+from .reminders_world import local
+
+pytestmark = pytest.mark.django_db
+
+
+def notify(person, checkpoints: list[Checkpoint]) -> None:
+    checkpoint_type = ContentType.objects.get_for_model(Checkpoint)
+    innovation_type = ContentType.objects.get_for_model(Innovation)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=person,
+            actor_content_type=innovation_type,
+            actor_object_id=str(c.innovation_id),
+            verb="Opfølgning om 3 dage",
+            target_content_type=checkpoint_type,
+            target_object_id=str(c.pk),
+            action_object_content_type=innovation_type,
+            action_object_object_id=str(c.innovation_id),
+        )
+        for c in checkpoints
+    )
+
+
+def checkpoints(world, count: int) -> list[Checkpoint]:
+    return Checkpoint.objects.bulk_create(
+        Checkpoint(
+            innovation=InnovationFactory(committee=world.committee),
+            kind="follow_up",
+            committee=world.committee,
+            due_date=datetime.date(2026, 12, 14),
+            source="manual",
+        )
+        for _ in range(count)
+    )
+
+
+def render(notifications) -> list[str]:
+    """What a list shows: each notification's checkpoint, innovation and committee."""
+    return [
+        f"{n.verb}: {n.target.innovation.title} ({n.target.committee.name}) {n.action_object.pk}"
+        for n in notifications
+    ]
+
+
+def test_the_notification_list_takes_the_same_queries_for_two_or_thirty(
+    copenhagen, django_assert_num_queries
+):
+    politician = copenhagen.politician
+    notify(politician, checkpoints(copenhagen, 2))
+    with django_assert_num_queries(4) as few:  # notifications; checkpoints; innovations (x2)
+        assert len(render(selectors.notifications_for(politician))) == 2
+    notify(politician, checkpoints(copenhagen, 28))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(render(selectors.notifications_for(politician))) == 30
+
+
+def explain(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_unread_count_uses_the_recipient_unread_index(copenhagen):
+    some = checkpoints(copenhagen, 60)
+    for person in (copenhagen.politician, copenhagen.chair, copenhagen.secretary):
+        notify(person, some)
+    Notification.objects.filter(recipient=copenhagen.chair).update(unread=False)
+    Notification.objects.filter(pk__in=Notification.objects.filter(
+        recipient=copenhagen.politician).values("pk")[:40]).update(unread=False)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_notification")
+    with CaptureQueriesContext(connection) as counted:
+        assert selectors.unread_count(copenhagen.politician) == 20
+    [query] = counted.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notificatio_recipie_8bedf2_idx" in plan, plan  # the (recipient, unread) index
+
+
+def test_the_sweep_finds_due_checkpoints_through_the_partial_index(copenhagen):
+    from reminders.sweep import _due_batch
+
+    queryset = (
+        Checkpoint.objects.filter(status="open", next_reminder_at__lte=local(2026, 12, 1, 8))
+        .order_by("next_reminder_at", "pk")
+        .select_for_update(skip_locked=True, of=("self",))[:500]
+    )
+    plan = explain(queryset)
+    assert "checkpoint_due_reminder_idx" in plan, plan
+    assert _due_batch(local(2026, 12, 1, 8), 500, lock=False) == []
+
+
+def test_send_reminders_dry_run_records_nothing_and_at_records_as_of_that_time(copenhagen):
+    [checkpoint] = checkpoints(copenhagen, 1)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(
+        next_reminder_at=local(2026, 11, 30, 8)  # before-14 of 14 December
+    )
+    out = _call("send_reminders", "--at", "2026-11-30T08:00", "--dry-run")
+    assert "would record 3 reminders (before-14: 3)" in out
+    assert Reminder.objects.count() == 0
+    out = _call("send_reminders", "--at", "2026-11-30T07:59")
+    assert "recorded 0 reminders" in out
+    out = _call("send_reminders", "--at", "2026-11-30T08:00", "--deliver")
+    assert "recorded 3 reminders" in out and "Delivered 3 reminders" in out
+    assert Reminder.objects.filter(notified_at__isnull=False).count() == 3
+    with pytest.raises(CommandError, match="ISO 8601"):
+        _call("send_reminders", "--at", "next monday")
+
+
+def _call(*args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_beat_runs_the_sweep_on_a_plain_interval_not_a_crontab():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["reminders-sweep"]["task"] == "reminders.sweep"
+    assert isinstance(schedule["reminders-sweep"]["schedule"], float)
+    assert schedule["reminders-sweep"]["schedule"] == 300.0
+    assert isinstance(schedule["reminders-digests"]["schedule"], float)
+
+
+def test_the_embedded_default_uses_sqlite_in_immediate_mode_and_the_file_transport(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="workflow_project.settings", DEBUG="1", SPOR_VAR_DIR=str(tmp_path)
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['OPTIONS']['transaction_mode'], d['OPTIONS']['timeout'] > 0, "
+        "s.CELERY_BROKER_URL, s.EMAIL_BACKEND.rsplit('.', 2)[-2])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "IMMEDIATE",
+        "True",
+        "filesystem://",
+        "filebased",
+    ]
+
+
+def test_someone_without_an_organisation_sees_no_checkpoints(copenhagen):
+    checkpoints(copenhagen, 2)
+    assert selectors.checkpoints_visible_to(copenhagen.politician).count() == 2
+    assert selectors.checkpoints_visible_to(copenhagen.politician, mine=True).count() == 2
+    stranger = UserFactory(organisation=None, role="")
+    assert selectors.checkpoints_visible_to(stranger).count() == 0
+    aarhus_admin = UserFactory(
+        organisation=Innovation.objects.first().organisation.__class__.objects.get(code="0751"),
+        role="administrator",
+    )
+    assert selectors.checkpoints_visible_to(aarhus_admin).count() == 0
