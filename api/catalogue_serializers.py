@@ -102,6 +102,18 @@ class ReuseIn(serializers.Serializer):
     )
 
 
+class ReuseNamingIn(serializers.Serializer):
+    named = serializers.BooleanField(
+        help_text=_("Your organisation agrees to be named on the reused innovation's entry.")
+    )
+
+
+class ReuseNamingOut(serializers.Serializer):
+    innovation = serializers.IntegerField(source="innovation_id")
+    origin = serializers.IntegerField(source="origin_id")
+    named = serializers.BooleanField()
+
+
 # --- Sharing --------------------------------------------------------------------------------
 
 

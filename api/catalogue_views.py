@@ -89,6 +89,22 @@ class CatalogueReuseView(APIView):
         return Response(s.InnovationOut(innovation).data, status=status.HTTP_201_CREATED)
 
 
+class ReuseNamingView(APIView):
+    @extend_schema(
+        request=cs.ReuseNamingIn,
+        responses={200: cs.ReuseNamingOut},
+        operation_id="innovations_reuse_naming",
+    )
+    def post(self, request, pk: int):
+        """Give or withdraw consent to be named as reusing (the reusing administrators)."""
+        innovation = _innovation(request.user, pk)
+        data = parse(cs.ReuseNamingIn, request)
+        registration = innovation_services.set_reuse_naming(
+            actor=request.user, innovation=innovation, named=data["named"]
+        )
+        return Response(cs.ReuseNamingOut(registration).data)
+
+
 # --- Sharing --------------------------------------------------------------------------------
 
 

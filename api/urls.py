@@ -38,6 +38,11 @@ urlpatterns = [
     path("innovations/<int:pk>/share/", catalogue_views.ShareView.as_view(), name="share"),
     path("innovations/<int:pk>/unshare/", catalogue_views.UnshareView.as_view(), name="unshare"),
     path(
+        "innovations/<int:pk>/reuse-naming/",
+        catalogue_views.ReuseNamingView.as_view(),
+        name="reuse-naming",
+    ),
+    path(
         "innovations/<int:pk>/documents/",
         catalogue_views.DocumentListView.as_view(),
         name="documents",

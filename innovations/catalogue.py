@@ -433,3 +433,22 @@ def reuses_of_own(user, innovation: Innovation) -> dict[str, Any]:
         "count": registrations.values("organisation").distinct().count(),
         "named": sorted({r.organisation.name for r in registrations if r.named}),
     }
+
+
+def reuse_registration_of(user, innovation: Innovation) -> Reuse | None:
+    """For the reusing organisation: its registration of ``innovation`` as a reuse, if any."""
+    if not (user and user.is_authenticated) or user.organisation_id != innovation.organisation_id:
+        return None
+    return (
+        Reuse.objects.filter(innovation=innovation)
+        .select_related("origin__organisation")
+        .only(
+            "id",
+            "named",
+            "origin__id",
+            "origin__title",
+            "origin__shared",
+            "origin__organisation__name",
+        )
+        .first()
+    )

@@ -262,3 +262,18 @@ def test_the_barometer_as_json_and_csv(copenhagen, aarhus):
     assert national["organisation"] is None
     assert national["per_organisation"][0]["organisation"]["code"] == "0101"
     assert innovation.pk
+
+
+def test_the_reusing_administrator_decides_whether_to_be_named(copenhagen, aarhus):
+    origin = shared_innovation(copenhagen, title="Skærmbesøg")
+    reuse = client_for(aarhus.official).post(f"/api/v1/catalogue/{origin.pk}/reuse/", {}).json()
+    url = f"/api/v1/innovations/{reuse['id']}/reuse-naming/"
+
+    assert client_for(aarhus.official).post(url, {"named": True}).status_code == 403
+    assert client_for(copenhagen.administrator).post(url, {"named": True}).status_code == 404
+    named = client_for(aarhus.administrator).post(url, {"named": True}, format="json")
+
+    assert named.status_code == 200, named.content
+    assert named.json() == {"innovation": reuse["id"], "origin": origin.pk, "named": True}
+    entry = client_for(copenhagen.official).get(f"/api/v1/catalogue/{origin.pk}/").json()
+    assert entry["named_reusers"] == ["Aarhus"]

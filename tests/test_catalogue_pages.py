@@ -191,3 +191,20 @@ def test_a_superuser_sees_the_national_barometer(copenhagen, aarhus):
     html = page.content.decode()
     assert 'id="barometer-organisations"' in html
     assert "København" in html and "Aarhus" in html
+
+
+def test_the_reusing_administrator_agrees_to_be_named_on_the_sharing_page(copenhagen, aarhus):
+    from innovations.services import reuse_innovation
+
+    origin = shared_innovation(copenhagen, title="Skærmbesøg")
+    reuse = reuse_innovation(actor=aarhus.official, origin=origin)
+    browser = browser_for(aarhus.administrator)
+
+    page = browser.get(f"/innovations/{reuse.pk}/sharing/")
+    assert "This innovation reuses “Skærmbesøg” of København." in page.content.decode()
+
+    saved = browser.post(f"/innovations/{reuse.pk}/reuse-naming/", {"named": "on"})
+
+    assert saved.status_code == 302
+    entry = browser_for(copenhagen.politician).get(f"/catalogue/{origin.pk}/").content.decode()
+    assert "Among them: Aarhus." in entry

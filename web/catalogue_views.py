@@ -182,6 +182,7 @@ def innovation_sharing(request: HttpRequest, pk: int) -> HttpResponse:
             "innovation": innovation,
             "form": form,
             "reuses": catalogue.reuses_of_own(request.user, innovation),
+            "registration": catalogue.reuse_registration_of(request.user, innovation),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -194,6 +195,18 @@ def innovation_unshare(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     innovation_services.unshare_innovation(actor=request.user, innovation=innovation)
     messages.success(request, _("The innovation was taken out of the catalogue."))
+    return redirect("innovation_sharing", pk=pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def innovation_reuse_naming(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _innovation_or_404(request.user, pk)
+    innovation_services.set_reuse_naming(
+        actor=request.user, innovation=innovation, named=request.POST.get("named") == "on"
+    )
+    messages.success(request, _("Your choice about being named was saved."))
     return redirect("innovation_sharing", pk=pk)
 
 

@@ -80,6 +80,11 @@ urlpatterns = [
         name="innovation_unshare",
     ),
     path(
+        "innovations/<int:pk>/reuse-naming/",
+        catalogue_views.innovation_reuse_naming,
+        name="innovation_reuse_naming",
+    ),
+    path(
         "innovations/<int:pk>/documents/",
         catalogue_views.innovation_documents,
         name="innovation_documents",
@@ -93,6 +98,8 @@ urlpatterns = [
     path("barometer/", catalogue_views.barometer, name="barometer"),
     path("barometer.csv", catalogue_views.barometer_csv, name="barometer_csv"),
     path("portfolio/", dashboard.dashboard, name="dashboard"),
+    path("portfolio/rules/", dashboard.rules, name="dashboard_rules"),
+    path("portfolio/rules/<int:pk>/", dashboard.rule_edit, name="dashboard_rule_edit"),
     path("portfolio/innovations.csv", dashboard.portfolio_csv, name="dashboard_portfolio_csv"),
     path("portfolio/decisions.csv", dashboard.decisions_csv, name="dashboard_decisions_csv"),
 ]
