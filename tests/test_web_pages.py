@@ -323,3 +323,57 @@ def test_a_politician_sees_the_follow_ups_of_their_committees_soonest_first(
     response = signed_in(client, copenhagen.politician).get(reverse("my_follow_ups"))
     assert [c.pk for c in response.context["follow_ups"]] == [sooner.pk, later.pk]
     assert "Ikke mit udvalg" not in response.content.decode()
+
+
+def test_an_administrator_changes_the_reminder_policy_and_a_rule(client, copenhagen):
+    from reminders.models import CheckpointRule, ReminderPolicy
+
+    signed_in(client, copenhagen.administrator)
+    page = client.get(reverse("dashboard_rules"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("dashboard_rules"),
+        {
+            "action": "policy",
+            "days_before": "21, 7",
+            "on_due_day": "on",
+            "overdue_every_days": "5",
+            "escalate_after_days_overdue": "",
+            "send_hour": "9",
+            "digest_time": "07:00",
+        },
+    )
+    assert response.status_code == 302
+    policy = ReminderPolicy.objects.get(organisation=copenhagen.organisation)
+    assert (policy.days_before, policy.overdue_every_days, policy.send_hour) == ([21, 7], 5, 9)
+    assert policy.escalate_after_days_overdue is None
+
+    rule = CheckpointRule.objects.filter(organisation=copenhagen.organisation).first()
+    response = client.post(
+        reverse("dashboard_rule_edit", args=[rule.pk]),
+        {
+            "state": rule.state,
+            "kind": rule.kind,
+            "due_after_days": "45",
+            "repeat_every_days": "",
+            "responsible": rule.responsible,
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.due_after_days, rule.repeat_every_days, rule.active) == (45, None, False)
+
+
+def test_only_administrators_edit_the_rules(client, copenhagen):
+    response = signed_in(client, copenhagen.secretary).get(reverse("dashboard_rules"))
+    assert response.status_code == 403
+
+
+def test_the_calendar_page_shows_the_personal_feed_address(client, copenhagen):
+    person = copenhagen.politician
+    response = signed_in(client, person).get(reverse("calendar"))
+    assert person.calendar_token in response.content.decode()
+    client.post(reverse("calendar"))
+    old = person.calendar_token
+    person.refresh_from_db()
+    assert person.calendar_token != old

@@ -11,10 +11,11 @@ import csv
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from innovations.models import ACTIVE_STATES, State
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg
+from .views import _call
 
 
 def _require_administrator(user) -> None:
@@ -184,3 +186,86 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
         )
     )
     return _csv_response("decisions", portfolio_selectors.DECISION_COLUMNS, rows)
+
+
+# --- Checkpoint rules and the reminder policy ------------------------------------------------
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The organisation's reminder policy and checkpoint rules, edited through their services."""
+    from reminders import services as reminder_services
+    from reminders.models import CheckpointRule
+
+    _require_administrator(request.user)
+    organisation = request.user.organisation
+    policy = reminder_services.policy_for(organisation)
+    action = request.POST.get("action") if request.method == "POST" else ""
+    policy_form = forms.ReminderPolicyForm(
+        request.POST if action == "policy" else None, initial=forms.policy_initial(policy)
+    )
+    rule_form = forms.CheckpointRuleForm(request.POST if action == "rule" else None, prefix="new")
+    if (
+        action == "policy"
+        and policy_form.is_valid()
+        and _call(
+            policy_form,
+            reminder_services.update_policy,
+            actor=request.user,
+            organisation=organisation,
+            **policy_form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("The reminder policy was saved."))
+        return redirect("dashboard_rules")
+    if (
+        action == "rule"
+        and rule_form.is_valid()
+        and _call(
+            rule_form,
+            reminder_services.create_rule,
+            actor=request.user,
+            organisation=organisation,
+            **rule_form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("The rule was added."))
+        return redirect("dashboard_rules")
+    return render(
+        request,
+        "web/rules.html",
+        {
+            "policy_form": policy_form,
+            "rule_form": rule_form,
+            "rules": CheckpointRule.objects.filter(organisation=organisation).order_by(
+                "state", "kind", "id"
+            ),
+        },
+    )
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from reminders import services as reminder_services
+    from reminders.models import CheckpointRule
+
+    _require_administrator(request.user)
+    rule = CheckpointRule.objects.filter(
+        pk=pk, organisation_id=request.user.organisation_id
+    ).first()
+    if rule is None:
+        raise Http404(_("The rule does not exist."))
+    form = forms.CheckpointRuleForm(
+        request.POST or None,
+        initial={field: getattr(rule, field) for field in reminder_services.RULE_FIELDS},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(
+            form, reminder_services.update_rule, actor=request.user, rule=rule, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("The rule was saved."))
+        return redirect("dashboard_rules")
+    return render(request, "web/rule_form.html", {"form": form, "rule": rule})

@@ -465,3 +465,75 @@ class InnovationFilterForm(forms.Form):
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation_id=user.organisation_id
         )
+
+
+# --- Checkpoint rules and the reminder policy (administrators) ----------------------------------
+
+
+class ReminderPolicyForm(forms.Form):
+    days_before = forms.CharField(
+        label=_("Reminders before the due date (days)"),
+        required=False,
+        help_text=_("Whole numbers separated by commas, for example “14, 3”."),
+    )
+    on_due_day = forms.BooleanField(label=_("A reminder on the due day"), required=False)
+    overdue_every_days = forms.IntegerField(
+        label=_("Repeat every so many days when overdue"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: no repeated reminders."),
+    )
+    escalate_after_days_overdue = forms.IntegerField(
+        label=_("Escalate to the chair and the administrators after so many days overdue"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: no escalation."),
+    )
+    send_hour = forms.IntegerField(
+        label=_("Send at (hour, Danish time)"), min_value=0, max_value=23
+    )
+    digest_time = forms.TimeField(
+        label=_("Daily digest at (Danish time)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean_days_before(self) -> list[int]:
+        text = self.cleaned_data["days_before"] or ""
+        try:
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Give whole numbers separated by commas.")) from exc
+
+
+def policy_initial(policy) -> dict[str, Any]:
+    return {
+        "days_before": ", ".join(str(d) for d in policy.days_before or []),
+        "on_due_day": policy.on_due_day,
+        "overdue_every_days": policy.overdue_every_days,
+        "escalate_after_days_overdue": policy.escalate_after_days_overdue,
+        "send_hour": policy.send_hour,
+        "digest_time": policy.digest_time,
+    }
+
+
+class CheckpointRuleForm(forms.Form):
+    state = forms.ChoiceField(label=_("On entering the phase"), choices=[])
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    due_after_days = forms.IntegerField(label=_("Due after (days)"), min_value=1)
+    repeat_every_days = forms.IntegerField(
+        label=_("Then every (days)"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: once."),
+    )
+    responsible = forms.ChoiceField(label=_("Responsible"), choices=[])
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from innovations.models import FINAL_STATES
+        from reminders.models import CheckpointKind, Responsible
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [c for c in State.choices if c[0] not in FINAL_STATES]
+        self.fields["kind"].choices = CheckpointKind.choices
+        self.fields["responsible"].choices = Responsible.choices

@@ -363,14 +363,9 @@ def phase_counts(user) -> list[tuple[str, str, int]]:
 
 
 def notifications_of(user, *, unread_only: bool = False):
-    from notifications.models import Notification
+    from reminders.selectors import notifications_for
 
-    queryset = Notification.objects.filter(recipient=user).prefetch_related(
-        "actor", "target", "action_object"
-    )
-    if unread_only:
-        queryset = queryset.filter(unread=True)
-    return queryset.order_by("-timestamp", "-id")
+    return notifications_for(user, unread_only=unread_only)
 
 
 def notification_of(user, pk: int):
@@ -402,7 +397,7 @@ def notification_url(notification) -> str:
 
 
 def calendar_feed_url(request, user) -> str:
-    for name in ("reminders:calendar_feed", "calendar_feed"):
+    for name in ("reminders:calendar-feed", "reminders:calendar_feed"):
         try:
             return request.build_absolute_uri(reverse(name, args=[user.calendar_token]))
         except NoReverseMatch:

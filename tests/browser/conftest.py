@@ -31,8 +31,15 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(live_server):
+    """Chromium for one test, started after the live server and the database are ready.
+
+    Playwright's sync API keeps an asyncio loop running while it is started, and Django then
+    keeps its database connections in a separate, "async" storage. Starting it only after the
+    database fixtures (which restore the serialized data) and stopping it before they tear
+    down keeps every other test of the run on the ordinary connection.
+    """
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -41,17 +48,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def organisations_loaded(transactional_db):
-    """The 98 municipalities and 5 regions, whatever an earlier flush left behind."""
-    import importlib
-
-    from django.apps import apps
-
-    loader = importlib.import_module("organisations.migrations.0002_load_organisations")
-    loader.load(apps, None)
 
 
 def _new_page(browser, live_server, viewport):

@@ -72,6 +72,7 @@ def pages_for(copenhagen, world) -> dict[str, list[str]]:
         "administrator": [
             "/",
             "/portfolio/",
+            "/portfolio/rules/",
             "/barometer/",
             f"/innovations/{innovation}/sharing/",
         ],
