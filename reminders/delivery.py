@@ -367,7 +367,8 @@ def deliver_all_pending() -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    deliver_reminders(ids)
+    for start in range(0, len(ids), 200):
+        deliver_reminders(ids[start : start + 200])
     return len(ids)
 
 
