@@ -175,14 +175,25 @@ def _process_batch(
     """Plan the stage of each checkpoint, record its reminders, advance its next moment."""
     _policies_for({c.innovation.organisation_id for c in batch}, policies)
     due: list[tuple[Checkpoint, schedule.Stage]] = []
+    # What is due at one moment shares a few due dates: plan each (due date, policy) once.
+    plans: dict[tuple[datetime.date, int], tuple] = {}
+    advance: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
     for checkpoint in batch:
-        policy = policies[checkpoint.innovation.organisation_id]
-        stage = schedule.latest_stage_until(checkpoint.due_date, policy, now)
+        organisation_id = checkpoint.innovation.organisation_id
+        key = (checkpoint.due_date, organisation_id)
+        if key not in plans:
+            policy = policies[organisation_id]
+            plans[key] = (
+                schedule.latest_stage_until(checkpoint.due_date, policy, now),
+                schedule.next_reminder_at(checkpoint.due_date, policy, now),
+            )
+        stage, next_at = plans[key]
         # A stage earlier than the one the checkpoint waits for was sent already (or the
         # policy changed): only move on.
         if stage is not None and stage.send_at >= checkpoint.next_reminder_at:
             due.append((checkpoint, stage))
-        checkpoint.next_reminder_at = schedule.next_reminder_at(checkpoint.due_date, policy, now)
+        checkpoint.next_reminder_at = next_at
+        advance[next_at].append(checkpoint.pk)
     report.checkpoints += len(batch)
 
     day = schedule.local_date(now)
@@ -222,7 +233,9 @@ def _process_batch(
         ignore_conflicts=True,
         batch_size=1000,
     )
-    Checkpoint.objects.bulk_update(batch, ["next_reminder_at"], batch_size=1000)
+    # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
+    for next_at, ids in advance.items():
+        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
     if not due:
         return []
     return list(
