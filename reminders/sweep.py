@@ -25,7 +25,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -59,6 +59,35 @@ class PlannedReminder:
     scheduled_for: datetime.datetime
     escalation: bool
     email_status: str
+
+
+@dataclasses.dataclass(slots=True)
+class DueCheckpoint:
+    """What the sweep reads of a due checkpoint: plain values, as model instances for
+    thousands of rows cost more than the query that reads them."""
+
+    pk: int
+    kind: str
+    due_date: datetime.date
+    committee_id: int | None
+    responsible: str
+    responsible_person_id: int | None
+    next_reminder_at: datetime.datetime
+    organisation_id: int
+    owner_id: int | None
+
+
+DUE_FIELDS = (
+    "pk",
+    "kind",
+    "due_date",
+    "committee_id",
+    "responsible",
+    "responsible_person_id",
+    "next_reminder_at",
+    "innovation__organisation_id",
+    "innovation__owner_id",
+)
 
 
 @dataclasses.dataclass
@@ -123,23 +152,10 @@ def _due_batch(
     *,
     lock: bool,
     after: tuple[datetime.datetime, int] | None = None,
-) -> list[Checkpoint]:
-    queryset = (
-        Checkpoint.objects.filter(status=CheckpointStatus.OPEN, next_reminder_at__lte=now)
-        .select_related("innovation")
-        .only(
-            "pk",
-            "kind",
-            "due_date",
-            "committee_id",
-            "responsible",
-            "responsible_person_id",
-            "next_reminder_at",
-            "innovation__organisation_id",
-            "innovation__owner_id",
-        )
-        .order_by("next_reminder_at", "pk")
-    )
+) -> list[DueCheckpoint]:
+    queryset = Checkpoint.objects.filter(
+        status=CheckpointStatus.OPEN, next_reminder_at__lte=now
+    ).order_by("next_reminder_at", "pk")
     if after is not None:
         moment, pk = after
         queryset = queryset.filter(
@@ -147,7 +163,7 @@ def _due_batch(
         )
     if lock:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return list(queryset[:size])
+    return [DueCheckpoint(*row) for row in queryset.values_list(*DUE_FIELDS)[:size]]
 
 
 def _policies_for(
@@ -165,7 +181,7 @@ def _policies_for(
 
 
 def _process_batch(
-    batch: list[Checkpoint],
+    batch: list[DueCheckpoint],
     *,
     now: datetime.datetime,
     policies: dict[int, ReminderPolicy],
@@ -173,13 +189,13 @@ def _process_batch(
     write: bool,
 ) -> list[int]:
     """Plan the stage of each checkpoint, record its reminders, advance its next moment."""
-    _policies_for({c.innovation.organisation_id for c in batch}, policies)
-    due: list[tuple[Checkpoint, schedule.Stage]] = []
+    _policies_for({c.organisation_id for c in batch}, policies)
+    due: list[tuple[DueCheckpoint, schedule.Stage]] = []
     # What is due at one moment shares a few due dates: plan each (due date, policy) once.
     plans: dict[tuple[datetime.date, int], tuple] = {}
     advance: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
     for checkpoint in batch:
-        organisation_id = checkpoint.innovation.organisation_id
+        organisation_id = checkpoint.organisation_id
         key = (checkpoint.due_date, organisation_id)
         if key not in plans:
             policy = policies[organisation_id]
@@ -192,7 +208,6 @@ def _process_batch(
         # policy changed): only move on.
         if stage is not None and stage.send_at >= checkpoint.next_reminder_at:
             due.append((checkpoint, stage))
-        checkpoint.next_reminder_at = next_at
         advance[next_at].append(checkpoint.pk)
     report.checkpoints += len(batch)
 
@@ -216,7 +231,51 @@ def _process_batch(
         report.planned.extend(planned)
         return []
 
-    recorded_at = timezone.now()
+    # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
+    for next_at, ids in advance.items():
+        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
+    return record_reminders(planned, recorded_at=timezone.now())
+
+
+def record_reminders(
+    planned: list[PlannedReminder], *, recorded_at: datetime.datetime
+) -> list[int]:
+    """Insert the planned reminders, each (checkpoint, recipient, stage) at most once ever.
+
+    Returns the ids to hand to delivery: those inserted now, and on databases other than
+    PostgreSQL also any recorded earlier for the same stages and not yet delivered (on
+    PostgreSQL those wait for the backstop, ``requeue_undelivered``).
+    """
+    if not planned:
+        return []
+    if connection.vendor == "postgresql":
+        # One statement over arrays: bulk_create would prepare every field of every row in
+        # Python, which costs more than the insert itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {Reminder._meta.db_table} (
+                    checkpoint_id, recipient_id, stage, escalation, scheduled_for,
+                    email_status, created_at, attempts, last_error
+                )
+                SELECT planned.*, %s, 0, '' FROM unnest(
+                    %s::bigint[], %s::bigint[], %s::varchar[], %s::boolean[],
+                    %s::timestamptz[], %s::varchar[]
+                ) AS planned
+                ON CONFLICT (checkpoint_id, recipient_id, stage) DO NOTHING
+                RETURNING id
+                """,
+                [
+                    recorded_at,
+                    [p.checkpoint_id for p in planned],
+                    [p.recipient_id for p in planned],
+                    [p.stage for p in planned],
+                    [p.escalation for p in planned],
+                    [p.scheduled_for for p in planned],
+                    [p.email_status for p in planned],
+                ],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -233,15 +292,10 @@ def _process_batch(
         ignore_conflicts=True,
         batch_size=1000,
     )
-    # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
-    for next_at, ids in advance.items():
-        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
-    if not due:
-        return []
     return list(
         Reminder.objects.filter(
-            checkpoint_id__in=[c.pk for c, _ in due],
-            stage__in={s.name for _, s in due},
+            checkpoint_id__in={p.checkpoint_id for p in planned},
+            stage__in={p.stage for p in planned},
         )
         .filter(Q(notified_at__isnull=True, cancelled_at__isnull=True) | Q(email_status="pending"))
         .order_by("pk")
@@ -268,7 +322,7 @@ COMMITTEE_ROLES = (
 
 
 def resolve_recipients(
-    items: list[tuple[Checkpoint, bool]], day: datetime.date
+    items: list[tuple[DueCheckpoint, bool]], day: datetime.date
 ) -> dict[int, list[User]]:
     """Who is reminded of each checkpoint on ``day``, from the memberships valid that day.
 
@@ -288,7 +342,7 @@ def resolve_recipients(
     ):
         memberships[committee_id].append((person_id, role))
     administrators: dict[int, list[int]] = collections.defaultdict(list)
-    escalating_organisations = {c.innovation.organisation_id for c, esc in items if esc}
+    escalating_organisations = {c.organisation_id for c, esc in items if esc}
     if escalating_organisations:
         for organisation_id, person_id in User.objects.filter(
             organisation_id__in=escalating_organisations,
@@ -302,7 +356,7 @@ def resolve_recipients(
         members = memberships.get(checkpoint.committee_id, [])
         people: list[int] = []
         if checkpoint.responsible == Responsible.OWNER or checkpoint.responsible_person_id:
-            person = checkpoint.responsible_person_id or checkpoint.innovation.owner_id
+            person = checkpoint.responsible_person_id or checkpoint.owner_id
             if person:
                 people.append(person)
             else:
@@ -311,7 +365,7 @@ def resolve_recipients(
             people.extend(p for p, _ in members)
         if escalation:
             people.extend(p for p, role in members if role == MembershipRole.CHAIR)
-            people.extend(administrators.get(checkpoint.innovation.organisation_id, []))
+            people.extend(administrators.get(checkpoint.organisation_id, []))
         wanted[checkpoint.pk] = list(dict.fromkeys(people))
 
     person_ids = {p for people in wanted.values() for p in people}
