@@ -295,3 +295,18 @@ def test_administrators_change_rules_and_policy(copenhagen):
         services.update_policy(
             actor=copenhagen.administrator, organisation=copenhagen.organisation, send_hour=25
         )
+
+
+def test_the_innovations_timeline_shows_its_checkpoints(copenhagen):
+    from decisions.selectors import timeline
+
+    innovation = innovation_in(copenhagen, "testing")
+    entries = [e for e in timeline(innovation) if e.type == "checkpoint"]
+    # exploring's follow-up (cancelled when testing began) and testing's two open ones
+    assert sorted((e.item.kind, e.item.status) for e in entries) == [
+        ("documentation", "open"),
+        ("follow_up", "cancelled"),
+        ("follow_up", "open"),
+    ]
+    cancelled = next(e for e in entries if e.item.status == "cancelled")
+    assert cancelled.at == cancelled.item.closed_at
