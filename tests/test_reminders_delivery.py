@@ -153,3 +153,20 @@ def test_reminders_whose_tasks_were_lost_are_handed_over_again(reminded):
     with time_machine.travel(SEND + datetime.timedelta(minutes=10), tick=False):
         assert sweep(enqueue=False).requeued == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_delivery_task_retries_only_the_failed_emails_and_gives_up_after_eight(
+    reminded, settings
+):
+    from reminders.tasks import deliver_reminders
+
+    settings.EMAIL_BACKEND = "tests.test_reminders_delivery.RefusingBackend"
+    # run by Celery itself, in this process: each retry runs at once instead of waiting
+    deliver_reminders.apply(args=[[reminded.pk]])
+    reminded.refresh_from_db()
+    assert (reminded.email_status, reminded.attempts) == ("failed", 8)
+    assert reminded.notified_at is not None  # the app notification went out regardless
+    assert Notification.objects.filter(recipient=reminded.recipient).count() == 1
+    # a failed e-mail is not handed over again by later sweeps
+    with time_machine.travel(SEND + datetime.timedelta(days=1), tick=False):
+        assert sweep(enqueue=False).requeued == 0
