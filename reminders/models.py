@@ -260,6 +260,9 @@ class Reminder(models.Model):
     escalation = models.BooleanField(_("escalation"), default=False)
     scheduled_for = models.DateTimeField(_("due to be sent at"))
     created_at = models.DateTimeField(_("recorded at"))
+    # When delivery was last handed to Celery: the backstop hands over again only what has
+    # waited longer than that, so a long backlog is not enqueued again on every sweep.
+    queued_at = models.DateTimeField(_("handed to the workers at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("in-app notification at"), null=True, blank=True)
     # The id of the django-notifications row (a plain id: that model is swappable).
     notification_id = models.BigIntegerField(_("in-app notification"), null=True, blank=True)
@@ -293,7 +296,7 @@ class Reminder(models.Model):
         indexes = [
             # The backstop: what was recorded but is not yet delivered on every channel.
             models.Index(
-                fields=["created_at"],
+                fields=["queued_at"],
                 condition=Q(notified_at__isnull=True, cancelled_at__isnull=True)
                 | Q(email_status__in=["pending", "sending"]),
                 name="reminder_undelivered_idx",

@@ -285,6 +285,7 @@ def record_reminders(
                 escalation=p.escalation,
                 scheduled_for=p.scheduled_for,
                 created_at=recorded_at,
+                queued_at=recorded_at,
                 email_status=p.email_status,
             )
             for p in planned
@@ -384,8 +385,11 @@ def resolve_recipients(
 # --- The backstop ---------------------------------------------------------------------------
 
 
-def requeue_undelivered(*, enqueue: bool = True, limit: int = 20000) -> tuple[int, int]:
+def requeue_undelivered(*, enqueue: bool = True, limit: int = 5000) -> tuple[int, int]:
     """Hand Celery again every reminder recorded but not delivered a while ago.
+
+    "A while" is ``SPOR_REMINDER_REQUEUE_MINUTES`` since it was last handed over, so a long
+    backlog is handed over again once per that period, not on every sweep.
 
     An e-mail claimed ("sending") longer ago than ``SPOR_REMINDER_STUCK_MINUTES`` belongs to
     a worker that died mid-send: it goes back to "pending" and is sent again with the same
@@ -397,9 +401,16 @@ def requeue_undelivered(*, enqueue: bool = True, limit: int = 20000) -> tuple[in
     grace_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_REQUEUE_MINUTES", 3))
     reclaimed = Reminder.objects.filter(
         email_status=EmailStatus.SENDING, email_claimed_at__lt=stuck_before
-    ).update(email_status=EmailStatus.PENDING, email_retry_at=None)
+    ).update(email_status=EmailStatus.PENDING, email_retry_at=None, queued_at=None)
+    with transaction.atomic():
+        return _requeue(now, grace_before, limit=limit, enqueue=enqueue), reclaimed
+
+
+def _requeue(
+    now: datetime.datetime, grace_before: datetime.datetime, *, limit: int, enqueue: bool
+) -> int:
     ids = list(
-        Reminder.objects.filter(created_at__lte=grace_before)
+        Reminder.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lte=grace_before))
         .filter(
             Q(notified_at__isnull=True, cancelled_at__isnull=True)
             | (
@@ -407,12 +418,14 @@ def requeue_undelivered(*, enqueue: bool = True, limit: int = 20000) -> tuple[in
                 & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
             )
         )
-        .order_by("created_at")
+        .order_by("queued_at")
         .values_list("pk", flat=True)[:limit]
     )
-    if ids and enqueue:
-        transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
-    return len(ids), reclaimed
+    if ids:
+        Reminder.objects.filter(pk__in=ids).update(queued_at=now)
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
+    return len(ids)
 
 
 def enqueue_delivery(reminder_ids: list[int]) -> None:

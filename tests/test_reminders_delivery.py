@@ -146,11 +146,18 @@ def test_reminders_whose_tasks_were_lost_are_handed_over_again(reminded):
     # a sweep within the grace period does not touch it (its task may just be queued)
     with time_machine.travel(SEND + datetime.timedelta(minutes=1), tick=False):
         assert sweep(enqueue=False).requeued == 0
-    # the next one re-enqueues it, and delivery then happens once
+    # the next one re-enqueues it
     with time_machine.travel(SEND + datetime.timedelta(minutes=5), tick=False):
         assert sweep(enqueue=False).requeued == 1
+    # while the workers are busy with a backlog, it is not handed over again at every sweep,
+    with time_machine.travel(SEND + datetime.timedelta(minutes=6), tick=False):
+        assert sweep(enqueue=False).requeued == 0
+    # only once the period has passed again
+    with time_machine.travel(SEND + datetime.timedelta(minutes=9), tick=False):
+        assert sweep(enqueue=False).requeued == 1
         delivery.deliver_reminders([reminded.pk])
-    with time_machine.travel(SEND + datetime.timedelta(minutes=10), tick=False):
+        delivery.deliver_reminders([reminded.pk])  # the earlier hand-over arrives too
+    with time_machine.travel(SEND + datetime.timedelta(minutes=20), tick=False):
         assert sweep(enqueue=False).requeued == 0
     assert len(mail.outbox) == 1
 
