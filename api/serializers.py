@@ -57,6 +57,11 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(int(data))
 
 
+def _visible_innovations(user):
+    # The services lock and load the innovation again: the reference needs its id only.
+    return innovation_selectors.visible_innovations(user).select_related(None)
+
+
 def _visible_decisions(user):
     return api_selectors.visible_decisions(user)
 
@@ -324,9 +329,7 @@ class DecisionCreatedOut(DecisionOut, RecordedOut):
 
 
 class DecisionIn(serializers.Serializer):
-    innovation = ScopedPrimaryKeyField(
-        scope=innovation_selectors.visible_innovations, model=Innovation
-    )
+    innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
     agenda_item = serializers.CharField(max_length=200)
     transition = serializers.ChoiceField(
@@ -385,9 +388,7 @@ class FollowUpCreatedOut(FollowUpOut, RecordedOut):
 
 
 class FollowUpIn(serializers.Serializer):
-    innovation = ScopedPrimaryKeyField(
-        scope=innovation_selectors.visible_innovations, model=Innovation
-    )
+    innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
     agenda_item = serializers.CharField(max_length=200)
     assessment = serializers.ChoiceField(choices=Assessment.choices)

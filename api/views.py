@@ -273,6 +273,8 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
 def _recorded(serializer_class, result) -> dict:
     record = result.record
+    # A record made a moment ago has no corrections yet: say so without asking the database.
+    record._prefetched_objects_cache = {"corrections": Correction.objects.none()}
     record.applied = result.applied
     record.innovation_state = result.innovation.state
     return serializer_class(record).data
