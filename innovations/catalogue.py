@@ -236,20 +236,52 @@ def catalogue(user, filters: CatalogueFilters | None = None) -> QuerySet[Innovat
     )
 
 
+def _search_words(text: str) -> list[str]:
+    """The words of a search for the plain match: three letters or more (not "og", "i")."""
+    return [w for w in re.findall(r"\w+", text) if len(w) >= 3]
+
+
+def _substring_match(words: list[str]) -> tuple[Q, Q]:
+    """Every word somewhere in the shared texts; and every word in the title."""
+    in_title = Q()
+    anywhere = Q()
+    for word in words:
+        in_title &= Q(title__icontains=word)
+        word_anywhere = Q(title__icontains=word)
+        for field in _BODY_FIELDS:
+            word_anywhere |= Q(**{f"{field}__icontains": word})
+        anywhere &= word_anywhere
+    return in_title, anywhere
+
+
 def _search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
+    words = _search_words(text)
+    in_title, anywhere = _substring_match(words)
     if _uses_postgres():
         # The vector is stored and indexed (a trigger keeps it, migration 0005), with the
         # title weighted A and the other shared texts B, so the rank puts a title match first.
+        # Danish joins words ("hjemmeplejen"), which no stemmer splits: a plain match of the
+        # words finds the compounds too, ranked by where it matched.
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        matches = Q(search_vector=query)
+        plain_bonus: Any = Value(0.0, output_field=FloatField())
+        if words:
+            matches |= anywhere
+            plain_bonus = Case(
+                When(in_title, then=Value(0.5)),
+                When(anywhere, then=Value(0.2)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
         headline_options = {
             "config": SEARCH_CONFIG,
             "start_sel": _START,
             "stop_sel": _STOP,
         }
         return (
-            queryset.filter(search_vector=query)
+            queryset.filter(matches)
             .annotate(
-                rank=SearchRank(F("search_vector"), query),
+                rank=SearchRank(F("search_vector"), query) + plain_bonus,
                 title_headline=SearchHeadline(
                     "title", query, highlight_all=True, **headline_options
                 ),
@@ -265,20 +297,13 @@ def _search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
             )
             .order_by("-rank", F("shared_at").desc(nulls_last=True), "-id")
         )
-    words = [w for w in re.split(r"\s+", text) if w]
-    title_match = Q()
-    body_match = Q()
-    for word in words:
-        title_match &= Q(title__icontains=word)
-        word_in_body = Q()
-        for field in _BODY_FIELDS:
-            word_in_body |= Q(**{f"{field}__icontains": word})
-        body_match &= word_in_body | Q(title__icontains=word)
+    if not words:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     return (
-        queryset.filter(body_match)
+        queryset.filter(anywhere)
         .annotate(
             rank=Case(
-                When(title_match, then=Value(1.0)),
+                When(in_title, then=Value(1.0)),
                 default=Value(0.5),
                 output_field=FloatField(),
             )
@@ -330,7 +355,7 @@ def _plain_body_highlight(row: Innovation, words: list[str]) -> str:
 
 def entries(user, rows: Iterable[Innovation], *, q: str = "") -> list[CatalogueEntry]:
     """Catalogue entries for rows of ``catalogue()``: the only shape that leaves this module."""
-    words = [w for w in re.split(r"\s+", q.strip()) if w]
+    words = _search_words(q)
     result = []
     for row in rows:
         if not row.shared:  # belt and braces: rows come from shared_innovations()
@@ -347,15 +372,15 @@ def entries(user, rows: Iterable[Innovation], *, q: str = "") -> list[CatalogueE
         region = organisation.region
         title_highlight = body_highlight = ""
         if words:
-            if hasattr(row, "title_headline"):
-                title_highlight = _marked_to_html(row.title_headline or row.title)
-                body_highlight = (
-                    _marked_to_html(row.body_headline)
-                    if _START in (row.body_headline or "")
-                    else ""
-                )
+            title_headline = getattr(row, "title_headline", None) or ""
+            body_headline = getattr(row, "body_headline", None) or ""
+            if _START in title_headline:
+                title_highlight = _marked_to_html(title_headline)
             else:
                 title_highlight = _highlight_plain(row.title, words)
+            if _START in body_headline:
+                body_highlight = _marked_to_html(body_headline)
+            else:
                 body_highlight = _plain_body_highlight(row, words)
         result.append(
             CatalogueEntry(

@@ -41,6 +41,23 @@ def test_a_search_for_aeldrepleje_finds_a_title_with_aeldreplejen(copenhagen, aa
     # then the inflected title is found, with the match highlighted
     assert titles(found) == ["Velfærdsteknologi i ældreplejen"]
     assert "<mark>ældreplejen</mark>" in found[0].title_highlight
+    # and so does another inflection, which no plain substring match would find
+    genitive = search_catalogue(aarhus.politician, CatalogueFilters(q="ældreplejens"))
+    assert titles(genitive) == ["Velfærdsteknologi i ældreplejen"]
+    assert "<mark>ældreplejen</mark>" in genitive[0].title_highlight
+
+
+def test_a_part_of_a_compound_word_finds_the_compound(copenhagen, aarhus):
+    # Danish joins words: "pleje" is inside "hjemmeplejen", which no stemmer splits
+    shared_innovation(copenhagen, title="Skærmbesøg i hjemmeplejen", need="Færre kørsler.")
+    shared_innovation(aarhus, title="Sensorer", need="Nattevagter i plejeboliger.")
+    shared_innovation(aarhus, title="Cykelstier", need="Sikre skoleveje.")
+
+    found = search_catalogue(copenhagen.politician, CatalogueFilters(q="pleje"))
+
+    assert titles(found) == ["Skærmbesøg i hjemmeplejen", "Sensorer"]
+    assert found[0].title_highlight == "Skærmbesøg i hjemme<mark>pleje</mark>n"
+    assert "<mark>pleje</mark>boliger" in found[1].body_highlight
 
 
 def test_a_title_match_ranks_above_a_body_match(copenhagen, aarhus):
