@@ -256,9 +256,9 @@ def record_reminders(
                 f"""
                 INSERT INTO {Reminder._meta.db_table} (
                     checkpoint_id, recipient_id, stage, escalation, scheduled_for,
-                    email_status, created_at, attempts, last_error
+                    email_status, created_at, queued_at, attempts, last_error
                 )
-                SELECT planned.*, %s, 0, '' FROM unnest(
+                SELECT planned.*, %s, %s, 0, '' FROM unnest(
                     %s::bigint[], %s::bigint[], %s::varchar[], %s::boolean[],
                     %s::timestamptz[], %s::varchar[]
                 ) AS planned
@@ -266,6 +266,7 @@ def record_reminders(
                 RETURNING id
                 """,
                 [
+                    recorded_at,
                     recorded_at,
                     [p.checkpoint_id for p in planned],
                     [p.recipient_id for p in planned],
