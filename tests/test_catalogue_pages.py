@@ -208,3 +208,37 @@ def test_the_reusing_administrator_agrees_to_be_named_on_the_sharing_page(copenh
     assert saved.status_code == 302
     entry = browser_for(copenhagen.politician).get(f"/catalogue/{origin.pk}/").content.decode()
     assert "Among them: Aarhus." in entry
+
+
+def test_the_catalogue_page_and_api_cost_the_same_queries_for_more_entries(copenhagen, aarhus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from innovations.services import reuse_innovation
+
+    browser = browser_for(aarhus.politician)
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(aarhus.politician)
+
+    def cost() -> tuple[int, int]:
+        counts = []
+        for get in (
+            lambda: browser.get("/catalogue/", {"q": "ældreplejen"}),
+            lambda: api.get("/api/v1/catalogue/", {"q": "ældreplejen"}),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert get().status_code == 200
+            counts.append(len(captured))
+        return counts[0], counts[1]
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            innovation = shared_innovation(copenhagen)
+            evaluation_of(innovation, copenhagen.official)
+            reuse_innovation(actor=aarhus.official, origin=innovation, named=True)
+
+    add(2)
+    few = cost()
+    add(6)
+    assert cost() == few
