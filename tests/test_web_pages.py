@@ -377,3 +377,42 @@ def test_the_calendar_page_shows_the_personal_feed_address(client, copenhagen):
     old = person.calendar_token
     person.refresh_from_db()
     assert person.calendar_token != old
+
+
+def test_the_dashboard_counts_and_lists_overdue_checkpoints_and_stale_innovations(
+    client, copenhagen
+):
+    import time_machine
+
+    from innovations.models import Innovation
+    from reminders.services import create_checkpoint
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    quiet = InnovationFactory(committee=copenhagen.committee, title="Stille projekt")
+    busy = InnovationFactory(committee=copenhagen.committee, title="Travlt projekt")
+    Innovation.objects.filter(pk__in=[quiet.pk, busy.pk]).update(created_at=long_ago)
+    DecisionFactory(innovation=busy, meeting=copenhagen.meeting, transition="")
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=30)):
+        late = create_checkpoint(
+            actor=copenhagen.secretary,
+            innovation=quiet,
+            kind="follow_up",
+            due_date=timezone.localdate() + datetime.timedelta(days=10),
+        )
+    create_checkpoint(
+        actor=copenhagen.secretary,
+        innovation=busy,
+        kind="follow_up",
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+    response = signed_in(client, copenhagen.administrator).get(reverse("dashboard"))
+    figures = response.context["figures"]
+    assert figures["overdue_count"] == 1
+    assert [c.pk for c in figures["overdue_list"]] == [late.pk]
+    assert figures["stale_count"] == 1
+    assert [i.pk for i in figures["stale_list"]] == [quiet.pk]
+    assert "Stille projekt" in response.content.decode()
+
+    fresh = client.get(reverse("dashboard"), {"stale_months": "24"}).context["figures"]
+    assert fresh["stale_count"] == 0

@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -119,8 +120,7 @@ def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
         due_date__lt=timezone.localdate(),
         innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
     )
-    count = queryset.count()
-    ids = list(queryset.order_by("due_date", "id").values_list("pk", flat=True)[:LIST_LIMIT])
+    count, ids = _count_and_first_ids(queryset, ("due_date", "id"))
     rows = list(
         Checkpoint.objects.filter(pk__in=ids)
         .select_related("innovation", "committee", "responsible_person")
@@ -147,10 +147,7 @@ def stale_innovations(user, filters: Filters) -> tuple[int, list[Innovation]]:
         .exclude(Exists(recent_decision))
         .exclude(Exists(recent_follow_up))
     )
-    count = queryset.count()
-    ids = list(
-        queryset.order_by("state_entered_at", "id").values_list("pk", flat=True)[:LIST_LIMIT]
-    )
+    count, ids = _count_and_first_ids(queryset, ("state_entered_at", "id"))
     rows = list(
         Innovation.objects.filter(pk__in=ids)
         .select_related("committee")
@@ -169,6 +166,17 @@ def stale_innovations(user, filters: Filters) -> tuple[int, list[Innovation]]:
         .order_by("state_entered_at", "id")
     )
     return count, rows
+
+
+def _count_and_first_ids(queryset: QuerySet, order: tuple[str, ...]) -> tuple[int, list[int]]:
+    """The number of rows and the ids of the first ``LIST_LIMIT``, in one query: the count
+    rides along as a window over the whole result."""
+    rows = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list("pk", "total")[:LIST_LIMIT]
+    )
+    return (rows[0][1] if rows else 0), [pk for pk, _total in rows]
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
