@@ -190,3 +190,20 @@ def test_someone_without_an_organisation_sees_no_checkpoints(copenhagen):
         role="administrator",
     )
     assert selectors.checkpoints_visible_to(aarhus_admin).count() == 0
+
+
+def test_a_sweep_takes_the_same_queries_for_five_or_fifty_due_checkpoints(copenhagen):
+    from reminders.sweep import sweep
+
+    def sweep_queries(count: int) -> int:
+        due = checkpoints(copenhagen, count)
+        Checkpoint.objects.filter(pk__in=[c.pk for c in due]).update(
+            next_reminder_at=local(2026, 11, 30, 8)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            report = sweep(local(2026, 11, 30, 8), enqueue=False)
+        assert report.reminders == count * 3
+        Checkpoint.objects.all().delete()
+        return len(queries.captured_queries)
+
+    assert sweep_queries(5) == sweep_queries(50)
