@@ -158,6 +158,7 @@ class InnovationOut(serializers.ModelSerializer):
     def to_representation(self, innovation: Innovation) -> dict:
         # The list endpoint's hot path: the same output as the declared fields give (a test
         # holds them equal), built directly, at a third of DRF's per-field cost.
+        zone = timezone.get_current_timezone()
         return {
             "id": innovation.pk,
             "title": innovation.title,
@@ -167,7 +168,7 @@ class InnovationOut(serializers.ModelSerializer):
             "committee": innovation.committee_id,
             "owner": innovation.owner_id,
             "state": innovation.state,
-            "state_entered_at": _datetime(innovation.state_entered_at),
+            "state_entered_at": _datetime(innovation.state_entered_at, zone),
             "paused_from": innovation.paused_from,
             "innovation_types": list(innovation.innovation_types or []),
             "intended_values": list(innovation.intended_values or []),
@@ -186,19 +187,19 @@ class InnovationOut(serializers.ModelSerializer):
             "contact_role": innovation.contact_role,
             "stop_reason": innovation.stop_reason,
             "stop_learning": innovation.stop_learning,
-            "created_at": _datetime(innovation.created_at),
-            "updated_at": _datetime(innovation.updated_at),
+            "created_at": _datetime(innovation.created_at, zone),
+            "updated_at": _datetime(innovation.updated_at, zone),
         }
 
 
 CENTS = Decimal("0.01")
 
 
-def _datetime(value) -> str | None:
+def _datetime(value, zone) -> str | None:
     """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, UTC as Z."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

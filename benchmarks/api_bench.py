@@ -20,7 +20,8 @@ sync workers close them) measures, in one run, for each scenario the API and its
   (one decision and one transition per request, each on its own innovation) against
   ``POST /bench/baseline/decisions/`` (the same service call).
 
-Each measurement: 50 warm-up requests, then ``--requests`` requests (at most ``--seconds``).
+Each measurement: 50 warm-up requests, then ``--requests`` requests (at most ``--seconds``),
+in ``--rounds`` rounds that alternate the API and the baseline.
 Goal (issue 4): the API at least 0.75x the baseline's requests per second in both, and the
 list's p95 under 50 ms. Never part of the test suite.
 """
@@ -322,7 +323,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--rounds", type=int, default=5, help="alternations of API and baseline")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--scenarios", default="list,record", help="comma-separated: list, record (default both)"
+    )
     args = parser.parse_args()
 
     if args.seed:
@@ -335,7 +340,8 @@ def main() -> None:
     from organisations.models import Meeting
 
     warm = 50
-    innovations = pool_ids(2 * (args.requests + warm))
+    wanted = set(args.scenarios.split(","))
+    innovations = pool_ids(2 * (args.requests + warm) if "record" in wanted else 0)
     api_pool = innovations[: args.requests + warm]
     baseline_pool = innovations[args.requests + warm :]
     meeting = Meeting.objects.get(
@@ -361,41 +367,54 @@ def main() -> None:
                 201,
             ),
         ]
+        scenarios = [
+            sc for sc, key in zip(scenarios, ("list", "record"), strict=True) if key in wanted
+        ]
         for name, api_make, baseline_make, expect in scenarios:
-            measured = {}
-            for label, make in (("api", api_make), ("baseline", baseline_make)):
-                offset = warm
-                load(
-                    args.port,
-                    make,
-                    count=warm,
-                    concurrency=args.concurrency,
-                    max_seconds=30,
-                    expect=expect,
-                )
+            makers = {"api": api_make, "baseline": baseline_make}
+            for make in makers.values():
+                load(args.port, make, count=warm, concurrency=args.concurrency, max_seconds=30,
+                     expect=expect)  # fmt: skip
+            # Alternate the two in rounds, so a change in the machine's other load during the
+            # run falls on both alike.
+            collected = {label: ([], 0.0, 0) for label in makers}
+            chunk = -(-args.requests // args.rounds)
+            for round_number in range(args.rounds):
+                for label, make in makers.items():
+                    offset = warm + round_number * chunk
 
-                def shifted(index: int, make=make, offset=offset):
-                    return make(index + offset)
+                    def shifted(index: int, make=make, offset=offset):
+                        return make(index + offset)
 
-                latencies, seconds, errors = load(
-                    args.port,
-                    shifted,
-                    count=args.requests,
-                    concurrency=args.concurrency,
-                    max_seconds=args.seconds,
-                    expect=expect,
-                )
-                measured[label] = Result(label, latencies, seconds, errors)
+                    count = min(chunk, args.requests - round_number * chunk)
+                    latencies, seconds, errors = load(
+                        args.port,
+                        shifted,
+                        count=count,
+                        concurrency=args.concurrency,
+                        max_seconds=args.seconds / args.rounds,
+                        expect=expect,
+                    )
+                    before = collected[label]
+                    collected[label] = (
+                        before[0] + latencies,
+                        before[1] + seconds,
+                        before[2] + errors,
+                    )
+            measured = {label: Result(label, *collected[label]) for label in makers}
             results.append((name, measured["api"], measured["baseline"]))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
+    load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print()
     print(f"machine: {machine()}; PostgreSQL on the same machine; {total:,} innovations")
+    print(f"load average after the run: {load_average}")
     print(
         f"gunicorn {args.workers} sync workers; load generator: {args.concurrency} threads, "
-        f"{args.requests} requests per measurement after {warm} warm-up requests"
+        f"{args.requests} requests per measurement (in {args.rounds} alternating rounds) "
+        f"after {warm} warm-up requests"
     )
     print()
     print(
