@@ -624,3 +624,19 @@ def renew_calendar_token(*, actor) -> str:
         actor.calendar_token = new_calendar_token()
         actor.save(update_fields=["calendar_token"])
     return actor.calendar_token
+
+
+# --- In-app notifications -------------------------------------------------------------------
+
+
+def mark_notifications_read(*, actor, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (the given ones, or all); returns how many."""
+    from notifications.models import Notification
+
+    if not (actor and actor.is_authenticated):
+        raise PermissionDenied(_("Sign in to read your notifications."))
+    unread = Notification.objects.filter(recipient=actor, unread=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    with transaction.atomic():
+        return unread.update(unread=False)

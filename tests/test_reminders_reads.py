@@ -207,3 +207,22 @@ def test_a_sweep_takes_the_same_queries_for_five_or_fifty_due_checkpoints(copenh
         return len(queries.captured_queries)
 
     assert sweep_queries(5) == sweep_queries(50)
+
+
+def test_people_mark_only_their_own_notifications_read(copenhagen):
+    from reminders.services import mark_notifications_read
+
+    some = checkpoints(copenhagen, 3)
+    notify(copenhagen.politician, some)
+    notify(copenhagen.chair, some)
+    chairs = list(
+        Notification.objects.filter(recipient=copenhagen.chair).values_list("pk", flat=True)
+    )
+    first = Notification.objects.filter(recipient=copenhagen.politician).first()
+    # the chair's ids are not the politician's to mark
+    assert mark_notifications_read(actor=copenhagen.politician, notification_ids=chairs) == 0
+    assert mark_notifications_read(actor=copenhagen.politician, notification_ids=[first.pk]) == 1
+    assert selectors.unread_count(copenhagen.politician) == 2
+    assert mark_notifications_read(actor=copenhagen.politician) == 2
+    assert selectors.unread_count(copenhagen.politician) == 0
+    assert selectors.unread_count(copenhagen.chair) == 3
