@@ -176,11 +176,11 @@ def bar_chart_svg(
     *,
     title: str,
     unit: str = "",
-    width: int = 560,
+    width: int = 440,
     funnel: bool = False,
 ) -> SafeString:
     """Horizontal bars with their value written out; a funnel centres the bars."""
-    bar_h, gap, label_w, value_w = 28, 8, 190, 80
+    bar_h, gap, label_w, value_w = 28, 8, 165, 75
     height = max(1, len(rows)) * (bar_h + gap) + 10
     top = max((value for _label, value in rows), default=0) or 1
     chart_w = width - label_w - value_w
@@ -192,7 +192,7 @@ def bar_chart_svg(
         y = 5 + index * (bar_h + gap)
         length = chart_w * (value / top) if value else 0
         x = label_w + (chart_w - length) / 2 if funnel else label_w
-        short = label if len(label) <= 20 else label[:19] + "…"
+        short = label if len(label) <= 17 else label[:16] + "…"
         parts.append(
             f"<g><title>{escape(label)}</title>"
             + _text(
@@ -211,7 +211,7 @@ def bar_chart_svg(
 
 
 def column_chart_svg(
-    columns: Sequence[tuple[str, float, float]], *, title: str, width: int = 560
+    columns: Sequence[tuple[str, float, float]], *, title: str, width: int = 440
 ) -> SafeString:
     """Columns per month: the total, and the approved part drawn darker inside it."""
     height, bottom, top_pad = 200, 30, 20

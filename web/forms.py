@@ -270,16 +270,10 @@ class DecisionForm(_AgendaItemForm):
         initial=True,
     )
     reason = forms.CharField(
-        label=_("Reason for stopping"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only for a decision to stop."),
+        label=_("Reason for stopping"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     learning = forms.CharField(
-        label=_("What was learned"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only for a decision to stop."),
+        label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def service_data(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ..factories import DecisionFactory, InnovationFactory
-from .conftest import PHONE, assert_accessible, sign_in
+from .conftest import PHONE, assert_accessible, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -101,6 +101,7 @@ def test_every_page_is_accessible_for_each_persona(browser, live_server, copenha
             response = page.goto(url)
             assert response.status == 200, (persona, url, response.status)
             assert_accessible(page)
+            screenshot(page, f"desktop-{persona}-{slug(url)}")
         context.close()
 
 
@@ -124,6 +125,10 @@ def test_keyboard_users_skip_to_the_content_and_see_where_they_are(page, copenha
     assert page.evaluate("location.hash") == "#main"
 
 
+def slug(url: str) -> str:
+    return url.strip("/").replace("/", "-") or "home"
+
+
 def widest(page) -> list[str]:
     """The elements that stick out on the right, to say what to fix."""
     return page.evaluate(
@@ -143,4 +148,5 @@ def test_every_page_fits_a_375_pixel_phone(browser, live_server, copenhagen, wor
             page.goto(url)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], (persona, url, width, widest(page))
+            screenshot(page, f"phone-{persona}-{slug(url)}")
         context.close()
