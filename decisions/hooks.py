@@ -10,6 +10,11 @@ from api import events
 from reminders import services as reminders
 
 
+def innovation_created(*, actor, innovation) -> None:
+    """A new innovation starts in ``need``: the organisation's rules for that phase apply."""
+    reminders.on_state_entered(innovation=innovation, state=innovation.state, actor=actor)
+
+
 def decision_recorded(*, actor, decision) -> None:
     reminders.on_decision_recorded(actor=actor, decision=decision)
     events.decision_recorded(decision=decision)

@@ -170,6 +170,7 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
         innovation = Innovation.objects.create(
             organisation=organisation, created_by=actor, **cleaned
         )
+        hooks.innovation_created(actor=actor, innovation=innovation)
     return innovation
 
 
@@ -572,6 +573,7 @@ def reuse_innovation(
             reused_from=source,
             **{field: _copy(getattr(source, field)) for field in REUSED_FIELDS},
         )
+        hooks.innovation_created(actor=actor, innovation=innovation)
         registration = Reuse.objects.create(
             origin=source,
             innovation=innovation,

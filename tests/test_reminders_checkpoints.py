@@ -308,3 +308,15 @@ def test_the_innovations_timeline_shows_its_checkpoints(copenhagen):
     ]
     cancelled = next(e for e in entries if e.item.status == "cancelled")
     assert cancelled.at == cancelled.item.closed_at
+
+
+def test_a_rule_for_the_need_phase_applies_to_a_newly_raised_need(copenhagen):
+    services.create_rule(
+        actor=copenhagen.administrator,
+        organisation=copenhagen.organisation,
+        state="need",
+        kind="decision",
+        due_after_days=45,
+    )
+    innovation = raise_need(copenhagen)
+    assert open_checkpoints(innovation) == {("decision", "need", 45)}
