@@ -61,7 +61,7 @@ def checkpoint_url(checkpoint: Checkpoint) -> str:
     """Where the recipient acts on the checkpoint: the innovation's page, at the checkpoint."""
     path = (
         _reverse_first(
-            ["innovation-detail", "innovations:detail", "web:innovation-detail"],
+            ["innovation_detail", "innovation-detail", "innovations:detail"],
             checkpoint.innovation_id,
         )
         or f"/innovations/{checkpoint.innovation_id}/"

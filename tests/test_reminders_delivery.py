@@ -69,7 +69,8 @@ def test_the_email_says_what_is_due_where_and_how_to_change_preferences(reminded
     assert "Automatisk kørselsbevilling" in message.subject
     assert "10.06.2026" in message.body
     assert f"#checkpoint-{reminded.checkpoint_id}" in message.body
-    assert "/profile/" in message.body or "preferences" in message.body
+    assert delivery.preferences_url() in message.body  # where to choose e-mails or a digest
+    assert delivery.checkpoint_url(reminded.checkpoint) in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
     assert '<html lang="da">' in html  # Danish unless the person chose otherwise
