@@ -1,6 +1,6 @@
 """The fuzzer: schemathesis generates requests for every operation of /api/schema/ and checks
-that none answers 500 and that every response conforms to the schema (status code, content
-type, body).
+that none answers 500, that every response conforms to the schema (status code, content
+type, body), and that no operation that needs authentication answers without it.
 
 In-process through the WSGI application, authenticated as Copenhagen's administrator, in
 one database transaction per operation. Half of the generated ids are swapped for ids of
@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -116,5 +117,6 @@ def test_every_operation_conforms_and_never_fails(case, copenhagen, records):
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,
+            ignored_auth,
         ],
     )
