@@ -234,8 +234,18 @@ def _process_batch(
         return []
 
     # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
-    for next_at, ids in advance.items():
-        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
+    if connection.vendor == "postgresql":
+        # The ids as one array parameter, not thousands of IN (...) parameters.
+        with connection.cursor() as cursor:
+            for next_at, ids in advance.items():
+                cursor.execute(
+                    f"UPDATE {Checkpoint._meta.db_table} SET next_reminder_at = %s "
+                    "WHERE id = ANY(%s::bigint[])",
+                    [next_at, ids],
+                )
+    else:
+        for next_at, ids in advance.items():
+            Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
     return record_reminders(planned, recorded_at=timezone.now())
 
 
