@@ -190,3 +190,43 @@ def test_without_credentials_the_api_answers_401(copenhagen):
     assert response.status_code == 401
     assert set(response.json()) == {"detail"}
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_move_on_a_stale_view_answers_409_and_bad_input_400_by_field(copenhagen):
+    api = sign_in(copenhagen.secretary.username)
+    innovation = api.post(
+        "/api/v1/innovations/",
+        {"title": "Ny cykelsti", "need": "Utrygge skoleveje", "committee": copenhagen.committee.pk},
+        format="json",
+    ).json()
+
+    # the secretary acts on what she saw: "exploring"; the innovation is still in "need"
+    stale = api.post(
+        f"/api/v1/innovations/{innovation['id']}/transitions/pause/",
+        {"expected_state": "exploring"},
+        format="json",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["reasons"] == ["it is now in the phase Need"]
+
+    # a decision with a bad outcome, no resolution and negative votes: every field says why
+    invalid = api.post(
+        "/api/v1/decisions/",
+        {
+            "innovation": innovation["id"],
+            "meeting": copenhagen.meeting.pk,
+            "agenda_item": "Punkt 1",
+            "outcome": "maybe",
+            "votes_for": -1,
+        },
+        format="json",
+    )
+    assert invalid.status_code == 400
+    assert set(invalid.json()) == {"detail", "errors"}
+    assert set(invalid.json()["errors"]) == {"outcome", "resolution", "votes_for"}
+
+    # and an unknown transition is not there at all
+    unknown = api.post(
+        f"/api/v1/innovations/{innovation['id']}/transitions/fly/", {}, format="json"
+    )
+    assert unknown.status_code == 404
