@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,17 @@ from innovations.models import State
 
 def default_days_before() -> list[int]:
     return [14, 3]
+
+
+def validate_days_before(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 365 for d in value
+    ):
+        raise ValidationError(_("Give a list of whole numbers of days between 1 and 365."))
+
+
+DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+LONG_DAYS = [MinValueValidator(1), MaxValueValidator(3650)]
 
 
 class ReminderPolicy(models.Model):
@@ -34,16 +47,29 @@ class ReminderPolicy(models.Model):
         related_name="reminder_policy",
     )
     days_before = models.JSONField(
-        _("days before the due date"), default=default_days_before, blank=True
+        _("days before the due date"),
+        default=default_days_before,
+        blank=True,
+        validators=[validate_days_before],
     )
     on_due_day = models.BooleanField(_("on the due day"), default=True)
     overdue_every_days = models.PositiveSmallIntegerField(
-        _("repeat every so many days when overdue"), null=True, blank=True, default=7
+        _("repeat every so many days when overdue"),
+        null=True,
+        blank=True,
+        default=7,
+        validators=DAYS,
     )
     escalate_after_days_overdue = models.PositiveSmallIntegerField(
-        _("escalate after so many days overdue"), null=True, blank=True, default=14
+        _("escalate after so many days overdue"),
+        null=True,
+        blank=True,
+        default=14,
+        validators=DAYS,
     )
-    send_hour = models.PositiveSmallIntegerField(_("send at (hour, local time)"), default=8)
+    send_hour = models.PositiveSmallIntegerField(
+        _("send at (hour, local time)"), default=8, validators=[MaxValueValidator(23)]
+    )
     digest_time = models.TimeField(_("daily digest at (local time)"), default=datetime.time(7, 30))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -84,8 +110,10 @@ class CheckpointRule(models.Model):
     )
     state = models.CharField(_("on entering the phase"), max_length=20, choices=State.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=CheckpointKind.choices)
-    due_after_days = models.PositiveIntegerField(_("due after (days)"))
-    repeat_every_days = models.PositiveIntegerField(_("then every (days)"), null=True, blank=True)
+    due_after_days = models.PositiveIntegerField(_("due after (days)"), validators=LONG_DAYS)
+    repeat_every_days = models.PositiveIntegerField(
+        _("then every (days)"), null=True, blank=True, validators=LONG_DAYS
+    )
     responsible = models.CharField(
         _("responsible"), max_length=20, choices=Responsible.choices, default=Responsible.COMMITTEE
     )
