@@ -18,6 +18,7 @@ from innovations.models import (
     EvaluationMethod,
     Innovation,
     InnovationType,
+    SpreadingRecommendation,
     State,
     Value,
 )
@@ -165,6 +166,11 @@ class EvaluationForm(forms.Form):
     learning = forms.CharField(
         label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    spreading = forms.ChoiceField(
+        label=_("Spreading recommended"),
+        choices=[("", _("No recommendation")), *SpreadingRecommendation.choices],
+        required=False,
+    )
     recommendation = forms.CharField(
         label=_("Recommendation on spreading"),
         required=False,
@@ -180,17 +186,17 @@ class EvaluationForm(forms.Form):
                 continue
             effect, basis, text = f"effect_{value}", f"basis_{value}", f"text_{value}"
             self.fields[effect] = forms.ChoiceField(
-                label=_("Effect on %(value)s") % {"value": labels[value]},
+                label=_("Effect on %(value)s") % {"value": str(labels[value]).lower()},
                 choices=EFFECT_CHOICES,
                 required=False,
             )
             self.fields[basis] = forms.ChoiceField(
-                label=_("Basis for %(value)s") % {"value": labels[value]},
+                label=_("Basis for %(value)s") % {"value": str(labels[value]).lower()},
                 choices=BASIS_CHOICES,
                 required=False,
             )
             self.fields[text] = forms.CharField(
-                label=_("Comment on %(value)s") % {"value": labels[value]},
+                label=_("Comment on %(value)s") % {"value": str(labels[value]).lower()},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -210,11 +216,14 @@ class EvaluationForm(forms.Form):
             "effects": effects,
             "learning": self.cleaned_data.get("learning", ""),
             "recommendation": self.cleaned_data.get("recommendation", ""),
+            "spreading": self.cleaned_data.get("spreading", ""),
         }
 
     def value_groups(self):
+        """Per intended value: its name (the fieldset's legend) and its three fields."""
+        labels = dict(Value.choices)
         return [
-            (value, self[effect], self[basis], self[text])
+            (labels[value], self[effect], self[basis], self[text])
             for value, effect, basis, text in self.value_fields
         ]
 
