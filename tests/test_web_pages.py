@@ -206,11 +206,15 @@ def test_an_official_submits_an_evaluation(client, copenhagen, need):
             "basis_quality": "measured",
             "text_quality": "Kortere ventetid.",
             "learning": "Borgerne tog godt imod det.",
+            "spreading": "with_adaptations",
         },
     )
     assert response.status_code == 302
     evaluation = Evaluation.objects.get(innovation=need)
     assert evaluation.effects["quality"]["effect"] == "improved"
+    assert evaluation.spreading == "with_adaptations"
+    # An intended value left without an answer is recorded as unknown, never as a result.
+    assert evaluation.effects["efficiency"]["effect"] == "unknown"
 
 
 def test_the_meeting_list_shows_the_secretarys_committees_only(client, copenhagen):
