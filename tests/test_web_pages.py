@@ -420,3 +420,29 @@ def test_the_dashboard_counts_and_lists_overdue_checkpoints_and_stale_innovation
 
     fresh = client.get(reverse("dashboard"), {"stale_months": "24"}).context["figures"]
     assert fresh["stale_count"] == 0
+
+
+def test_the_next_meetings_page_lists_what_is_due_and_records_nothing_before_it(
+    client, copenhagen, need
+):
+    from reminders.services import create_checkpoint
+
+    next_meeting = Meeting.objects.create(
+        committee=copenhagen.committee, date=timezone.localdate() + datetime.timedelta(days=14)
+    )
+    create_checkpoint(
+        actor=copenhagen.official,
+        innovation=need,
+        kind="decision",
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+        title="Mandat til udforskning",
+    )
+    page = signed_in(client, copenhagen.secretary).get(
+        reverse("meeting_detail", args=[next_meeting.pk])
+    )
+    html = page.content.decode()
+    assert "Mandat til udforskning" in html
+    assert 'id="record-decision"' not in html
+    past = client.get(reverse("meeting_detail", args=[copenhagen.meeting.pk])).content.decode()
+    assert 'id="record-decision"' in past
+    assert "Mandat til udforskning" not in past  # due after that meeting

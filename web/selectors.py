@@ -403,3 +403,17 @@ def calendar_feed_url(request, user) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+def due_by_meeting(meeting: Meeting) -> list:
+    """The decisions and follow-ups due at the committee by this meeting's date: its agenda."""
+    checkpoints = _open_checkpoints()
+    if checkpoints is None:
+        return []
+    return list(
+        checkpoints.filter(
+            committee_id=meeting.committee_id,
+            kind__in=("decision", "follow_up"),
+            due_date__lte=meeting.date,
+        ).order_by("due_date", "id")[:100]
+    )

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -396,6 +397,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up_form": follow_up_form,
             "open_form": kind or "",
             "can_record": can_record,
+            "has_taken_place": meeting.date <= timezone.localdate(),
+            "due": selectors.due_by_meeting(meeting),
             "has_innovations": innovations.exists(),
         },
     )
