@@ -7,14 +7,24 @@ other apps' admin modules.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.db.models import Q, QuerySet
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from innovations.errors import SporError, ValidationFailed
+
 from .models import Committee, Meeting, Membership, Organisation, User
+
+
+def error_details(error: SporError) -> list[str]:
+    if isinstance(error, ValidationFailed):
+        return [f"{field}: {' '.join(map(str, texts))}" for field, texts in error.errors.items()]
+    return [str(reason) for reason in error.reasons]
+
 
 SCOPED_CHOICES = {
     # For a foreign key to one of these models, the lookup from it to its organisation.
@@ -72,6 +82,17 @@ class OrganisationScopedAdmin(OrganisationChoicesMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         filters = tuple(super().get_list_filter(request))
         return filters + tuple(self.superuser_list_filter) if not is_scoped(request) else filters
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Saves go through the services, which may refuse (a staff member who is not an
+        # administrator, a value out of range): show their words instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SporError as error:
+            self.message_user(
+                request, " ".join([error.message, *error_details(error)]), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

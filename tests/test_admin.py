@@ -179,3 +179,40 @@ def test_an_administrator_cannot_make_a_superuser_or_move_a_person_out(client, c
     assert official.first_name == "Ny" and not official.is_superuser
     # and a person of another organisation is not found
     assert client.get(admin_url(User, "change", copenhagen.official.pk)).status_code == 302
+
+
+def test_a_refusal_by_the_services_is_shown_in_the_admin_not_a_server_error(client, copenhagen):
+    # given a secretary who is staff with the right to change reminder policies in the admin
+    from reminders.models import ReminderPolicy
+    from reminders.services import policy_for
+
+    secretary = copenhagen.secretary
+    secretary.is_staff = True
+    secretary.save(update_fields=["is_staff"])
+    secretary.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_reminderpolicy", "change_reminderpolicy"])
+    )
+    policy = policy_for(copenhagen.organisation)
+    client.force_login(secretary)
+
+    # when she changes the policy
+    response = client.post(
+        admin_url(ReminderPolicy, "change", policy.pk),
+        {
+            "organisation": copenhagen.organisation.pk,
+            "days_before": "[10, 2]",
+            "on_due_day": "on",
+            "overdue_every_days": 7,
+            "escalate_after_days_overdue": 14,
+            "send_hour": 8,
+            "digest_time": "07:30",
+        },
+        follow=True,
+    )
+
+    # then the service refuses her (she is not an administrator) and the admin says so
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("administrator" in text.lower() for text in shown), shown
+    policy.refresh_from_db()
+    assert policy.days_before == [14, 3]
