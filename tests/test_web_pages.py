@@ -446,3 +446,39 @@ def test_the_next_meetings_page_lists_what_is_due_and_records_nothing_before_it(
     past = client.get(reverse("meeting_detail", args=[copenhagen.meeting.pk])).content.decode()
     assert 'id="record-decision"' in past
     assert "Mandat til udforskning" not in past  # due after that meeting
+
+
+def test_a_recorded_decision_is_applied_later_from_the_innovation_page(client, copenhagen, need):
+    url = reverse("meeting_detail", args=[copenhagen.meeting.pk])
+    signed_in(client, copenhagen.secretary).post(
+        url,
+        {
+            "kind": "decision",
+            "decision-innovation": need.pk,
+            "decision-agenda_item": "Punkt 5",
+            "decision-transition": "mandate",
+            "decision-outcome": "approved",
+            "decision-resolution": "Mandat givet.",
+            "decision-value_direction": "Tryghed i eget hjem.",
+        },
+    )
+    need.refresh_from_db()
+    assert need.state == State.NEED  # recorded, not applied
+    page = client.get(reverse("innovation_detail", args=[need.pk])).content.decode()
+    assert reverse("innovation_transition", args=[need.pk, "mandate"]) in page
+
+    # A politician sees why not, and cannot apply it.
+    politician_page = signed_in(client, copenhagen.politician).get(
+        reverse("innovation_detail", args=[need.pk])
+    )
+    assert reverse("innovation_transition", args=[need.pk, "mandate"]) not in (
+        politician_page.content.decode()
+    )
+
+    response = signed_in(client, copenhagen.secretary).post(
+        reverse("innovation_transition", args=[need.pk, "mandate"]),
+        {"expected_state": "need"},
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.state, need.value_direction) == (State.EXPLORING, "Tryghed i eget hjem.")
