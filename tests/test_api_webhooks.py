@@ -312,3 +312,23 @@ def test_a_delivery_whose_task_was_lost_is_handed_over_again(copenhagen, receive
     lost.refresh_from_db()
     assert lost.status == DeliveryStatus.DELIVERED
     assert [r["body"]["data"] for r in receiver.received] == [{"decision": {"id": 3}}]
+
+
+def test_the_admin_shows_webhooks_and_deliveries_without_the_secret(copenhagen, admin_client):
+    endpoint = services.register_webhook(
+        actor=copenhagen.administrator,
+        url="https://esdh.example.dk/spor",
+        events=["decision.recorded"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="decision.recorded", payload={"decision": {"id": 1}}
+    )
+    for url in (
+        "/admin/api/webhookendpoint/",
+        f"/admin/api/webhookendpoint/{endpoint.pk}/change/",
+        "/admin/api/webhookdelivery/",
+        f"/admin/api/webhookdelivery/{delivery.pk}/change/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert endpoint.secret not in response.content.decode()
