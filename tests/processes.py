@@ -60,7 +60,10 @@ def wait_until(
 
 
 def _port_is_free(port: int) -> bool:
+    """Nothing listens on it. (Connections of a server stopped a moment ago may linger in
+    TIME_WAIT; redis-server binds with SO_REUSEADDR, and so does this probe.)"""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
