@@ -97,6 +97,7 @@ def follow_ups(town, n: int) -> list[FollowUp]:
 
 def timeline_rows(town, n: int) -> None:
     decisions(town, n)
+    checkpoints(town, n)
     made = follow_ups(town, n)
     innovation = the_innovation(town)
     TransitionLog.objects.bulk_create(
