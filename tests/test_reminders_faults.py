@@ -25,6 +25,7 @@ import signal
 
 import pytest
 import time_machine
+from celery import current_app
 from celery.schedules import crontab
 from django.conf import settings
 from django.db import connection
@@ -35,7 +36,7 @@ from innovations.models import Innovation
 from reminders import delivery, schedule
 from reminders.models import Checkpoint, EmailStatus, Reminder
 from reminders.sweep import DELIVERY_CHUNK, sweep
-from reminders.tasks import deliver_reminders
+from reminders.tasks import deliver_digest, deliver_reminders
 
 from .factories import InnovationFactory
 from .processes import (
@@ -342,9 +343,14 @@ def test_a_killed_pool_process_has_its_batch_run_again_at_once(
 # --- Nothing far ahead in the broker --------------------------------------------------------
 
 
-def test_the_delivery_task_is_acknowledged_late_and_rejected_when_its_worker_is_lost():
-    assert deliver_reminders.acks_late is True
-    assert deliver_reminders.reject_on_worker_lost is True
+def test_every_reminder_task_is_acknowledged_late_and_rejected_when_its_worker_is_lost():
+    tasks = {
+        name: task for name, task in current_app.tasks.items() if name.startswith("reminders.")
+    }
+    assert {"reminders.sweep", "reminders.deliver", "reminders.deliver_digest"} <= set(tasks)
+    for name, task in tasks.items():
+        # acks_late alone does not run again a task whose worker process was killed
+        assert (task.acks_late, task.reject_on_worker_lost) == (True, True), name
 
 
 @real_database
@@ -370,6 +376,7 @@ def test_an_email_retry_waits_less_than_the_brokers_visibility_timeout():
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     waits = [delivery.backoff_seconds(n) for n in range(1, deliver_reminders.max_retries + 2)]
     assert max(waits) <= visibility / 2, (waits, visibility)
+    assert deliver_digest.retry_backoff_max <= visibility / 2
 
 
 def test_beat_runs_the_sweep_on_a_plain_interval_not_a_crontab():
