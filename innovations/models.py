@@ -320,6 +320,10 @@ class Innovation(models.Model):
             models.Index(fields=["organisation", "state"]),
             models.Index(fields=["committee", "state"]),
             models.Index(fields=["shared", "state"]),
+            # the default order of an organisation's list: its first page needs no sort
+            models.Index(
+                fields=["organisation", "-updated_at", "-id"], name="innovation_org_recent_idx"
+            ),
         ]
 
     def __str__(self) -> str:
