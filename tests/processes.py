@@ -255,18 +255,23 @@ class Worker:
         self.process.wait(timeout=20)
 
     def stop(self) -> None:
-        """A warm shutdown; SIGKILL if it does not finish in time."""
+        """A warm shutdown; SIGKILL to what is left of the group if it takes too long."""
         if self.process is None or self.process.poll() is not None:
             return
+        pid = self.process.pid
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+            os.killpg(pid, signal.SIGTERM)
+
+        def exited() -> bool:
+            # Not reaped (WNOWAIT): while the leader is a zombie the group id stays ours.
+            return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+        with contextlib.suppress(AssertionError):
+            wait_until(exited, timeout=20, interval=0.05, message="no warm shutdown")
         # Pool children that outlived their parent would keep database connections open.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
 
     def log(self) -> str:
         try:
