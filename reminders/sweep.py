@@ -23,6 +23,7 @@ import dataclasses
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -63,8 +64,7 @@ class PlannedReminder:
     email_status: str
 
 
-@dataclasses.dataclass(slots=True)
-class DueCheckpoint:
+class DueCheckpoint(NamedTuple):
     """What the sweep reads of a due checkpoint: plain values, as model instances for
     thousands of rows cost more than the query that reads them."""
 
@@ -165,7 +165,15 @@ def _due_batch(
         )
     if lock:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return [DueCheckpoint(*row) for row in queryset.values_list(*DUE_FIELDS)[:size]]
+    rows = queryset.values_list(*DUE_FIELDS)[:size]
+    if connection.vendor == "postgresql":
+        # The same query, its rows straight from the cursor: psycopg returns dates and aware
+        # datetimes already, and Django's row iterator costs more than the query here.
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(map(DueCheckpoint._make, cursor.fetchall()))
+    return list(map(DueCheckpoint._make, rows))
 
 
 def _policies_for(
@@ -192,103 +200,166 @@ def _process_batch(
 ) -> list[int]:
     """Plan the stage of each checkpoint, record its reminders, advance its next moment."""
     _policies_for({c.organisation_id for c in batch}, policies)
-    due: list[tuple[DueCheckpoint, schedule.Stage]] = []
-    # What is due at one moment shares a few due dates: plan each (due date, policy) once.
-    plans: dict[tuple[datetime.date, int], tuple] = {}
-    advance: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
+    # What is due at one moment shares a few due dates: plan each (due date, organisation)
+    # once. A plan is (the stage to send now or None, the next moment or None); checkpoints
+    # and reminders refer to their plan by its index.
+    plan_of: dict[tuple[datetime.date, int], int] = {}
+    plans: list[tuple[schedule.Stage | None, datetime.datetime | None]] = []
+    advance_plans: list[int] = []
+    due: list[tuple[DueCheckpoint, int]] = []
     for checkpoint in batch:
-        organisation_id = checkpoint.organisation_id
-        key = (checkpoint.due_date, organisation_id)
-        if key not in plans:
-            policy = policies[organisation_id]
-            plans[key] = (
-                schedule.latest_stage_until(checkpoint.due_date, policy, now),
-                schedule.next_reminder_at(checkpoint.due_date, policy, now),
+        key = (checkpoint.due_date, checkpoint.organisation_id)
+        index = plan_of.get(key)
+        if index is None:
+            policy = policies[checkpoint.organisation_id]
+            index = plan_of[key] = len(plans)
+            plans.append(
+                (
+                    schedule.latest_stage_until(checkpoint.due_date, policy, now),
+                    schedule.next_reminder_at(checkpoint.due_date, policy, now),
+                )
             )
-        stage, next_at = plans[key]
+        stage = plans[index][0]
         # A stage earlier than the one the checkpoint waits for was sent already (or the
         # policy changed): only move on.
         if stage is not None and stage.send_at >= checkpoint.next_reminder_at:
-            due.append((checkpoint, stage))
-        advance[next_at].append(checkpoint.pk)
+            due.append((checkpoint, index))
+        advance_plans.append(index)
     report.checkpoints += len(batch)
 
-    day = schedule.local_date(now)
-    recipients = resolve_recipients([(c, s.escalation) for c, s in due], day)
+    recipients, people = _recipient_ids(
+        [(c, plans[index][0].escalation) for c, index in due], schedule.local_date(now)
+    )
+    # The planned reminders as three columns: checkpoint, recipient, plan.
+    planned_checkpoints: list[int] = []
+    planned_people: list[int] = []
+    planned_plans: list[int] = []
+    per_plan = [0] * len(plans)
+    for checkpoint, index in due:
+        persons = recipients[checkpoint.pk]
+        if persons:
+            planned_checkpoints.extend([checkpoint.pk] * len(persons))
+            planned_people.extend(persons)
+            planned_plans.extend([index] * len(persons))
+            per_plan[index] += len(persons)
+    report.reminders += len(planned_checkpoints)
+    for (stage, _), count in zip(plans, per_plan, strict=True):
+        if count:
+            report.by_stage[stage.name] += count
+    status = {pk: _initial_email_status(person) for pk, person in people.items()}
+
+    if write and connection.vendor == "postgresql":
+        return _advance_and_record(
+            [c.pk for c in batch],
+            advance_plans,
+            plans,
+            (planned_checkpoints, planned_people, planned_plans),
+            status,
+            recorded_at=timezone.now(),
+        )
+
     planned = [
         PlannedReminder(
-            checkpoint_id=checkpoint.pk,
-            recipient_id=person.pk,
-            stage=stage.name,
-            scheduled_for=stage.send_at,
-            escalation=stage.escalation,
-            email_status=_initial_email_status(person),
+            checkpoint_id=checkpoint_id,
+            recipient_id=person_id,
+            stage=plans[index][0].name,
+            scheduled_for=plans[index][0].send_at,
+            escalation=plans[index][0].escalation,
+            email_status=status[person_id],
         )
-        for checkpoint, stage in due
-        for person in recipients.get(checkpoint.pk, [])
+        for checkpoint_id, person_id, index in zip(
+            planned_checkpoints, planned_people, planned_plans, strict=True
+        )
     ]
-    report.reminders += len(planned)
-    report.by_stage.update(p.stage for p in planned)
     if not write:
         report.planned.extend(planned)
         return []
-
     # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
-    if connection.vendor == "postgresql":
-        # The ids as one array parameter, not thousands of IN (...) parameters.
-        with connection.cursor() as cursor:
-            for next_at, ids in advance.items():
-                cursor.execute(
-                    f"UPDATE {Checkpoint._meta.db_table} SET next_reminder_at = %s "
-                    "WHERE id = ANY(%s::bigint[])",
-                    [next_at, ids],
-                )
-    else:
-        for next_at, ids in advance.items():
-            Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
+    advance: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
+    for checkpoint, index in zip(batch, advance_plans, strict=True):
+        advance[plans[index][1]].append(checkpoint.pk)
+    for next_at, ids in advance.items():
+        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
     return record_reminders(planned, recorded_at=timezone.now())
+
+
+def _advance_and_record(
+    checkpoint_ids: list[int],
+    advance_plans: list[int],
+    plans: list[tuple[schedule.Stage | None, datetime.datetime | None]],
+    planned: tuple[list[int], list[int], list[int]],
+    email_status: dict[int, str],
+    *,
+    recorded_at: datetime.datetime,
+) -> list[int]:
+    """PostgreSQL: advance the locked checkpoints and insert their reminders in one
+    statement, each (checkpoint, recipient, stage) at most once ever; returns the ids of
+    the reminders inserted now (those recorded earlier wait for the backstop).
+
+    Rows travel as columns of integers that refer to the batch's few plans and people, so
+    that neither Python nor the driver handles a stage, a moment or a status per row.
+    """
+    planned_checkpoints, planned_people, planned_plans = planned
+    stages = [stage for stage, _ in plans]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH plan AS (
+                SELECT * FROM unnest(
+                    %s::varchar[], %s::boolean[], %s::timestamptz[], %s::timestamptz[]
+                ) WITH ORDINALITY AS plan(stage, escalation, scheduled_for, next_at, n)
+            ), advanced AS (
+                UPDATE {Checkpoint._meta.db_table} AS checkpoint
+                   SET next_reminder_at = plan.next_at
+                  FROM unnest(%s::bigint[], %s::bigint[]) AS batch(id, n)
+                  JOIN plan USING (n)
+                 WHERE checkpoint.id = batch.id
+            ), person AS (
+                SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS person(id, email_status)
+            )
+            INSERT INTO {Reminder._meta.db_table} (
+                checkpoint_id, recipient_id, stage, escalation, scheduled_for,
+                email_status, created_at, queued_at, attempts, last_error
+            )
+            SELECT planned.checkpoint_id, planned.recipient_id, plan.stage, plan.escalation,
+                   plan.scheduled_for, person.email_status, %s, %s, 0, ''
+              FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])
+                   AS planned(checkpoint_id, recipient_id, n)
+              JOIN plan USING (n)
+              JOIN person ON person.id = planned.recipient_id
+            ON CONFLICT (checkpoint_id, recipient_id, stage) DO NOTHING
+            RETURNING id
+            """,
+            [
+                [s.name if s else None for s in stages],
+                [s.escalation if s else None for s in stages],
+                [s.send_at if s else None for s in stages],
+                [next_at for _, next_at in plans],
+                checkpoint_ids,
+                [index + 1 for index in advance_plans],  # ORDINALITY counts from 1
+                list(email_status),
+                list(email_status.values()),
+                recorded_at,
+                recorded_at,
+                planned_checkpoints,
+                planned_people,
+                [index + 1 for index in planned_plans],
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def record_reminders(
     planned: list[PlannedReminder], *, recorded_at: datetime.datetime
 ) -> list[int]:
-    """Insert the planned reminders, each (checkpoint, recipient, stage) at most once ever.
+    """Insert the planned reminders, each (checkpoint, recipient, stage) at most once ever
+    (databases other than PostgreSQL; there ``_advance_and_record`` does it).
 
-    Returns the ids to hand to delivery: those inserted now, and on databases other than
-    PostgreSQL also any recorded earlier for the same stages and not yet delivered (on
-    PostgreSQL those wait for the backstop, ``requeue_undelivered``).
+    Returns the ids to hand to delivery: those inserted now, and also any recorded earlier
+    for the same stages and not yet delivered.
     """
     if not planned:
         return []
-    if connection.vendor == "postgresql":
-        # One statement over arrays: bulk_create would prepare every field of every row in
-        # Python, which costs more than the insert itself.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {Reminder._meta.db_table} (
-                    checkpoint_id, recipient_id, stage, escalation, scheduled_for,
-                    email_status, created_at, queued_at, attempts, last_error
-                )
-                SELECT planned.*, %s, %s, 0, '' FROM unnest(
-                    %s::bigint[], %s::bigint[], %s::varchar[], %s::boolean[],
-                    %s::timestamptz[], %s::varchar[]
-                ) AS planned
-                ON CONFLICT (checkpoint_id, recipient_id, stage) DO NOTHING
-                RETURNING id
-                """,
-                [
-                    recorded_at,
-                    recorded_at,
-                    [p.checkpoint_id for p in planned],
-                    [p.recipient_id for p in planned],
-                    [p.stage for p in planned],
-                    [p.escalation for p in planned],
-                    [p.scheduled_for for p in planned],
-                    [p.email_status for p in planned],
-                ],
-            )
-            return sorted(row[0] for row in cursor.fetchall())
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -338,15 +409,25 @@ COMMITTEE_ROLES = (
 def resolve_recipients(
     items: list[tuple[DueCheckpoint, bool]], day: datetime.date
 ) -> dict[int, list[User]]:
-    """Who is reminded of each checkpoint on ``day``, from the memberships valid that day.
+    """Who is reminded of each checkpoint on ``day`` (see ``_recipient_ids``), as users."""
+    recipients, users = _recipient_ids(items, day)
+    return {pk: [users[p] for p in people] for pk, people in recipients.items()}
+
+
+def _recipient_ids(
+    items: list[tuple[DueCheckpoint, bool]], day: datetime.date
+) -> tuple[dict[int, list[int]], dict[int, User]]:
+    """Who is reminded of each checkpoint on ``day``, from the memberships valid that day:
+    the ids of active people per checkpoint, and those people.
 
     A committee's checkpoint goes to its members, chair and secretary; the owner's
     (documentation, evaluation) to the owning official, or the committee's secretary when
     the innovation has no owner. An escalation adds the committee chair and the
-    organisation's administrators. A fixed number of queries, whatever the number of items.
+    organisation's administrators. A fixed number of queries, whatever the number of items;
+    the people are worked out once per (committee, person, escalation), not per checkpoint.
     """
     if not items:
-        return {}
+        return {}, {}
     committee_ids = {c.committee_id for c, _ in items if c.committee_id}
     memberships: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
     for committee_id, person_id, role in (
@@ -365,34 +446,44 @@ def resolve_recipients(
         ).values_list("organisation_id", "pk"):
             administrators[organisation_id].append(person_id)
 
-    wanted: dict[int, list[int]] = {}
-    for checkpoint, escalation in items:
-        members = memberships.get(checkpoint.committee_id, [])
+    def people_for(
+        committee_id: int | None, person: int | None, owner: bool, organisation_id: int, esc: bool
+    ) -> list[int]:
+        members = memberships.get(committee_id, [])
         people: list[int] = []
-        if checkpoint.responsible == Responsible.OWNER or checkpoint.responsible_person_id:
-            person = checkpoint.responsible_person_id or checkpoint.owner_id
+        if owner:
             if person:
                 people.append(person)
             else:
                 people.extend(p for p, role in members if role == MembershipRole.SECRETARY)
         else:
             people.extend(p for p, _ in members)
-        if escalation:
+        if esc:
             people.extend(p for p, role in members if role == MembershipRole.CHAIR)
-            people.extend(administrators.get(checkpoint.organisation_id, []))
-        wanted[checkpoint.pk] = list(dict.fromkeys(people))
+            people.extend(administrators.get(organisation_id, []))
+        return list(dict.fromkeys(people))
 
-    person_ids = {p for people in wanted.values() for p in people}
+    found: dict[tuple, list[int]] = {}
+    keys: dict[int, tuple] = {}
+    for checkpoint, escalation in items:
+        owner = bool(
+            checkpoint.responsible == Responsible.OWNER or checkpoint.responsible_person_id
+        )
+        person = (checkpoint.responsible_person_id or checkpoint.owner_id) if owner else None
+        key = (checkpoint.committee_id, person, owner, checkpoint.organisation_id, escalation)
+        if key not in found:
+            found[key] = people_for(*key)
+        keys[checkpoint.pk] = key
+
+    person_ids = {p for people in found.values() for p in people}
     users = {
         u.pk: u
         for u in User.objects.filter(pk__in=person_ids, is_active=True).only(
             "pk", "email", "reminder_delivery", "language"
         )
     }
-    return {
-        checkpoint_id: [users[p] for p in people if p in users]
-        for checkpoint_id, people in wanted.items()
-    }
+    active = {key: [p for p in people if p in users] for key, people in found.items()}
+    return {pk: active[key] for pk, key in keys.items()}, users
 
 
 # --- The backstop ---------------------------------------------------------------------------
