@@ -93,7 +93,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.POLITICIAN:
         context["follow_ups"] = selectors.follow_ups_due(user)[:10]
     if user.role == Role.ADMINISTRATOR:
+        from .portfolio_selectors import Filters, overdue_checkpoints
+
         context["by_state"] = selectors.phase_counts(user)
+        context["overdue_count"] = overdue_checkpoints(user, Filters())[0]
     context["notifications"] = selectors.notifications_of(user, unread_only=True)[:5]
     return render(request, "web/home.html", context)
 
