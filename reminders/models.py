@@ -329,6 +329,13 @@ class Reminder(models.Model):
                 | Q(email_status__in=["pending", "sending"]),
                 name="reminder_undelivered_idx",
             ),
+            # The backstop's reclaim: e-mails being sent, claimed too long ago. Empty but for
+            # the few in flight, so the reclaim costs nothing whatever the backlog.
+            models.Index(
+                fields=["email_claimed_at"],
+                condition=Q(email_status="sending"),
+                name="reminder_email_sending_idx",
+            ),
             # The digest: reminders waiting for their recipient's next digest.
             models.Index(
                 fields=["recipient"],

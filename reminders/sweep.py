@@ -506,11 +506,20 @@ def requeue_undelivered(*, enqueue: bool = True, limit: int = 5000) -> tuple[int
     now = timezone.now()
     stuck_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_STUCK_MINUTES", 15))
     grace_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_REQUEUE_MINUTES", 3))
-    reclaimed = Reminder.objects.filter(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=stuck_before
-    ).update(email_status=EmailStatus.PENDING, email_retry_at=None, queued_at=None)
+    reclaimed = stuck_emails(stuck_before).update(
+        email_status=EmailStatus.PENDING, email_retry_at=None, queued_at=None
+    )
     with transaction.atomic():
         return _requeue(now, grace_before, limit=limit, enqueue=enqueue), reclaimed
+
+
+def stuck_emails(claimed_before: datetime.datetime):
+    """Reminders whose e-mail a worker claimed before ``claimed_before`` and never finished
+    sending; through the partial index on e-mails being sent, so it costs nothing however
+    many reminders wait for delivery."""
+    return Reminder.objects.filter(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=claimed_before
+    )
 
 
 def _requeue(

@@ -118,6 +118,33 @@ def test_the_sweep_finds_due_checkpoints_through_the_partial_index(copenhagen):
     assert _due_batch(local(2026, 12, 1, 8), 500, lock=False) == []
 
 
+def test_the_backstop_finds_stuck_emails_through_the_index_of_emails_being_sent(copenhagen):
+    from reminders.sweep import stuck_emails
+
+    # given many reminders waiting for delivery and two e-mails a worker is sending
+    waiting = [
+        Reminder(
+            checkpoint=checkpoint,
+            recipient=copenhagen.politician,
+            stage="due",
+            scheduled_for=local(2026, 12, 14, 8),
+            created_at=local(2026, 12, 14, 8),
+            email_status="sending" if n < 2 else "pending",
+            email_claimed_at=local(2026, 12, 14, 8) if n < 2 else None,
+        )
+        for n, checkpoint in enumerate(checkpoints(copenhagen, 200))
+    ]
+    Reminder.objects.bulk_create(waiting)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reminders_reminder")
+
+    # then the reclaim reads only the e-mails being sent, not everything waiting
+    queryset = stuck_emails(local(2026, 12, 14, 9))
+    plan = explain(queryset)
+    assert "reminder_email_sending_idx" in plan, plan
+    assert queryset.count() == 2
+
+
 def test_send_reminders_dry_run_records_nothing_and_at_records_as_of_that_time(copenhagen):
     [checkpoint] = checkpoints(copenhagen, 1)
     Checkpoint.objects.filter(pk=checkpoint.pk).update(
