@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import time_machine
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,6 +32,7 @@ from innovations import services as innovation_services
 from innovations.models import Innovation, State
 
 from . import demo_content as content
+from .admin_access import ensure_administrators_group
 from .models import (
     Committee,
     Meeting,
@@ -44,37 +45,11 @@ from .models import (
 )
 
 TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
-ADMINISTRATORS_GROUP = "Spor-administratorer"
 COMMITTEE_SEATS = 5
 COUNCIL_SEATS = 13
 HISTORY_MONTHS = 24
 FUTURE_MONTHS = 3
 FOLLOW_UP_TRANSITIONS = ("start_evaluation", "close")
-ADMIN_PERMISSIONS = {
-    # What an organisation's administrator may configure in the Django admin; every query
-    # there is scoped to their own organisation.
-    "organisations": {
-        "organisation": ("view",),
-        "committee": ("view", "add", "change"),
-        "meeting": ("view", "add", "change"),
-        "membership": ("view", "add", "change", "delete"),
-        "user": ("view", "add", "change"),
-    },
-    "innovations": {
-        "innovation": ("view",),
-        "evaluation": ("view",),
-        "statusreport": ("view",),
-        "document": ("view",),
-        "reuse": ("view",),
-        "sharingevent": ("view",),
-    },
-    "decisions": {
-        "decision": ("view",),
-        "followup": ("view",),
-        "correction": ("view",),
-        "transitionlog": ("view",),
-    },
-}
 
 
 class DemoError(Exception):
@@ -212,23 +187,7 @@ class Builder:
 
     def administrators_group(self) -> Group:
         if self.admin_group is None:
-            group, _created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
-            wanted = {
-                (app, f"{action}_{model}")
-                for app, models in ADMIN_PERMISSIONS.items()
-                for model, actions in models.items()
-                for action in actions
-            }
-            group.permissions.add(
-                *[
-                    p
-                    for p in Permission.objects.filter(
-                        content_type__app_label__in=ADMIN_PERMISSIONS
-                    ).select_related("content_type")
-                    if (p.content_type.app_label, p.codename) in wanted
-                ]
-            )
-            self.admin_group = group
+            self.admin_group = ensure_administrators_group()
         return self.admin_group
 
     def membership(
