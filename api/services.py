@@ -345,31 +345,3 @@ def requeue_stalled_deliveries(
     )
     _enqueue(ids)
     return len(ids)
-
-
-# --- In-app notifications -------------------------------------------------------------------
-
-
-def mark_notification_read(*, actor, notification_id: int):
-    """Mark one of the actor's own notifications read; anyone else's does not exist."""
-    from notifications.models import Notification
-
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .filter(pk=notification_id, recipient_id=actor.pk, deleted=False)
-            .first()
-        )
-        if notification is None:
-            raise NotFound(_("The notification does not exist."))
-        if notification.unread:
-            notification.unread = False
-            notification.save(update_fields=["unread"])
-    return notification
-
-
-def mark_all_notifications_read(*, actor) -> int:
-    """Mark every unread notification of the actor read; returns how many changed."""
-    from notifications.models import Notification
-
-    return Notification.objects.filter(recipient_id=actor.pk, unread=True).update(unread=False)

@@ -386,7 +386,7 @@ class NotificationViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(request=None, responses={200: s.NotificationOut}, filters=False)
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def read(self, request, pk=None):
-        notification = webhook_services.mark_notification_read(
+        notification = reminder_services.mark_notification_read(
             actor=request.user, notification_id=int(pk)
         )
         return Response(s.NotificationOut(notification).data)
@@ -400,7 +400,7 @@ class NotificationViewSet(mixins.ListModelMixin, ApiViewSet):
         filter_backends=[],
     )
     def read_all(self, request):
-        marked = webhook_services.mark_all_notifications_read(actor=request.user)
+        marked = reminder_services.mark_notifications_read(actor=request.user)
         return Response({"marked": marked})
 
 

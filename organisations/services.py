@@ -1,4 +1,4 @@
-"""Writes of committees and meetings.
+"""Writes of committees, meetings and a person's own preferences.
 
 Administrators set up their organisation's committees; a committee's secretary (or an
 administrator) registers its meetings, so decisions can be recorded against them.
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
-from .models import Committee, Meeting
+from .models import Committee, Meeting, ReminderDelivery, User
 
 
 def create_committee(*, actor, name: str) -> Committee:
@@ -64,3 +64,36 @@ def create_meeting(
             {"date": [_("The committee already has a meeting that day.")]}
         ) from exc
     return meeting
+
+
+LANGUAGES = ("da", "en")
+
+
+def update_preferences(
+    *, actor, person: User, reminder_delivery: str | None = None, language: str | None = None
+) -> User:
+    """A person changes how reminders reach them and the language Spor speaks to them."""
+    if not actor.is_authenticated or actor.pk != person.pk:
+        raise PermissionDenied(_("You can change only your own preferences."))
+    errors: dict[str, list[str]] = {}
+    if reminder_delivery is not None and reminder_delivery not in ReminderDelivery.values:
+        errors["reminder_delivery"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(ReminderDelivery.values)}
+        ]
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(LANGUAGES)}]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        changes = {
+            key: value
+            for key, value in (("reminder_delivery", reminder_delivery), ("language", language))
+            if value is not None and getattr(locked, key) != value
+        }
+        if not changes:
+            return locked
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=list(changes))
+    return locked

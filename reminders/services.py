@@ -640,3 +640,23 @@ def mark_notifications_read(*, actor, notification_ids: list[int] | None = None)
         unread = unread.filter(pk__in=notification_ids)
     with transaction.atomic():
         return unread.update(unread=False)
+
+
+def mark_notification_read(*, actor, notification_id: int):
+    """The person opened one of their own notifications; anyone else's does not exist."""
+    from notifications.models import Notification
+
+    if not (actor and actor.is_authenticated):
+        raise PermissionDenied(_("Sign in to read your notifications."))
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient_id=actor.pk, deleted=False)
+            .first()
+        )
+        if notification is None:
+            raise NotFound(_("The notification does not exist."))
+        if notification.unread:
+            notification.unread = False
+            notification.save(update_fields=["unread"])
+    return notification

@@ -25,10 +25,11 @@ from innovations import services as innovation_services
 from innovations.errors import NotFound, PermissionDenied, SporError
 from innovations.models import Innovation
 from innovations.selectors import get_visible_innovation
+from organisations import services as organisation_services
 from organisations.models import Role
+from reminders import services as reminder_services
 
 from . import forms, selectors
-from . import services as web_services
 from .diagrams import lifecycle_svg
 
 PAGE_SIZE = 50
@@ -472,7 +473,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_of(request.user, pk)
     if notification is None:
         raise Http404
-    web_services.mark_notification_read(actor=request.user, notification=notification)
+    reminder_services.mark_notification_read(actor=request.user, notification_id=notification.pk)
     return redirect(selectors.notification_url(notification) or reverse("notifications"))
 
 
@@ -480,7 +481,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @domain_errors
 def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
-    web_services.mark_all_notifications_read(actor=request.user)
+    reminder_services.mark_notifications_read(actor=request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications")
 
@@ -489,7 +490,7 @@ def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        web_services.renew_calendar_token(actor=request.user)
+        reminder_services.renew_calendar_token(actor=request.user)
         messages.success(request, _("Your calendar link was renewed; the old one stops working."))
         return redirect("calendar")
     return render(
@@ -510,7 +511,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         updated = _call(
             form,
-            web_services.update_preferences,
+            organisation_services.update_preferences,
             actor=user,
             person=user,
             **form.cleaned_data,
@@ -530,7 +531,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
-        web_services.update_preferences(actor=request.user, person=request.user, language=language)
+        organisation_services.update_preferences(
+            actor=request.user, person=request.user, language=language
+        )
     response = redirect(_safe_next(request, reverse("home")))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
