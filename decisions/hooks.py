@@ -26,7 +26,7 @@ def follow_up_recorded(*, actor, follow_up) -> None:
 
 
 def correction_recorded(*, actor, correction) -> None:
-    pass
+    reminders.on_correction_recorded(actor=actor, correction=correction)
 
 
 def transition_applied(*, actor, innovation, log_entry) -> None:

@@ -562,6 +562,50 @@ def on_decision_recorded(*, actor, decision) -> None:
         ).save()
 
 
+def on_correction_recorded(*, actor, correction) -> None:
+    """A corrected follow-up date moves the checkpoint the decision set (or sets or cancels it).
+
+    Runs inside the correction's transaction, with the innovation locked.
+    """
+    if not correction.decision_id or "follow_up_date" not in correction.corrected_values:
+        return
+    decision = correction.decision
+    raw = correction.corrected_values["follow_up_date"]
+    due_date = datetime.date.fromisoformat(raw) if raw else None
+    now = timezone.now()
+    open_ones = Checkpoint.objects.select_for_update().filter(
+        origin_decision=decision, status=CheckpointStatus.OPEN
+    )
+    if due_date is None:
+        open_ones.update(
+            status=CheckpointStatus.CANCELLED, closed_at=now, next_reminder_at=None, updated_at=now
+        )
+        return
+    checkpoints = list(open_ones)
+    policy = policy_for(decision.innovation.organisation_id)
+    for checkpoint in checkpoints:
+        if checkpoint.due_date == due_date:
+            continue
+        checkpoint.due_date = due_date
+        checkpoint.sequence += 1
+        checkpoint.next_reminder_at = schedule.next_reminder_at(due_date, policy, now)
+        checkpoint.save(update_fields=["due_date", "sequence", "next_reminder_at", "updated_at"])
+    already_set = Checkpoint.objects.filter(origin_decision=decision).exists()
+    if not checkpoints and not already_set and decision.innovation.state not in FINAL_STATES:
+        _build_checkpoint(
+            innovation=decision.innovation,
+            kind=CheckpointKind.FOLLOW_UP,
+            due_date=due_date,
+            source=CheckpointSource.DECISION,
+            policy=policy,
+            now=now,
+            origin_decision=decision,
+            title=_("Follow-up asked for by the decision of %(date)s")
+            % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
+            actor=actor,
+        ).save()
+
+
 def on_follow_up_recorded(*, actor, follow_up) -> None:
     _complete_first_open(follow_up.innovation, CheckpointKind.FOLLOW_UP, actor=actor)
 
