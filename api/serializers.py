@@ -8,6 +8,7 @@ record and a missing one give the same field error.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework import serializers
 
+from decisions import selectors as decision_selectors
 from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
@@ -93,6 +95,12 @@ class MeetingOut(serializers.ModelSerializer):
     class Meta:
         model = Meeting
         fields = ["id", "committee", "date", "minutes_url"]
+
+
+class MeetingChangeIn(serializers.Serializer):
+    committee = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    date = serializers.DateField(required=False)
+    minutes_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
 
 
 class MeetingIn(serializers.Serializer):
@@ -232,6 +240,43 @@ class InnovationIn(serializers.Serializer):
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+class ChangeCommitteeIn(serializers.Serializer):
+    committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    reason = serializers.CharField(help_text=_("Why the responsible committee changes."))
+
+
+class MoveOnCorrectedEvidenceOut(serializers.Serializer):
+    """A move that stands although the evidence that authorised it was corrected since."""
+
+    transition = serializers.CharField(source="log_entry.transition")
+    source = serializers.CharField(source="log_entry.source")
+    target = serializers.CharField(source="log_entry.target")
+    at = serializers.DateTimeField(source="log_entry.at")
+    decision = serializers.IntegerField(source="log_entry.decision_id", allow_null=True)
+    follow_up = serializers.IntegerField(source="log_entry.follow_up_id", allow_null=True)
+    changes = serializers.SerializerMethodField()
+    to_reverse = serializers.CharField()
+
+    def get_changes(self, move) -> list[dict]:
+        return [dataclasses.asdict(change) for change in move.changes]
+
+
+class InnovationDetailOut(InnovationOut):
+    """One innovation: its fields, and the moves that rest on corrected evidence."""
+
+    rests_on_corrected_evidence = MoveOnCorrectedEvidenceOut(many=True, read_only=True)
+
+    class Meta(InnovationOut.Meta):
+        fields = [*InnovationOut.Meta.fields, "rests_on_corrected_evidence"]
+        read_only_fields = fields
+
+    def to_representation(self, innovation: Innovation) -> dict:
+        data = super().to_representation(innovation)
+        moves = getattr(innovation, "moves_on_corrected_evidence", [])
+        data["rests_on_corrected_evidence"] = MoveOnCorrectedEvidenceOut(moves, many=True).data
+        return data
+
+
 class TransitionOptionOut(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -272,8 +317,16 @@ class TransitionIn(serializers.Serializer):
 # --- Decisions, follow-ups, corrections -----------------------------------------------------
 
 
+class ChangeOut(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField(help_text=_("The field's name in the reader's language."))
+    before = serializers.CharField(help_text=_("The value before, as shown to the reader."))
+    after = serializers.CharField(help_text=_("The corrected value, as shown to the reader."))
+
+
 class CorrectionOut(serializers.ModelSerializer):
     corrected_values = serializers.DictField()
+    changes = serializers.SerializerMethodField()
 
     class Meta:
         model = Correction
@@ -283,12 +336,41 @@ class CorrectionOut(serializers.ModelSerializer):
             "follow_up",
             "reason",
             "corrected_values",
+            "changes",
             "recorded_by",
             "recorded_at",
         ]
 
+    @extend_schema_field(ChangeOut(many=True))
+    def get_changes(self, correction) -> list[dict]:
+        changes = getattr(correction, "changes", None)
+        if changes is None:
+            # the record as stored now (an instance at hand may hold corrections prefetched
+            # before this one)
+            target = correction.target
+            record = type(target).objects.prefetch_related("corrections").get(pk=target.pk)
+            changes = decision_selectors.correction_changes(record).get(correction.pk, [])
+        return [dataclasses.asdict(change) for change in changes]
 
-class DecisionOut(serializers.ModelSerializer):
+
+class MarkedRecordOut(serializers.ModelSerializer):
+    """A recorded decision or follow-up, marked when corrections changed or annulled it."""
+
+    corrected = serializers.SerializerMethodField()
+    annulled = serializers.SerializerMethodField()
+
+    def to_representation(self, record):
+        decision_selectors.mark_corrections(record)
+        return super().to_representation(record)
+
+    def get_corrected(self, record) -> bool:
+        return bool(record.corrected)
+
+    def get_annulled(self, record) -> bool:
+        return bool(record.annulled)
+
+
+class DecisionOut(MarkedRecordOut):
     committee = serializers.IntegerField(source="meeting.committee_id", read_only=True)
     meeting_date = serializers.DateField(source="meeting.date", read_only=True)
     corrections = CorrectionOut(many=True, read_only=True)
@@ -314,6 +396,8 @@ class DecisionOut(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
             "corrections",
+            "corrected",
+            "annulled",
         ]
 
 
@@ -359,7 +443,7 @@ class DecisionIn(serializers.Serializer):
     )
 
 
-class FollowUpOut(serializers.ModelSerializer):
+class FollowUpOut(MarkedRecordOut):
     committee = serializers.IntegerField(source="meeting.committee_id", read_only=True)
     meeting_date = serializers.DateField(source="meeting.date", read_only=True)
     corrections = CorrectionOut(many=True, read_only=True)
@@ -380,6 +464,8 @@ class FollowUpOut(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
             "corrections",
+            "corrected",
+            "annulled",
         ]
 
 
@@ -409,9 +495,11 @@ class CorrectionIn(serializers.Serializer):
     reason = serializers.CharField()
     corrected_values = serializers.DictField(
         help_text=_(
-            "The corrected values by field: for a decision agenda_item, resolution, votes_for, "
-            "votes_against, votes_abstaining, minority_statements, value_direction, "
-            "follow_up_date; for a follow-up agenda_item, summary, taken_note, assessment."
+            "The corrected values by field: for a decision innovation, meeting, agenda_item, "
+            "outcome, transition, resolution, votes_for, votes_against, votes_abstaining, "
+            "minority_statements, value_direction, follow_up_date; for a follow-up "
+            "innovation, meeting, agenda_item, transition, summary, taken_note, assessment. "
+            '{"annulled": true} annuls the record.'
         )
     )
 

@@ -131,6 +131,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         meeting = organisation_services.create_meeting(actor=request.user, **data)
         return Response(s.MeetingOut(meeting).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.MeetingChangeIn, responses={200: s.MeetingOut})
+    def partial_update(self, request, pk=None):
+        """Change a meeting; its committee and date are frozen once evidence references it."""
+        meeting = self.get_object()
+        data = parse(s.MeetingChangeIn, request, partial=True)
+        meeting = organisation_services.update_meeting(actor=request.user, meeting=meeting, **data)
+        return Response(s.MeetingOut(meeting).data)
+
 
 # --- Innovations ----------------------------------------------------------------------------
 
@@ -166,6 +174,29 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         data = parse(s.InnovationIn, request)
         innovation = innovation_services.create_innovation(actor=request.user, **data)
         return Response(s.InnovationOut(innovation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.InnovationDetailOut})
+    def retrieve(self, request, pk=None):
+        innovation = self.get_object()
+        innovation.moves_on_corrected_evidence = decision_services.moves_on_corrected_evidence(
+            innovation
+        )
+        return Response(s.InnovationDetailOut(innovation).data)
+
+    @extend_schema(request=s.ChangeCommitteeIn, responses={200: s.InnovationOut}, filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def committee(self, request, pk=None):
+        """An administrator moves the innovation to another responsible committee, with a
+        reason; its open decision and follow-up checkpoints move with it."""
+        innovation = self.get_object()
+        data = parse(s.ChangeCommitteeIn, request)
+        innovation = innovation_services.change_committee(
+            actor=request.user,
+            innovation=innovation,
+            committee=data["committee"],
+            reason=data["reason"],
+        )
+        return Response(s.InnovationOut(innovation).data)
 
     @extend_schema(request=s.InnovationIn, responses={200: s.InnovationOut})
     def partial_update(self, request, pk=None):

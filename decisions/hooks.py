@@ -34,6 +34,13 @@ def transition_applied(*, actor, innovation, log_entry) -> None:
     events.transition_applied(innovation=innovation, log_entry=log_entry)
 
 
+def committee_changed(*, actor, innovation, previous, committee, reason) -> None:
+    """An administrator moved the innovation: its open committee checkpoints move with it."""
+    reminders.on_committee_changed(
+        actor=actor, innovation=innovation, previous_id=previous.pk, committee_id=committee.pk
+    )
+
+
 def evaluation_submitted(*, actor, evaluation) -> None:
     """An evaluation was submitted: the evaluation checkpoint is complete."""
     reminders.on_evaluation_submitted(actor=actor, evaluation=evaluation)

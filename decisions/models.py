@@ -77,6 +77,11 @@ class Assessment(models.TextChoices):
 class Decision(ImmutableRecord):
     """A decision item (beslutningssag) recorded for a committee meeting."""
 
+    # True on the record as it stands after a correction that annulled it
+    # (``decisions.selectors.effective_record``); never a column.
+    annulled = False
+    corrected = False
+
     innovation = models.ForeignKey(
         "innovations.Innovation",
         verbose_name=_("innovation"),
@@ -129,6 +134,9 @@ class Decision(ImmutableRecord):
 
 class FollowUp(ImmutableRecord):
     """An item for information (orienteringssag): a status report the committee took note of."""
+
+    annulled = False  # as on Decision
+    corrected = False
 
     innovation = models.ForeignKey(
         "innovations.Innovation",

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from innovations.models import APPROVED_OUTCOMES, Evaluation, Innovation
+from organisations.models import Meeting
 
-from .models import Correction, Decision, FollowUp, TransitionLog
+from .models import Decision, FollowUp, TransitionLog
 
 
 @dataclasses.dataclass
@@ -29,25 +35,182 @@ class CandidateEvidence:
         return ranked[0] if ranked else None
 
 
+def has_evaluation_of_current_phase(innovation: Innovation | int) -> bool:
+    """Was an evaluation submitted since the innovation last started its evaluation?
+
+    Only that one authorises ``spread``/``complete``: an evaluation of an earlier evaluating
+    phase (before a recycle or a new start) does not count. A pause and resume within the
+    phase keeps it.
+    """
+    pk = innovation if isinstance(innovation, int) else innovation.pk
+    phase_start = (
+        TransitionLog.objects.filter(innovation_id=pk, transition="start_evaluation")
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+    return Evaluation.objects.filter(
+        innovation_id=pk, submitted_at__gte=Subquery(phase_start)
+    ).exists()
+
+
+def _evidence_of(model, innovation: Innovation):
+    """Unused records of ``model`` that concern ``innovation`` as they stand corrected."""
+    queryset = (
+        model.objects.filter(
+            Q(innovation=innovation) | Q(corrections__corrected_values__innovation=innovation.pk)
+        )
+        .distinct()
+        .select_related("meeting__committee")
+        .prefetch_related("corrections")
+        .order_by("-meeting__date", "-recorded_at", "-id")
+    )
+    used = (
+        TransitionLog.objects.filter(decision=OuterRef("pk"))
+        if model is Decision
+        else TransitionLog.objects.filter(follow_up=OuterRef("pk"))
+    )
+    records = (effective_record(record) for record in queryset.exclude(Exists(used)))
+    return [r for r in records if r.innovation_id == innovation.pk and not r.annulled]
+
+
 def candidate_evidence(innovation: Innovation, names: list[str]) -> CandidateEvidence:
-    """Unused decisions and follow-ups of this innovation for the given transitions, newest first."""
-    decisions = list(
-        Decision.objects.filter(innovation=innovation, transition__in=names)
-        .exclude(Exists(TransitionLog.objects.filter(decision=OuterRef("pk"))))
-        .select_related("meeting__committee")
-        .order_by("-meeting__date", "-recorded_at", "-id")
-    )
-    follow_ups = list(
-        FollowUp.objects.filter(innovation=innovation, transition__in=names)
-        .exclude(Exists(TransitionLog.objects.filter(follow_up=OuterRef("pk"))))
-        .select_related("meeting__committee")
-        .order_by("-meeting__date", "-recorded_at", "-id")
-    )
+    """Unused decisions and follow-ups of this innovation for the given transitions, newest
+    first, as they stand after their corrections."""
     return CandidateEvidence(
-        decisions=decisions,
-        follow_ups=follow_ups,
-        has_submitted_evaluation=Evaluation.objects.filter(innovation=innovation).exists(),
+        decisions=[d for d in _evidence_of(Decision, innovation) if d.transition in names],
+        follow_ups=[f for f in _evidence_of(FollowUp, innovation) if f.transition in names],
+        has_submitted_evaluation=has_evaluation_of_current_phase(innovation),
     )
+
+
+# --- Corrections: the record as it stands, and what each correction changed -----------------
+
+ANNULLED = "annulled"
+
+
+def _typed(model, key: str, raw):
+    if raw is None or raw == "":
+        return None if key not in ("transition", "minority_statements", "taken_note") else ""
+    if key == "follow_up_date":
+        return raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(raw)
+    return raw
+
+
+def effective_record(record: Decision | FollowUp) -> Decision | FollowUp:
+    """The record as it stands after its corrections (newest last); the row is unchanged.
+
+    An unsaved-looking copy with the corrected values (meeting and innovation included) and
+    ``annulled`` set when a correction annulled it. Without corrections, the record itself.
+    """
+    corrections = list(record.corrections.all())
+    if not corrections:
+        return record
+    current = copy.copy(record)
+    model = type(record)
+    for correction in sorted(corrections, key=lambda c: (c.recorded_at, c.pk)):
+        for key, raw in correction.corrected_values.items():
+            if key == ANNULLED:
+                current.annulled = bool(raw)
+            elif key == "meeting":
+                current.meeting = Meeting.objects.select_related("committee").get(pk=raw)
+            elif key == "innovation":
+                current.innovation_id = raw
+                current._state.fields_cache.pop("innovation", None)
+            else:
+                setattr(current, key, _typed(model, key, raw))
+    current.corrected = True
+    return current
+
+
+@dataclasses.dataclass
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def _shown(model, key: str, value) -> str:
+    """A value as a reader sees it: choices by label, dates and meetings in their format."""
+    if value is None or value == "":
+        return "–"
+    if key == ANNULLED:
+        return _("annulled") if value else _("in force")
+    if key == "meeting":
+        meeting = (
+            value
+            if isinstance(value, Meeting)
+            else Meeting.objects.select_related("committee").filter(pk=value).first()
+        )
+        if meeting is None:
+            return str(value)
+        return f"{meeting.committee.name}, {formats.date_format(meeting.date, 'SHORT_DATE_FORMAT')}"
+    if key == "innovation":
+        innovation = (
+            value
+            if isinstance(value, Innovation)
+            else Innovation.objects.filter(pk=value).only("title").first()
+        )
+        return innovation.title if innovation is not None else str(value)
+    if key == "follow_up_date":
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+        return formats.date_format(day, "SHORT_DATE_FORMAT")
+    field = model._meta.get_field(key)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _label(model, key: str) -> str:
+    if key == ANNULLED:
+        return _("Status")
+    return str(capfirst(model._meta.get_field(key).verbose_name))
+
+
+def mark_corrections(record: Decision | FollowUp) -> Decision | FollowUp:
+    """Mark a record shown to people: ``corrected``, ``annulled``, and on each of its
+    corrections the ``changes`` it made (before → after, as shown)."""
+    changes = correction_changes(record)
+    corrections = list(record.corrections.all())
+    for correction in corrections:
+        correction.changes = changes.get(correction.pk, [])
+        correction.record = record
+    record.corrected = bool(corrections)
+    annulled = False
+    for correction in sorted(corrections, key=lambda c: (c.recorded_at, c.pk)):
+        if ANNULLED in correction.corrected_values:
+            annulled = bool(correction.corrected_values[ANNULLED])
+    record.annulled = annulled
+    return record
+
+
+def correction_changes(record: Decision | FollowUp) -> dict[int, list[Change]]:
+    """Per correction of ``record`` (by id): each changed field, before → after, as shown."""
+    model = type(record)
+    current: dict = {}
+    result: dict[int, list[Change]] = {}
+    for correction in sorted(record.corrections.all(), key=lambda c: (c.recorded_at, c.pk)):
+        changes = []
+        for key, raw in correction.corrected_values.items():
+            if key not in current:
+                if key == ANNULLED:
+                    current[key] = False
+                elif key in ("meeting", "innovation"):
+                    current[key] = getattr(record, f"{key}_id")
+                else:
+                    current[key] = getattr(record, key)
+            after = _typed(model, key, raw) if key != ANNULLED else bool(raw)
+            changes.append(
+                Change(
+                    field=key,
+                    label=_label(model, key),
+                    before=_shown(model, key, current[key]),
+                    after=_shown(model, key, after),
+                )
+            )
+            current[key] = after
+        result[correction.pk] = changes
+    return result
 
 
 def decisions_for(innovation: Innovation):
@@ -86,15 +249,15 @@ def timeline(innovation: Innovation) -> list[TimelineEntry]:
     checkpoints through ``extra_timeline_entries``.
     """
     entries: list[TimelineEntry] = []
-    for decision in decisions_for(innovation):
-        entries.append(TimelineEntry("decision", decision.recorded_at, decision))
-    for follow_up in follow_ups_for(innovation):
-        entries.append(TimelineEntry("follow_up", follow_up.recorded_at, follow_up))
-    corrections = Correction.objects.filter(
-        decision__innovation=innovation
-    ) | Correction.objects.filter(follow_up__innovation=innovation)
-    for correction in corrections.select_related("recorded_by", "decision", "follow_up"):
-        entries.append(TimelineEntry("correction", correction.recorded_at, correction))
+    for kind, records in (
+        ("decision", decisions_for(innovation)),
+        ("follow_up", follow_ups_for(innovation)),
+    ):
+        for record in records:
+            mark_corrections(record)
+            entries.append(TimelineEntry(kind, record.recorded_at, record))
+            for correction in record.corrections.all():
+                entries.append(TimelineEntry("correction", correction.recorded_at, correction))
     for entry in transition_log_for(innovation):
         entries.append(TimelineEntry("transition", entry.at, entry))
     for extra in extra_timeline_entries(innovation):

@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from innovations import permissions
@@ -23,11 +23,11 @@ from innovations.errors import (
     TransitionNotPossible,
     ValidationFailed,
 )
-from innovations.models import Evaluation, Innovation, TransitionContext
+from innovations.models import Innovation, State, TransitionContext
 from innovations.workflow import spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
-from . import hooks
+from . import hooks, selectors
 from .models import Assessment, Correction, Decision, FollowUp, Outcome, TransitionLog
 
 
@@ -80,7 +80,7 @@ def _context_for(
     return TransitionContext(
         evidence=evidence,
         evidence_already_used=used,
-        has_submitted_evaluation=Evaluation.objects.filter(innovation_id=innovation.pk).exists(),
+        has_submitted_evaluation=selectors.has_evaluation_of_current_phase(innovation),
         reason=reason or "",
         learning=learning or "",
     )
@@ -120,8 +120,14 @@ def _apply_locked(
             _("“%(name)s” is authorised by %(needed)s.") % {"name": spec.label, "needed": needed},
             reasons=spec.describe_requirements(),
         )
+    # The evidence as it stands after its corrections: an annulled record, or one corrected
+    # to another outcome, kind, meeting or innovation, authorises what it now says.
     context = _context_for(
-        innovation, decision=decision, follow_up=follow_up, reason=reason, learning=learning
+        innovation,
+        decision=selectors.effective_record(decision) if decision is not None else None,
+        follow_up=selectors.effective_record(follow_up) if follow_up is not None else None,
+        reason=reason,
+        learning=learning,
     )
     reasons = [r for condition in spec.conditions if (r := condition.reason(innovation, context))]
     if reasons:
@@ -164,6 +170,22 @@ def _apply_locked(
         raise ConcurrentChange(_("This evidence has already authorised a transition.")) from exc
     hooks.transition_applied(actor=actor, innovation=innovation, log_entry=entry)
     return entry
+
+
+def _check_possible_from_here(innovation: Innovation, name: str) -> None:
+    """An approval must be able to authorise its transition from the phase the innovation is
+    in; rejected, postponed and referred decisions are recorded whatever the phase."""
+    spec = spec_for(name)
+    if spec is not None and innovation.state not in spec.sources:
+        raise TransitionNotPossible(
+            _("An approved “%(name)s” is not possible from the phase %(state)s.")
+            % {"name": spec.label, "state": innovation.get_state_display()},
+            reasons=[
+                _("possible from %(states)s")
+                % {"states": ", ".join(str(State(s).label) for s in spec.sources)}
+            ],
+            field="transition",
+        )
 
 
 def _check_expected_state(locked: Innovation, expected_state: str | None) -> None:
@@ -218,7 +240,9 @@ def apply_transition(
 # --- Recording evidence ---------------------------------------------------------------------
 
 
-def _check_meeting(actor, innovation: Innovation, meeting: Meeting) -> None:
+def _check_meeting(
+    actor, innovation: Innovation, meeting: Meeting, *, recorded_at: datetime.datetime | None = None
+) -> None:
     committee = meeting.committee
     if committee.organisation_id != innovation.organisation_id:
         raise ValidationFailed({"meeting": [_("The meeting belongs to another organisation.")]})
@@ -232,12 +256,50 @@ def _check_meeting(actor, innovation: Innovation, meeting: Meeting) -> None:
         )
     if meeting.date > timezone.localdate():
         raise ValidationFailed({"meeting": [_("The meeting has not taken place yet.")]})
+    _check_meeting_dates(innovation, meeting, recorded_at=recorded_at)
     if not permissions.can_record_evidence(actor, innovation, meeting):
         raise PermissionDenied(
             _(
                 "Only the secretary of the committee that met, or an administrator, records its items."
             )
         )
+
+
+def _check_meeting_dates(
+    innovation: Innovation, meeting: Meeting, *, recorded_at: datetime.datetime | None = None
+) -> None:
+    """Evidence is dated at or after the innovation was raised and the last move it builds
+    on: the last before it was recorded (``recorded_at``, for a correction), or the last."""
+    raised = timezone.localdate(innovation.created_at)
+    if meeting.date < raised:
+        raise ValidationFailed(
+            {
+                "meeting": [
+                    _("The meeting of %(date)s was before the innovation was raised (%(raised)s).")
+                    % {"date": _day(meeting.date), "raised": _day(raised)}
+                ]
+            }
+        )
+    moves = TransitionLog.objects.filter(innovation_id=innovation.pk)
+    if recorded_at is not None:
+        moves = moves.filter(at__lt=recorded_at)
+    last_move = moves.order_by("-at", "-id").values_list("at", flat=True).first()
+    if last_move is not None and meeting.date < timezone.localdate(last_move):
+        raise ValidationFailed(
+            {
+                "meeting": [
+                    _(
+                        "The meeting of %(date)s was before the innovation's last move "
+                        "(%(moved)s), which this record builds on."
+                    )
+                    % {"date": _day(meeting.date), "moved": _day(timezone.localdate(last_move))}
+                ]
+            }
+        )
+
+
+def _day(day: datetime.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _clean_text(errors: dict, field: str, value: str | None, *, required: bool, label: str) -> str:
@@ -334,6 +396,8 @@ def record_decision(
         _check_meeting(actor, locked, meeting)
         if apply_transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
             _check_expected_state(locked, expected_state)
+        if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+            _check_possible_from_here(locked, transition)
         decision = Decision.objects.create(
             innovation=locked,
             meeting=meeting,
@@ -440,7 +504,11 @@ def _follow_up_specs():
 # --- Corrections ----------------------------------------------------------------------------
 
 CORRECTABLE_DECISION_FIELDS = {
+    "innovation": Innovation,
+    "meeting": Meeting,
     "agenda_item": str,
+    "outcome": Outcome,
+    "transition": "transition",
     "resolution": str,
     "votes_for": int,
     "votes_against": int,
@@ -448,16 +516,26 @@ CORRECTABLE_DECISION_FIELDS = {
     "minority_statements": str,
     "value_direction": str,
     "follow_up_date": datetime.date,
+    "annulled": bool,
 }
 CORRECTABLE_FOLLOW_UP_FIELDS = {
+    "innovation": Innovation,
+    "meeting": Meeting,
     "agenda_item": str,
+    "transition": "transition",
     "summary": str,
     "taken_note": str,
-    "assessment": str,
+    "assessment": Assessment,
+    "annulled": bool,
 }
+# Corrections of these change what the record authorises (or whether it authorises at all).
+SUBSTANTIVE_FIELDS = ("innovation", "meeting", "outcome", "transition", "annulled")
 
 
-def _clean_corrected_values(fields: dict[str, type], values: dict[str, Any]) -> dict[str, Any]:
+def _clean_corrected_values(
+    fields: dict[str, Any], values: dict[str, Any], *, requires: str
+) -> dict[str, Any]:
+    """The same rules as recording: types, ranges, choices, required texts."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     if not values:
@@ -470,16 +548,21 @@ def _clean_corrected_values(fields: dict[str, type], values: dict[str, Any]) -> 
                 % {"fields": ", ".join(fields)}
             )
         elif kind is int:
-            if value is None:
-                cleaned[key] = None
+            votes = _clean_votes(errors, **{key: value})
+            if key in votes:
+                cleaned[key] = votes[key]
+        elif kind is bool:
+            if not isinstance(value, bool):
+                errors.setdefault(key, []).append(_("Give true or false."))
             else:
-                try:
-                    number = int(value)
-                    if number < 0:
-                        raise ValueError
-                    cleaned[key] = number
-                except (TypeError, ValueError):
-                    errors.setdefault(key, []).append(_("Enter a whole number of 0 or more."))
+                cleaned[key] = value
+        elif kind in (Innovation, Meeting):
+            model = kind
+            pk = value.pk if isinstance(value, model) else value
+            if isinstance(pk, bool) or not str(pk).isdigit() or int(pk) > 2**63 - 1:
+                errors.setdefault(key, []).append(_("Give the record's id as a number."))
+            else:
+                cleaned[key] = int(pk)
         elif kind is datetime.date:
             if value in (None, ""):
                 cleaned[key] = None
@@ -492,14 +575,34 @@ def _clean_corrected_values(fields: dict[str, type], values: dict[str, Any]) -> 
                     ).isoformat()
                 except ValueError:
                     errors.setdefault(key, []).append(_("Enter a date as YYYY-MM-DD."))
+        elif kind in (Outcome, Assessment):
+            text = str(value or "").strip()
+            if text not in kind.values:
+                errors.setdefault(key, []).append(
+                    _("Choose one of: %(values)s.") % {"values": ", ".join(kind.values)}
+                )
+            else:
+                cleaned[key] = text
+        elif kind == "transition":
+            text = str(value or "").strip()
+            spec = spec_for(text) if text else None
+            if text and (spec is None or spec.requires != requires):
+                errors.setdefault(key, []).append(
+                    _("Choose one of: %(values)s.")
+                    % {
+                        "values": ", ".join(
+                            n for n in transition_names() if spec_for(n).requires == requires
+                        )
+                    }
+                )
+            else:
+                cleaned[key] = text
         else:
             text = str(value or "").strip()
-            if key == "assessment" and text not in Assessment.values:
-                errors.setdefault(key, []).append(
-                    _("Choose one of: %(values)s.") % {"values": ", ".join(Assessment.values)}
-                )
-            elif key in ("agenda_item", "resolution", "summary") and not text:
+            if key in ("agenda_item", "resolution", "summary") and not text:
                 errors.setdefault(key, []).append(_("This value cannot be empty."))
+            elif key == "agenda_item" and len(text) > 200:
+                errors.setdefault(key, []).append(_("At most 200 characters."))
             else:
                 cleaned[key] = text
     if errors:
@@ -515,9 +618,14 @@ def record_correction(
     decision: Decision | None = None,
     follow_up: FollowUp | None = None,
 ) -> Correction:
-    """Correct a recorded decision or follow-up. The original stays; both are visible.
+    """Correct a recorded decision or follow-up, or annul it (``{"annulled": true}``).
 
-    Outcome, kind and meeting are not correctable: a changed outcome is a new decision.
+    Any field may be corrected, the innovation and the meeting included; the original stays
+    as it was recorded and both are visible. The corrected values pass the rules a new record
+    passes (the meeting: of the responsible committee or the council, taken place, dated at
+    or after the innovation was raised; votes in range; a follow-up date after the meeting).
+    A move the record already authorised stands: the innovation says it rests on corrected
+    evidence, and only a new decision of the committee reverses it.
     """
     if (decision is None) == (follow_up is None):
         raise ValidationFailed(
@@ -528,7 +636,9 @@ def record_correction(
         raise ValidationFailed({"reason": [_("Say why the record is corrected.")]})
     original = decision or follow_up
     fields = CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
-    cleaned = _clean_corrected_values(fields, corrected_values or {})
+    cleaned = _clean_corrected_values(
+        fields, corrected_values or {}, requires="decision" if decision is not None else "follow_up"
+    )
     with transaction.atomic():
         locked = _lock_innovation(original.innovation_id)
         if not permissions.can_view_innovation(actor, locked):
@@ -538,6 +648,33 @@ def record_correction(
                 _(
                     "Only the secretary of the committee that met, or an administrator, corrects its records."
                 )
+            )
+        current = selectors.effective_record(original)
+        target = locked
+        if "innovation" in cleaned and cleaned["innovation"] != current.innovation_id:
+            found = Innovation.objects.filter(
+                pk=cleaned["innovation"], organisation_id=locked.organisation_id
+            ).first()
+            if found is None or not permissions.can_view_innovation(actor, found):
+                raise ValidationFailed(
+                    {"innovation": [_("Choose an innovation of your organisation.")]}
+                )
+            target = _lock_innovation(found)
+        meeting = current.meeting
+        if "meeting" in cleaned and cleaned["meeting"] != current.meeting_id:
+            meeting = (
+                Meeting.objects.select_related("committee").filter(pk=cleaned["meeting"]).first()
+            )
+            if meeting is None or meeting.committee.organisation_id != locked.organisation_id:
+                raise ValidationFailed({"meeting": [_("Choose a meeting of your organisation.")]})
+        if target is not locked or meeting is not current.meeting:
+            _check_meeting(actor, target, meeting, recorded_at=original.recorded_at)
+        follow_up_date = cleaned.get(
+            "follow_up_date", _iso(getattr(current, "follow_up_date", None))
+        )
+        if follow_up_date and datetime.date.fromisoformat(follow_up_date) <= meeting.date:
+            raise ValidationFailed(
+                {"follow_up_date": [_("The follow-up date must be after the meeting.")]}
             )
         if (
             decision is not None
@@ -562,6 +699,67 @@ def record_correction(
         )
         hooks.correction_recorded(actor=actor, correction=correction)
     return correction
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclasses.dataclass
+class MoveOnCorrectedEvidence:
+    """A move that stands although the evidence that authorised it was corrected since."""
+
+    log_entry: TransitionLog
+    record: Decision | FollowUp
+    changes: list
+    to_reverse: str
+
+
+def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedEvidence]:
+    """The innovation's moves whose evidence was later corrected in what it authorises.
+
+    No move is rewound by a correction: each stays, and the reader is told what the committee
+    must decide to reverse it.
+    """
+    entries = [
+        e
+        for e in selectors.transition_log_for(innovation).prefetch_related(
+            "decision__corrections", "follow_up__corrections"
+        )
+        if (e.decision_id or e.follow_up_id)
+    ]
+    result = []
+    for entry in entries:
+        record = entry.decision if entry.decision_id else entry.follow_up
+        corrections = list(record.corrections.all())
+        if not any(k in SUBSTANTIVE_FIELDS for c in corrections for k in c.corrected_values):
+            continue
+        changes = [
+            change
+            for c in selectors.correction_changes(record).values()
+            for change in c
+            if change.field in SUBSTANTIVE_FIELDS
+        ]
+        back = [
+            spec.label
+            for spec in specs_from(innovation.state)
+            if spec.target == entry.source and spec.requires == "decision"
+        ]
+        if back:
+            to_reverse = _("To reverse the move, the committee must decide: %(names)s.") % {
+                "names": ", ".join(str(label) for label in back)
+            }
+        else:
+            to_reverse = _(
+                "No transition leads back to %(state)s; to undo it the committee must decide to "
+                "stop the innovation (or to pause it)."
+            ) % {"state": State(entry.source).label}
+        result.append(
+            MoveOnCorrectedEvidence(
+                log_entry=entry, record=record, changes=changes, to_reverse=str(to_reverse)
+            )
+        )
+    return result
 
 
 # --- What can happen next -------------------------------------------------------------------

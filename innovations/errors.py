@@ -6,9 +6,13 @@ from __future__ import annotations
 class SporError(Exception):
     """Base of every error Spor's services raise on purpose."""
 
-    def __init__(self, message: str = "", *, reasons: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str = "", *, reasons: list[str] | None = None, field: str | None = None
+    ) -> None:
         self.message = message or self.default_message
         self.reasons = reasons or []
+        # The input the refusal is about (e.g. "transition"), for a form to show it there.
+        self.field = field
         super().__init__(self.message)
 
     default_message = "The request could not be carried out."

@@ -162,7 +162,15 @@ class FollowUpTakenNote(Requirement):
         follow_up = context.evidence
         if not isinstance(follow_up, FollowUp):
             return self.description
-        return _evidence_problem(innovation, follow_up, self.kind, context)
+        problem = _evidence_problem(innovation, follow_up, self.kind, context)
+        if problem:
+            return problem
+        if not (follow_up.taken_note or "").strip():
+            return str(
+                _("the follow-up does not say what the committee took note of; %(needs)s")
+                % {"needs": self.description}
+            )
+        return None
 
 
 def _evidence_problem(
@@ -171,6 +179,8 @@ def _evidence_problem(
     noun = _("decision") if evidence.__class__.__name__ == "Decision" else _("follow-up")
     if evidence.pk is None:
         return str(_("the %(noun)s has not been recorded") % {"noun": noun})
+    if getattr(evidence, "annulled", False):
+        return str(_("the %(noun)s was annulled by a correction") % {"noun": noun})
     if evidence.innovation_id != innovation.pk:
         return str(_("the %(noun)s concerns another innovation") % {"noun": noun})
     committee = evidence.meeting.committee

@@ -18,7 +18,7 @@ from organisations.models import Committee, Organisation, Role, User
 
 from . import permissions
 from .documents import DocumentRejected, check_upload
-from .errors import NotFound, PermissionDenied, ValidationFailed
+from .errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from .models import (
     Collaborator,
     Document,
@@ -186,6 +186,21 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
         if not permissions.can_edit_innovation(actor, locked):
             raise PermissionDenied(_("You may not change this innovation."))
         cleaned = _clean_fields(locked.organisation, data, creating=False)
+        if "committee" in cleaned and cleaned["committee"].pk != locked.committee_id:
+            # Moving the responsible committee is a political act: an administrator does it,
+            # with a reason, through change_committee (the committee's page, or the API's
+            # POST /innovations/{id}/committee/). An edit never does it in passing.
+            raise ValidationFailed(
+                {
+                    "committee": [
+                        _(
+                            "The responsible committee is changed only by an administrator, "
+                            "with a reason, through “Change the responsible committee”."
+                        )
+                    ]
+                }
+            )
+        cleaned.pop("committee", None)
         if (
             "value_direction" in cleaned
             and locked.state != State.NEED
@@ -209,6 +224,52 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
     return locked
 
 
+def change_committee(
+    *, actor, innovation: Innovation, committee: Committee | int, reason: str
+) -> Innovation:
+    """An administrator moves the innovation to another responsible committee, and says why.
+
+    The open decision and follow-up checkpoints at the committee it leaves move with it.
+    Recorded evidence keeps the committee it was recorded at (its meeting's committee).
+    """
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Say why the responsible committee changes.")]
+    committee_id = committee.pk if isinstance(committee, Committee) else committee
+    found = Committee.objects.filter(pk=committee_id).first() if committee_id else None
+    with transaction.atomic():
+        try:
+            locked = (
+                Innovation.objects.select_for_update(of=("self",))
+                .select_related("committee")
+                .get(pk=innovation.pk)
+            )
+        except Innovation.DoesNotExist as exc:
+            raise NotFound(_("The innovation does not exist.")) from exc
+        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
+            raise NotFound(_("The innovation does not exist."))
+        if not permissions.is_administrator_of(actor, locked.organisation_id):
+            raise PermissionDenied(
+                _("Only an administrator of the organisation changes the responsible committee.")
+            )
+        if found is None or found.organisation_id != locked.organisation_id:
+            errors["committee"] = [_("Choose a committee of your organisation.")]
+        elif found.pk == locked.committee_id:
+            errors["committee"] = [_("The innovation is already at this committee.")]
+        if errors:
+            raise ValidationFailed(errors)
+        previous = locked.committee
+        locked.committee = found
+        locked.save(update_fields=["committee", "updated_at"])
+        hooks.committee_changed(
+            actor=actor, innovation=locked, previous=previous, committee=found, reason=reason
+        )
+        # audit event: innovation.committee changed from `previous` to `found`, with `reason`
+        # (the audit module records it here, in this transaction)
+    return locked
+
+
 def submit_evaluation(
     *,
     actor,
@@ -221,16 +282,25 @@ def submit_evaluation(
 ) -> Evaluation:
     """An official, secretary or administrator submits the evaluation of an innovation.
 
-    The evaluation is held against what the mandate asked for: it keeps the value direction
-    and the intended values as they stand, and every intended value gets an effect (one left
-    out is recorded as unknown, so a missing answer never reads as a result). Submitting it
-    meets the ``spread``/``complete`` condition and completes the evaluation checkpoint.
+    Only while the innovation is ``evaluating``. The evaluation is held against what the
+    mandate asked for: it states the method, what was learned, and for every intended value
+    an effect (``unknown`` with a why), and keeps the value direction and the intended values
+    as they stand. Submitting it completes the evaluation checkpoint; an evaluation of the
+    current evaluating phase meets the ``spread``/``complete`` condition.
     """
     errors: dict[str, list[str]] = {}
-    if method not in EvaluationMethod.values:
+    if method not in EvaluationMethod.values or method == EvaluationMethod.NONE:
         errors["method"] = [
-            _("Choose one of: %(values)s.") % {"values": ", ".join(EvaluationMethod.values)}
+            _("Say how the innovation was evaluated: %(values)s.")
+            % {
+                "values": ", ".join(
+                    v for v in EvaluationMethod.values if v != EvaluationMethod.NONE
+                )
+            }
         ]
+    learning = (learning or "").strip()
+    if not learning:
+        errors["learning"] = [_("Say what was learned.")]
     spreading = (spreading or "").strip()
     if spreading and spreading not in SpreadingRecommendation.values:
         errors["spreading"] = [
@@ -252,8 +322,11 @@ def submit_evaluation(
             )
         elif (effect.get("basis") or "assessed") not in EffectBasis.values:
             errors.setdefault("effects", []).append(_("The basis must be measured or assessed."))
-    if errors:
-        raise ValidationFailed(errors)
+        elif effect["effect"] == Effect.UNKNOWN and not str(effect.get("text") or "").strip():
+            errors.setdefault("effects", []).append(
+                _("Say why the effect on %(value)s is unknown.")
+                % {"value": str(Value(value).label).lower()}
+            )
     with transaction.atomic():
         try:
             locked = Innovation.objects.select_for_update(of=("self",)).get(pk=innovation.pk)
@@ -265,6 +338,19 @@ def submit_evaluation(
             raise PermissionDenied(
                 _("Only the owning official, a secretary or an administrator submits evaluations.")
             )
+        if locked.state != State.EVALUATING:
+            raise TransitionNotPossible(
+                _("An evaluation is submitted while the innovation is being evaluated."),
+                reasons=[_("it is in the phase %(state)s") % {"state": locked.get_state_display()}],
+            )
+        for value in locked.intended_values or []:
+            if value in Value.values and value not in effects:
+                errors.setdefault("effects", []).append(
+                    _("State the effect on %(value)s (or “unknown”, and why).")
+                    % {"value": str(Value(value).label).lower()}
+                )
+        if errors:
+            raise ValidationFailed(errors)
         recorded = {
             k: {
                 "effect": v["effect"],
@@ -273,13 +359,11 @@ def submit_evaluation(
             }
             for k, v in effects.items()
         }
-        for value in locked.intended_values or []:
-            recorded.setdefault(value, {"effect": "unknown", "basis": "assessed", "text": ""})
         evaluation = Evaluation.objects.create(
             innovation=locked,
             method=method,
             effects={v: recorded[v] for v in Value.values if v in recorded},
-            learning=(learning or "").strip(),
+            learning=learning,
             recommendation=(recommendation or "").strip(),
             spreading=spreading,
             value_direction=locked.value_direction,

@@ -190,6 +190,13 @@ class MeetingAdmin(OrganisationScopedAdmin):
     def organisation(self, meeting: Meeting) -> Organisation:
         return meeting.committee.organisation
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.carries_evidence():
+            # evidence is recorded at it: committee and date are frozen (Meeting.clean)
+            fields += Meeting.FROZEN_FIELDS
+        return fields
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):

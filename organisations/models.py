@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +153,53 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.date:%d.%m.%Y}"
+
+    # Once evidence references a meeting, its committee and date are frozen: every decision
+    # and follow-up recorded at it would silently change committee and date with it. A wrong
+    # meeting is fixed by a correction of the record.
+    FROZEN_FIELDS = ("committee", "date")
+
+    def save(self, *args, **kwargs) -> None:
+        changed = self.frozen_changes()
+        if changed:
+            raise ValidationError({field: MEETING_FROZEN_MESSAGE for field in changed})
+        super().save(*args, **kwargs)
+
+    def carries_evidence(self) -> bool:
+        if self.pk is None:
+            return False
+        correction = apps.get_model("decisions", "Correction")
+        return (
+            self.decisions.exists()
+            or self.follow_ups.exists()
+            or correction.objects.filter(corrected_values__meeting=self.pk).exists()
+        )
+
+    def frozen_changes(self) -> list[str]:
+        """The frozen fields this instance changes, if its stored row carries evidence."""
+        if self.pk is None or self._state.adding:
+            return []
+        stored = Meeting.objects.filter(pk=self.pk).values("committee_id", "date").first()
+        if stored is None:
+            return []
+        changed = [
+            field
+            for field, column in (("committee", "committee_id"), ("date", "date"))
+            if stored[column] != getattr(self, column)
+        ]
+        return changed if changed and self.carries_evidence() else []
+
+    def clean(self) -> None:
+        super().clean()
+        changed = self.frozen_changes()
+        if changed:
+            raise ValidationError({field: MEETING_FROZEN_MESSAGE for field in changed})
+
+
+MEETING_FROZEN_MESSAGE = _(
+    "Decisions or follow-ups are recorded at this meeting, so its committee and date cannot "
+    "change. If the record belongs to another meeting, correct the record."
+)
 
 
 class MembershipRole(models.TextChoices):

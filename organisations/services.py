@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
-from .models import Committee, Meeting, ReminderDelivery, User
+from .models import MEETING_FROZEN_MESSAGE, Committee, Meeting, ReminderDelivery, User
 
 
 def create_committee(*, actor, name: str) -> Committee:
@@ -54,6 +56,7 @@ def create_meeting(
         )
     if not isinstance(date, datetime.date):
         raise ValidationFailed({"date": [_("Enter a date as YYYY-MM-DD.")]})
+    _check_backdating(actor, found.organisation_id, date)
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -64,6 +67,102 @@ def create_meeting(
             {"date": [_("The committee already has a meeting that day.")]}
         ) from exc
     return meeting
+
+
+def electoral_term_start(day: datetime.date) -> datetime.date:
+    """1 January after the last Danish local election (every 4 years in November: 2025,
+    2029, ...) on or before ``day``: the start of the current electoral term."""
+    year = day.year - (day.year - 2026) % 4
+    return datetime.date(year, 1, 1)
+
+
+def earliest_meeting_date_for_secretaries(today: datetime.date | None = None) -> datetime.date:
+    """How far back a secretary may register a meeting (``SPOR_MEETING_BACKDATE_DAYS``, by
+    default the current electoral term); further back needs an administrator."""
+    today = today or timezone.localdate()
+    days = settings.SPOR_MEETING_BACKDATE_DAYS
+    if days:
+        return today - datetime.timedelta(days=days)
+    return electoral_term_start(today)
+
+
+def _check_backdating(actor, organisation_id: int, date: datetime.date) -> None:
+    if permissions.is_administrator_of(actor, organisation_id):
+        return
+    earliest = earliest_meeting_date_for_secretaries()
+    if date < earliest:
+        raise PermissionDenied(
+            _(
+                "A meeting before %(earliest)s is registered by an administrator: evidence "
+                "that far back is checked by one."
+            )
+            % {"earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT")}
+        )
+
+
+def update_meeting(
+    *,
+    actor,
+    meeting: Meeting,
+    date: datetime.date | None = None,
+    committee: Committee | int | None = None,
+    minutes_url: str | None = None,
+) -> Meeting:
+    """Change a meeting: administrators, or a secretary of its committee.
+
+    The link to the minutes may always change. The committee and the date are frozen once
+    a decision, follow-up or correction references the meeting.
+    """
+    with transaction.atomic():
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("committee")
+            .filter(pk=meeting.pk)
+            .first()
+        )
+        if locked is None or not permissions.is_member_of_organisation(
+            actor, locked.committee.organisation_id
+        ):
+            raise NotFound(_("The meeting does not exist."))
+        organisation_id = locked.committee.organisation_id
+        if not (
+            permissions.is_administrator_of(actor, organisation_id)
+            or locked.committee_id in permissions.secretary_committee_ids(actor)
+        ):
+            raise PermissionDenied(
+                _("Only the committee's secretary or an administrator can change its meetings.")
+            )
+        changes: dict = {}
+        if committee is not None:
+            committee_id = committee.pk if isinstance(committee, Committee) else committee
+            if committee_id != locked.committee_id:
+                found = Committee.objects.filter(
+                    pk=committee_id, organisation_id=organisation_id
+                ).first()
+                if found is None:
+                    raise ValidationFailed(
+                        {"committee": [_("Choose a committee of your organisation.")]}
+                    )
+                changes["committee"] = found
+        if date is not None and date != locked.date:
+            _check_backdating(actor, organisation_id, date)
+            changes["date"] = date
+        if changes and locked.carries_evidence():
+            raise ValidationFailed({field: [str(MEETING_FROZEN_MESSAGE)] for field in changes})
+        if minutes_url is not None and minutes_url.strip() != locked.minutes_url:
+            changes["minutes_url"] = minutes_url.strip()
+        if not changes:
+            return locked
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=list(changes))
+        except IntegrityError as exc:
+            raise ValidationFailed(
+                {"date": [_("The committee already has a meeting that day.")]}
+            ) from exc
+    return locked
 
 
 LANGUAGES = ("da", "en")

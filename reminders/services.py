@@ -12,13 +12,14 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import FINAL_STATES, Innovation, State
-from organisations.models import Meeting, Organisation, new_calendar_token
+from organisations.models import Committee, Meeting, Organisation, new_calendar_token
 
 from . import schedule
 from .models import (
@@ -48,6 +49,9 @@ DEFAULT_RULES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 POSTPONED_FALLBACK_DAYS = 30
+
+# What a committee answers with evidence; documentation and evaluations are the owner's.
+COMMITTEE_KINDS = (CheckpointKind.DECISION, CheckpointKind.FOLLOW_UP)
 
 
 def local_today() -> datetime.date:
@@ -408,11 +412,26 @@ def _complete_locked(checkpoint: Checkpoint, *, actor, now: datetime.datetime) -
 
 
 def complete_checkpoint(*, actor, checkpoint: Checkpoint) -> Checkpoint:
-    """Mark a checkpoint done by hand (recording the matching evidence does it by itself)."""
+    """The owner marks their own documentation or evaluation checkpoint done by hand.
+
+    A decision or follow-up checkpoint is the committee's: it closes only when the evidence
+    that answers it is recorded, or when an administrator waives it with a reason
+    (``waive_checkpoint``). Nobody completes it by hand, and nobody but the owner completes
+    the owner's.
+    """
     with transaction.atomic():
         locked = _lock_checkpoint(actor, checkpoint)
-        if not _may_manage(actor, locked):
-            raise PermissionDenied(_("You may not complete this checkpoint."))
+        if locked.kind in COMMITTEE_KINDS:
+            raise PermissionDenied(
+                _(
+                    "A decision or follow-up checkpoint closes when the committee's decision or "
+                    "follow-up is recorded, or when an administrator waives it with a reason."
+                )
+            )
+        if not _is_owner(actor, locked):
+            raise PermissionDenied(
+                _("Only the owning official completes this checkpoint, by submitting it.")
+            )
         if not locked.is_open:
             return locked
         _complete_locked(locked, actor=actor, now=timezone.now())
@@ -463,6 +482,16 @@ def reschedule_checkpoint(*, actor, checkpoint: Checkpoint, due_date: datetime.d
     return locked
 
 
+def _is_owner(actor, checkpoint: Checkpoint) -> bool:
+    """The person the checkpoint is set for, or else the innovation's owning official."""
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return False
+    if checkpoint.responsible_person_id is not None:
+        return checkpoint.responsible_person_id == actor_id
+    return checkpoint.innovation.owner_id == actor_id
+
+
 def _may_manage(actor, checkpoint: Checkpoint) -> bool:
     innovation = checkpoint.innovation
     if permissions.can_edit_innovation(actor, innovation):
@@ -495,12 +524,22 @@ def cancel_checkpoints_for_state(
     )
 
 
-def _complete_first_open(innovation: Innovation, kind: str, *, actor) -> Checkpoint | None:
-    """Complete the open checkpoint of ``kind`` that is due first, if there is one."""
+def _complete_first_open(
+    innovation: Innovation, kind: str, *, actor, committee_id: int | None = None
+) -> Checkpoint | None:
+    """Complete the open checkpoint of ``kind`` that is due first, if there is one.
+
+    With ``committee_id`` (evidence of a committee's meeting), only a checkpoint at that
+    committee: the council's decision on a referral is not answered by the committee's.
+    """
+    open_ones = Checkpoint.objects.filter(
+        innovation=innovation, kind=kind, status=CheckpointStatus.OPEN
+    )
+    if committee_id is not None:
+        open_ones = open_ones.filter(Q(committee_id=committee_id) | Q(committee__isnull=True))
     checkpoint = (
-        Checkpoint.objects.select_for_update(of=("self",))
+        open_ones.select_for_update(of=("self",))
         .select_related("innovation", "rule")
-        .filter(innovation=innovation, kind=kind, status=CheckpointStatus.OPEN)
         .order_by("due_date", "id")
         .first()
     )
@@ -517,7 +556,9 @@ def on_decision_recorded(*, actor, decision) -> None:
     """A decision completes the decision checkpoint; its follow-up date or postponement sets
     the next one."""
     innovation = decision.innovation
-    _complete_first_open(innovation, CheckpointKind.DECISION, actor=actor)
+    _complete_first_open(
+        innovation, CheckpointKind.DECISION, actor=actor, committee_id=decision.meeting.committee_id
+    )
     if innovation.state in FINAL_STATES:
         return
     policy = policy_for(innovation.organisation_id)
@@ -535,6 +576,8 @@ def on_decision_recorded(*, actor, decision) -> None:
             % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
             actor=actor,
         ).save()
+    if decision.outcome == "referred":
+        _refer_to_council(actor=actor, decision=decision, policy=policy, now=now)
     if decision.outcome == "postponed":
         meeting = decision.meeting
         next_meeting = (
@@ -560,6 +603,45 @@ def on_decision_recorded(*, actor, decision) -> None:
             title=_("Decision postponed on %(date)s") % {"date": meeting.date.strftime("%d.%m.%Y")},
             actor=actor,
         ).save()
+
+
+def _refer_to_council(*, actor, decision, policy: ReminderPolicy, now: datetime.datetime) -> None:
+    """A decision referred to the council: a decision checkpoint for the council, due at its
+    next meeting (or after the fallback period), which its secretary sees on the agenda."""
+    meeting = decision.meeting
+    council = (
+        Committee.objects.filter(
+            organisation_id=decision.innovation.organisation_id, is_council=True
+        )
+        .only("pk")
+        .first()
+    )
+    if council is None:
+        return
+    next_meeting = (
+        Meeting.objects.filter(committee_id=council.pk, date__gt=meeting.date)
+        .order_by("date")
+        .first()
+    )
+    due = (
+        next_meeting.date
+        if next_meeting
+        else max(meeting.date, schedule.local_date(now))
+        + datetime.timedelta(days=POSTPONED_FALLBACK_DAYS)
+    )
+    _build_checkpoint(
+        innovation=decision.innovation,
+        kind=CheckpointKind.DECISION,
+        due_date=due,
+        source=CheckpointSource.DECISION,
+        policy=policy,
+        now=now,
+        committee_id=council.pk,
+        origin_decision=decision,
+        title=_("Referred to the council by %(committee)s on %(date)s")
+        % {"committee": meeting.committee.name, "date": meeting.date.strftime("%d.%m.%Y")},
+        actor=actor,
+    ).save()
 
 
 def on_correction_recorded(*, actor, correction) -> None:
@@ -604,6 +686,21 @@ def on_correction_recorded(*, actor, correction) -> None:
             % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
             actor=actor,
         ).save()
+
+
+def on_committee_changed(
+    *, actor, innovation: Innovation, previous_id: int, committee_id: int
+) -> int:
+    """The responsible committee changed: its open decision and follow-up checkpoints move.
+
+    Checkpoints at another committee (a referral to the council) stay where they are.
+    """
+    return Checkpoint.objects.filter(
+        innovation=innovation,
+        committee_id=previous_id,
+        kind__in=COMMITTEE_KINDS,
+        status=CheckpointStatus.OPEN,
+    ).update(committee_id=committee_id, updated_at=timezone.now())
 
 
 def on_follow_up_recorded(*, actor, follow_up) -> None:

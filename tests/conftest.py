@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from organisations.models import Committee, Meeting, Role, User
 
@@ -56,10 +56,12 @@ def build_municipality(code: str, prefix: str) -> Municipality:
     council = council_of(org)
     committee = CommitteeFactory(organisation=org, name="Sundheds- og Omsorgsudvalget")
     other_committee = CommitteeFactory(organisation=org, name="Teknik- og Miljøudvalget")
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    meeting = MeetingFactory(committee=committee, date=yesterday)
-    council_meeting = MeetingFactory(committee=council, date=yesterday)
-    other_meeting = MeetingFactory(committee=other_committee, date=yesterday)
+    # Today's meetings (local date): evidence is dated at or after the innovation was raised,
+    # and the tests raise their innovations today.
+    today = timezone.localdate()
+    meeting = MeetingFactory(committee=committee, date=today)
+    council_meeting = MeetingFactory(committee=council, date=today)
+    other_meeting = MeetingFactory(committee=other_committee, date=today)
 
     def person(name: str, role: str) -> User:
         return UserFactory(username=f"{prefix}-{name}", organisation=org, role=role)

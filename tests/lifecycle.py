@@ -165,8 +165,12 @@ def evaluate(world, innovation: Innovation) -> None:
         actor=world.official,
         innovation=innovation,
         method="internal",
+        # an effect for every intended value of the mandate, as the service requires
         effects={
-            "quality": {"effect": "improved", "basis": "measured", "text": "Færre genindlæggelser."}
+            value: {"effect": "improved", "basis": "measured", "text": "Færre genindlæggelser."}
+            if value == "quality"
+            else {"effect": "unknown", "basis": "assessed", "text": "Ikke målt i forsøget."}
+            for value in Innovation.objects.get(pk=innovation.pk).intended_values
         },
         learning="Tidlig inddragelse af borgerne virkede.",
         recommendation="Kan spredes til andre kommuner.",

@@ -23,7 +23,7 @@ from innovations.models import (
     Value,
 )
 from innovations.workflow import transition_specs
-from organisations.models import Committee, ReminderDelivery, User
+from organisations.models import Committee, Meeting, ReminderDelivery, User
 
 
 def apply_errors(form: forms.Form, error: SporError) -> None:
@@ -37,7 +37,8 @@ def apply_errors(form: forms.Form, error: SporError) -> None:
     messages = [error.message]
     if isinstance(error, TransitionNotPossible) and error.reasons:
         messages += [str(reason) for reason in error.reasons]
-    form.add_error(None, forms.ValidationError(messages))
+    target = error.field if error.field in form.fields else None
+    form.add_error(target, forms.ValidationError(messages))
 
 
 class DateInput(forms.DateInput):
@@ -118,6 +119,13 @@ class InnovationForm(forms.Form):
         if innovation is not None and innovation.state != State.NEED:
             # The mandate set the value direction; a correction of the decision changes it.
             del self.fields["value_direction"]
+        if innovation is not None:
+            # Moving the responsible committee is an administrator's act with a reason
+            # (ChangeCommitteeForm); an edit never does it.
+            self.fields["committee"].disabled = True
+            self.fields["committee"].help_text = _(
+                "An administrator changes the responsible committee, with a reason."
+            )
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -127,6 +135,28 @@ class InnovationForm(forms.Form):
                 key: value for key, value in data.items() if getattr(self.innovation, key) != value
             }
         return data
+
+
+class ChangeCommitteeForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("New responsible committee"), queryset=Committee.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Why the responsible committee changes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, innovation: Innovation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(
+            organisation_id=innovation.organisation_id
+        ).exclude(pk=innovation.committee_id)
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the checkpoint is waived"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def innovation_initial(innovation: Innovation) -> dict[str, Any]:
@@ -228,6 +258,14 @@ class EvaluationForm(forms.Form):
         ]
 
 
+FOLLOW_UP_TRANSITIONS = [
+    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "follow_up"
+]
+DECISION_TRANSITIONS = [
+    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "decision"
+]
+
+
 # --- Recording a meeting's items ----------------------------------------------------------------
 
 
@@ -292,11 +330,6 @@ class DecisionForm(_AgendaItemForm):
         return data
 
 
-FOLLOW_UP_TRANSITIONS = [
-    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "follow_up"
-]
-
-
 class FollowUpForm(_AgendaItemForm):
     assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
     summary = forms.CharField(label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -339,7 +372,16 @@ class CorrectionForm(forms.Form):
     )
 
     DECISION_FIELDS = {
+        "meeting": lambda: forms.ModelChoiceField(
+            label=_("Meeting"), queryset=Meeting.objects.none()
+        ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
+        "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices),
+        "transition": lambda: forms.ChoiceField(
+            label=_("Transition decided on"),
+            choices=[("", _("None: a decision that moves nothing")), *DECISION_TRANSITIONS],
+            required=False,
+        ),
         "resolution": lambda: forms.CharField(
             label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
         ),
@@ -363,7 +405,15 @@ class CorrectionForm(forms.Form):
         ),
     }
     FOLLOW_UP_FIELDS = {
+        "meeting": lambda: forms.ModelChoiceField(
+            label=_("Meeting"), queryset=Meeting.objects.none()
+        ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
+        "transition": lambda: forms.ChoiceField(
+            label=_("Transition it documents"),
+            choices=[("", _("None")), *FOLLOW_UP_TRANSITIONS],
+            required=False,
+        ),
         "assessment": lambda: forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices),
         "summary": lambda: forms.CharField(
             label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4})
@@ -375,13 +425,21 @@ class CorrectionForm(forms.Form):
         ),
     }
 
-    def __init__(self, *args, kind: str, current: dict[str, Any], **kwargs) -> None:
+    def __init__(self, *args, kind: str, current: dict[str, Any], meetings=None, **kwargs) -> None:
         kwargs.setdefault("initial", current)
         super().__init__(*args, **kwargs)
         self.current = current
         fields = self.DECISION_FIELDS if kind == "decision" else self.FOLLOW_UP_FIELDS
         for name, make in fields.items():
             self.fields[name] = make()
+        self.fields["meeting"].queryset = (
+            meetings if meetings is not None else Meeting.objects.none()
+        )
+        self.fields["annulled"] = forms.BooleanField(
+            label=_("Annul the record"),
+            required=False,
+            help_text=_("The record was made in error: it stays visible but authorises nothing."),
+        )
 
     def corrected_values(self) -> dict[str, Any]:
         changed = {}
@@ -389,8 +447,11 @@ class CorrectionForm(forms.Form):
             if name == "reason":
                 continue
             before = self.current.get(name)
+            value, before = (getattr(v, "pk", v) for v in (value, before))
             if (value if value != "" else None) != (before if before != "" else None):
                 changed[name] = value
+        if changed.get("annulled") is False and not self.current.get("annulled"):
+            changed.pop("annulled")
         return changed
 
 

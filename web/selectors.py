@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Decision, FollowUp
+from decisions.selectors import mark_corrections
 from innovations import permissions
 from innovations.models import FINAL_STATES, Innovation
 from innovations.selectors import visible_innovations
@@ -195,8 +196,8 @@ def meeting_items(meeting: Meeting) -> list[MeetingItem]:
         .select_related("innovation", "recorded_by")
         .prefetch_related("corrections__recorded_by")
     )
-    items = [MeetingItem("decision", d) for d in decisions] + [
-        MeetingItem("follow_up", f) for f in follow_ups
+    items = [MeetingItem("decision", mark_corrections(d)) for d in decisions] + [
+        MeetingItem("follow_up", mark_corrections(f)) for f in follow_ups
     ]
     items.sort(key=lambda item: (item.record.recorded_at, item.record.pk))
     return items
@@ -233,9 +234,25 @@ def recent_decisions_for_committees(committee_ids: set[int], *, days: int = 90) 
     )
 
 
+def meetings_for_correction(record: Decision | FollowUp) -> QuerySet[Meeting]:
+    """Where the record may be moved: past meetings of the innovation's committee or council."""
+    innovation = record.innovation
+    return (
+        Meeting.objects.filter(
+            Q(committee_id=innovation.committee_id)
+            | Q(committee__organisation_id=innovation.organisation_id, committee__is_council=True),
+            date__lte=timezone.localdate(),
+        )
+        .select_related("committee")
+        .order_by("-date")
+    )
+
+
 def corrected_view(record: Decision | FollowUp, fields: list[str]) -> dict:
     """The record's values as they stand after its corrections, newest correction last."""
     values = {field: getattr(record, field) for field in fields}
+    if "meeting" in values:
+        values["meeting"] = record.meeting_id
     for correction in record.corrections.all():
         for key, value in correction.corrected_values.items():
             if key not in values:
@@ -300,6 +317,17 @@ def checkpoints_for(user) -> list:
             Q(innovation__owner=user) | Q(responsible_person=user),
             innovation__organisation_id=user.organisation_id,
         ).order_by("due_date", "id")[:200]
+    )
+
+
+def visible_checkpoint(user, pk: int):
+    Checkpoint = _checkpoint_model()
+    if Checkpoint is None or not user.organisation_id:
+        return None
+    return (
+        Checkpoint.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
+        .select_related("innovation")
+        .first()
     )
 
 

@@ -44,6 +44,12 @@ urlpatterns = [
         views.innovation_transition,
         name="innovation_transition",
     ),
+    path(
+        "innovations/<int:pk>/committee/",
+        views.innovation_committee,
+        name="innovation_committee",
+    ),
+    path("checkpoints/<int:pk>/waive/", views.checkpoint_waive, name="checkpoint_waive"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path(

@@ -196,9 +196,61 @@ def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@domain_errors
+def innovation_committee(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator moves the innovation to another responsible committee, with a reason."""
+    innovation = _innovation_or_404(request.user, pk)
+    if not permissions.is_administrator_of(request.user, innovation.organisation_id):
+        raise DjangoPermissionDenied(
+            _("Only an administrator of the organisation changes the responsible committee.")
+        )
+    form = forms.ChangeCommitteeForm(request.POST or None, innovation=innovation)
+    if request.method == "POST" and form.is_valid():
+        moved = _call(
+            form,
+            innovation_services.change_committee,
+            actor=request.user,
+            innovation=innovation,
+            **form.cleaned_data,
+        )
+        if moved is not None:
+            messages.success(request, _("The responsible committee was changed."))
+            return redirect("innovation_detail", pk=innovation.pk)
+    return render(
+        request, "web/innovation_committee_form.html", {"form": form, "innovation": innovation}
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def checkpoint_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator waives a checkpoint, and says why."""
+    checkpoint = selectors.visible_checkpoint(request.user, pk)
+    if checkpoint is None:
+        raise Http404(_("The checkpoint does not exist."))
+    form = forms.WaiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the checkpoint is waived."))
+        return redirect("innovation_detail", pk=checkpoint.innovation_id)
+    try:
+        reminder_services.waive_checkpoint(
+            actor=request.user, checkpoint=checkpoint, reason=form.cleaned_data["reason"]
+        )
+    except (PermissionDenied, NotFound):
+        raise
+    except SporError as error:
+        messages.error(request, error.message)
+        return redirect("innovation_detail", pk=checkpoint.innovation_id)
+    messages.success(request, _("The checkpoint was waived."))
+    return redirect("innovation_detail", pk=checkpoint.innovation_id)
+
+
+@login_required
 def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     options = decision_services.available_transitions(innovation, request.user)
+    is_administrator = permissions.is_administrator_of(request.user, innovation.organisation_id)
     return render(
         request,
         "web/innovation_detail.html",
@@ -213,6 +265,9 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
             "request_form": forms.DecisionRequestForm(),
+            "is_administrator": is_administrator,
+            "waive_form": forms.WaiveForm() if is_administrator else None,
+            "corrected_moves": decision_services.moves_on_corrected_evidence(innovation),
         },
     )
 
@@ -421,8 +476,13 @@ def correction(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if kind == "decision"
         else forms.CorrectionForm.FOLLOW_UP_FIELDS
     )
-    current = selectors.corrected_view(record, list(fields))
-    form = forms.CorrectionForm(request.POST or None, kind=kind, current=current)
+    current = selectors.corrected_view(record, [*fields, "annulled"])
+    form = forms.CorrectionForm(
+        request.POST or None,
+        kind=kind,
+        current=current,
+        meetings=selectors.meetings_for_correction(record),
+    )
     if request.method == "POST" and form.is_valid():
         changed = form.corrected_values()
         if not changed:

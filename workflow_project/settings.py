@@ -124,6 +124,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Documents attached to innovations (pdf, docx, xlsx, pptx, odt, png, jpg) are at most this big.
 SPOR_DOCUMENT_MAX_BYTES = env_int("SPOR_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# How far back a secretary may register a meeting, in days; 0 (the default) means the
+# current electoral term (from 1 January after the last local election). Further back
+# needs an administrator.
+SPOR_MEETING_BACKDATE_DAYS = env_int("SPOR_MEETING_BACKDATE_DAYS", 0, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
