@@ -373,7 +373,7 @@ class CorrectionForm(forms.Form):
 
     DECISION_FIELDS = {
         "meeting": lambda: forms.ModelChoiceField(
-            label=_("Meeting"), queryset=Meeting.objects.none()
+            label=_("Meeting (date and committee)"), queryset=Meeting.objects.none()
         ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
         "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices),
@@ -406,7 +406,7 @@ class CorrectionForm(forms.Form):
     }
     FOLLOW_UP_FIELDS = {
         "meeting": lambda: forms.ModelChoiceField(
-            label=_("Meeting"), queryset=Meeting.objects.none()
+            label=_("Meeting (date and committee)"), queryset=Meeting.objects.none()
         ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
         "transition": lambda: forms.ChoiceField(
