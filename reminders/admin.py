@@ -3,8 +3,13 @@ what was sent, to read. Changes go through ``reminders.services`` (which check t
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from innovations.errors import SporError
 from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin
 
 from . import services
@@ -77,6 +82,39 @@ class CheckpointAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
     list_select_related = ("innovation", "committee")
     search_fields = ("innovation__title", "title")
     date_hierarchy = "due_date"
+    actions = ("waive",)
+
+    @admin.action(description=gettext_lazy("Waive the selected checkpoints (with a reason)"))
+    def waive(self, request, queryset):
+        """An administrator waives checkpoints through ``waive_checkpoint``, saying why."""
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" in request.POST and reason:
+            waived = 0
+            for checkpoint in queryset.filter(status="open"):
+                try:
+                    services.waive_checkpoint(
+                        actor=request.user, checkpoint=checkpoint, reason=reason
+                    )
+                    waived += 1
+                except SporError as error:
+                    self.message_user(request, f"{checkpoint}: {error.message}", messages.ERROR)
+            if waived:
+                self.message_user(
+                    request, _("%(n)s checkpoints were waived.") % {"n": waived}, messages.SUCCESS
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/reminders/checkpoint/waive.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Waive checkpoints"),
+                "checkpoints": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+                "missing_reason": "apply" in request.POST,
+            },
+        )
 
 
 @admin.register(Reminder)

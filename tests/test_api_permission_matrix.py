@@ -356,7 +356,8 @@ CASES = [
         "checkpoint complete",
         "post",
         lambda w: f"/api/v1/checkpoints/{w.checkpoint.pk}/complete/",
-        only(EDITORS, 200, 403),  # those who may edit the innovation (the official owns it)
+        # a follow-up checkpoint is the committee's: evidence or a waiver closes it, no hand
+        everyone(403),
         everyone(404),
     ),
     Case(

@@ -18,6 +18,7 @@ from reminders.models import Checkpoint
 from reminders.services import create_checkpoint
 
 from .factories import InnovationFactory
+from .lifecycle import innovation_in
 
 pytestmark = pytest.mark.django_db
 
@@ -244,49 +245,63 @@ def test_a_status_report_needs_an_assessment_and_a_status(copenhagen, innovation
     assert set(error.value.errors) == {"assessment", "summary"}
 
 
-def test_the_evaluation_is_held_against_the_mandate_and_completes_its_checkpoint(
-    copenhagen, innovation
-):
-    checkpoint = create_checkpoint(
-        actor=copenhagen.secretary,
-        innovation=innovation,
-        kind="evaluation",
-        due_date=datetime.date.today() + datetime.timedelta(days=5),
-    )
-    innovation.value_direction = "Mere tid til borgerne."
-    innovation.intended_values = ["quality", "efficiency"]
-    innovation.save(update_fields=["value_direction", "intended_values"])
+def test_the_evaluation_is_held_against_the_mandate_and_completes_its_checkpoint(copenhagen):
+    # evaluations are submitted while evaluating: walk there through the services
+    innovation = innovation_in(copenhagen, "evaluating")
+    checkpoint = Checkpoint.objects.get(innovation=innovation, kind="evaluation", status="open")
+    assert innovation.intended_values == ["quality", "citizen_satisfaction"]
 
+    # an intended value left out is refused: every value gets an effect, "unknown" with a why
+    with pytest.raises(ValidationFailed) as error:
+        submit_evaluation(
+            actor=copenhagen.official,
+            innovation=innovation,
+            method="with_citizens",
+            effects={"quality": {"effect": "improved", "basis": "measured", "text": "Målt."}},
+            learning="Borgerne skal med fra start.",
+        )
+    assert set(error.value.errors) == {"effects"}
     evaluation = submit_evaluation(
         actor=copenhagen.official,
         innovation=innovation,
         method="with_citizens",
-        effects={"quality": {"effect": "improved", "basis": "measured", "text": "Målt i NPS."}},
+        effects={
+            "quality": {"effect": "improved", "basis": "measured", "text": "Målt i NPS."},
+            "citizen_satisfaction": {"effect": "unknown", "text": "Ikke målt i perioden."},
+        },
         learning="Borgerne skal med fra start.",
         spreading="with_adaptations",
     )
 
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
-    assert evaluation.value_direction == "Mere tid til borgerne."
-    assert evaluation.intended_values == ["quality", "efficiency"]
-    # an intended value left out is recorded as unknown, never as silence
+    assert evaluation.value_direction == innovation.value_direction != ""
+    assert evaluation.intended_values == ["quality", "citizen_satisfaction"]
     assert evaluation.effects == {
         "quality": {"effect": "improved", "basis": "measured", "text": "Målt i NPS."},
-        "efficiency": {"effect": "unknown", "basis": "assessed", "text": ""},
+        "citizen_satisfaction": {
+            "effect": "unknown",
+            "basis": "assessed",
+            "text": "Ikke målt i perioden.",
+        },
     }
     assert evaluation.spreading == "with_adaptations"
     checkpoint.refresh_from_db()
     assert checkpoint.status == "completed"
 
 
-def test_an_evaluation_with_a_wrong_effect_or_recommendation_is_refused(copenhagen, innovation):
+def test_an_evaluation_with_a_wrong_effect_or_recommendation_is_refused(copenhagen):
+    innovation = innovation_in(copenhagen, "evaluating")
     with pytest.raises(ValidationFailed) as error:
         submit_evaluation(
             actor=copenhagen.official,
             innovation=innovation,
             method="internal",
-            effects={"quality": {"effect": "great"}},
+            effects={
+                "quality": {"effect": "great"},
+                "citizen_satisfaction": {"effect": "improved", "text": "Målt"},
+            },
+            learning="Noget",
             spreading="maybe",
         )
     assert set(error.value.errors) == {"effects", "spreading"}
-    assert not Evaluation.objects.exists()
+    assert not Evaluation.objects.filter(innovation=innovation).exists()

@@ -699,3 +699,34 @@ def test_a_correction_of_the_transition_makes_the_record_authorise_the_corrected
     )
     assert moved.status_code == 200, moved.json()
     assert moved.json()["state"] == "testing"
+
+
+def test_an_administrator_waives_checkpoints_in_the_admin_with_a_reason(client, copenhagen):
+    innovation = innovation_in(copenhagen, "exploring")
+    checkpoint = Checkpoint.objects.get(innovation=innovation, kind="follow_up", status="open")
+    administrator = copenhagen.administrator
+    administrator.is_staff = True
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    url = reverse("admin:reminders_checkpoint_changelist")
+    form = client.post(url, {"action": "waive", "_selected_action": [checkpoint.pk]})
+    assert form.status_code == 200
+    assert "reason" in form.content.decode()
+    client.post(
+        url, {"action": "waive", "_selected_action": [checkpoint.pk], "apply": "1", "reason": ""}
+    )
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == CheckpointStatus.OPEN
+    client.post(
+        url,
+        {
+            "action": "waive",
+            "_selected_action": [checkpoint.pk],
+            "apply": "1",
+            "reason": "Behandlet på temamøde",
+        },
+    )
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == CheckpointStatus.WAIVED
+    assert checkpoint.waived_reason == "Behandlet på temamøde"

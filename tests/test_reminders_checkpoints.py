@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from decisions.services import record_follow_up
 from innovations.errors import PermissionDenied, ValidationFailed
 from organisations.models import Membership
 from reminders import services
@@ -192,8 +193,18 @@ def test_a_closed_checkpoint_stops_reminding(copenhagen, how):
     sweep(local(2026, 5, 20, 8), enqueue=False)
     assert stages_sent(checkpoint) == ["before-3", "due"]
     with time_machine.travel(local(2026, 5, 20, 8, 1)):
-        if how == "completed":
-            services.complete_checkpoint(actor=copenhagen.secretary, checkpoint=checkpoint)
+        if how == "completed":  # by the evidence that answers it: the committee's follow-up
+            record_follow_up(
+                actor=copenhagen.secretary,
+                innovation=innovation,
+                meeting=MeetingFactory(
+                    committee=copenhagen.committee, date=datetime.date(2026, 5, 20)
+                ),
+                agenda_item="Punkt 4",
+                assessment="on_track",
+                summary="Status fremlagt.",
+                taken_note="Taget til efterretning.",
+            )
         elif how == "waived":
             services.waive_checkpoint(
                 actor=copenhagen.administrator, checkpoint=checkpoint, reason="Ikke længere aktuel"
