@@ -707,13 +707,36 @@ def on_follow_up_recorded(*, actor, follow_up) -> None:
     _complete_first_open(follow_up.innovation, CheckpointKind.FOLLOW_UP, actor=actor)
 
 
+def _owners_submission(innovation: Innovation, kind: str, *, actor) -> None:
+    """The owner's submission completes the owner's checkpoint of ``kind``: the one set for
+    the submitter by name, or else one of the innovation they own (an innovation nobody
+    owns: anyone who may submit). Someone else's submission leaves it open."""
+    open_ones = Checkpoint.objects.filter(
+        innovation=innovation, kind=kind, status=CheckpointStatus.OPEN
+    )
+    actor_id = getattr(actor, "pk", None)
+    mine = Q(responsible_person_id=actor_id)
+    if innovation.owner_id is None or innovation.owner_id == actor_id:
+        mine |= Q(responsible_person__isnull=True)
+    checkpoint = (
+        open_ones.filter(mine)
+        .select_for_update(of=("self",))
+        .select_related("innovation", "rule")
+        .order_by("due_date", "id")
+        .first()
+    )
+    if checkpoint is not None:
+        _complete_locked(checkpoint, actor=actor, now=timezone.now())
+
+
 def on_evaluation_submitted(*, actor, evaluation) -> None:
-    _complete_first_open(evaluation.innovation, CheckpointKind.EVALUATION, actor=actor)
+    _owners_submission(evaluation.innovation, CheckpointKind.EVALUATION, actor=actor)
 
 
 def complete_documentation_checkpoints(*, innovation: Innovation, actor) -> None:
-    """Documentation or a status report was submitted: the documentation checkpoint is met."""
-    _complete_first_open(innovation, CheckpointKind.DOCUMENTATION, actor=actor)
+    """Documentation or a status report was submitted: the owner's documentation checkpoint
+    is met."""
+    _owners_submission(innovation, CheckpointKind.DOCUMENTATION, actor=actor)
 
 
 def on_transition_applied(*, actor, innovation: Innovation, log_entry) -> None:

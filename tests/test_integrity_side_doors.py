@@ -730,3 +730,17 @@ def test_an_administrator_waives_checkpoints_in_the_admin_with_a_reason(client, 
     checkpoint.refresh_from_db()
     assert checkpoint.status == CheckpointStatus.WAIVED
     assert checkpoint.waived_reason == "Behandlet på temamøde"
+
+
+def test_a_documentation_checkpoint_closes_by_the_owners_submission_only(copenhagen):
+    innovation = innovation_in(copenhagen, "testing")
+    checkpoint = Checkpoint.objects.get(innovation=innovation, kind="documentation", status="open")
+    body = {"title": "Statusnotat", "link": "https://sager.example.dk/sag/1"}
+    url = f"/api/v1/innovations/{innovation.pk}/documents/"
+    assert api(copenhagen.secretary).post(url, body, format="json").status_code == 201
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == CheckpointStatus.OPEN
+    assert api(copenhagen.official).post(url, body, format="json").status_code == 201
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == CheckpointStatus.COMPLETED
+    assert checkpoint.completed_by == copenhagen.official
