@@ -38,7 +38,11 @@ def visible_follow_ups(user) -> QuerySet[FollowUp]:
 
 
 def visible_corrections(user) -> QuerySet[Correction]:
-    queryset = Correction.objects.all()
+    # the records with all their corrections: each correction says what it changed (before
+    # → after), which needs the record and the corrections before it
+    queryset = Correction.objects.select_related("decision", "follow_up").prefetch_related(
+        "decision__corrections", "follow_up__corrections"
+    )
     if user.is_superuser:
         return queryset
     ids = _visible_innovation_ids(user)

@@ -345,10 +345,11 @@ class CorrectionOut(serializers.ModelSerializer):
     def get_changes(self, correction) -> list[dict]:
         changes = getattr(correction, "changes", None)
         if changes is None:
-            # the record as stored now (an instance at hand may hold corrections prefetched
-            # before this one)
-            target = correction.target
-            record = type(target).objects.prefetch_related("corrections").get(pk=target.pk)
+            record = correction.target
+            prefetched = getattr(record, "_prefetched_objects_cache", {}).get("corrections")
+            if prefetched is None or correction.pk not in {c.pk for c in prefetched}:
+                # an instance at hand may hold the corrections from before this one
+                record = type(record).objects.prefetch_related("corrections").get(pk=record.pk)
             changes = decision_selectors.correction_changes(record).get(correction.pk, [])
         return [dataclasses.asdict(change) for change in changes]
 

@@ -744,3 +744,25 @@ def test_a_documentation_checkpoint_closes_by_the_owners_submission_only(copenha
     checkpoint.refresh_from_db()
     assert checkpoint.status == CheckpointStatus.COMPLETED
     assert checkpoint.completed_by == copenhagen.official
+
+
+def test_the_web_correction_form_changes_the_outcome_and_annuls(client, copenhagen):
+    innovation = raise_need(copenhagen)
+    decision = record(copenhagen, innovation, "mandate", outcome="postponed").record
+    client.force_login(copenhagen.secretary)
+    url = reverse("record_correction", args=["decision", decision.pk])
+    form = client.get(url).context["form"]
+    assert {"outcome", "transition", "meeting", "annulled"} <= set(form.fields)
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name != "annulled"
+    }
+    data.update(reason="Udvalget godkendte faktisk.", outcome="approved")
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("innovation_detail", args=[innovation.pk])).content.decode()
+    assert "Udfald: Udsat → Godkendt" in page
+    data.update(reason="Sagen var ikke på dagsordenen.", annulled="on")
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("meeting_detail", args=[copenhagen.meeting.pk])).content.decode()
+    assert "annulleret ved en rettelse" in page

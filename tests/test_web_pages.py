@@ -17,6 +17,7 @@ from innovations.models import Evaluation, State
 from organisations.models import Meeting
 
 from .factories import DecisionFactory, InnovationFactory
+from .lifecycle import innovation_in
 
 
 @pytest.fixture
@@ -197,20 +198,24 @@ def test_a_recorded_decision_is_corrected_and_both_stay_visible(client, copenhag
     assert "Stemmetallet var forkert." in meeting_page.content.decode()
 
 
-def test_an_official_submits_an_evaluation(client, copenhagen, need):
+def test_an_official_submits_an_evaluation(client, copenhagen):
+    # while it is evaluated, with an effect for every intended value
+    evaluating = innovation_in(copenhagen, "evaluating")
     response = signed_in(client, copenhagen.official).post(
-        reverse("innovation_evaluation", args=[need.pk]),
+        reverse("innovation_evaluation", args=[evaluating.pk]),
         {
             "method": "internal",
             "effect_quality": "improved",
             "basis_quality": "measured",
             "text_quality": "Kortere ventetid.",
+            "effect_citizen_satisfaction": "unknown",
+            "text_citizen_satisfaction": "Ikke målt endnu.",
             "learning": "Borgerne tog godt imod det.",
             "spreading": "with_adaptations",
         },
     )
     assert response.status_code == 302
-    evaluation = Evaluation.objects.get(innovation=need)
+    evaluation = Evaluation.objects.get(innovation=evaluating)
     assert evaluation.effects["quality"]["effect"] == "improved"
     assert evaluation.spreading == "with_adaptations"
     # An intended value left without an answer is recorded as unknown, never as a result.
@@ -285,7 +290,8 @@ def test_an_official_asks_for_a_decision_and_the_secretary_sees_it_on_the_agenda
 ):
     from reminders.models import Checkpoint
 
-    due = timezone.localdate() + datetime.timedelta(days=10)
+    # due by the committee's next meeting (today's), so it is on that meeting's agenda
+    due = timezone.localdate()
     response = signed_in(client, copenhagen.official).post(
         reverse("innovation_ask_for_decision", args=[need.pk]),
         {"title": "Godkend afprøvning på to plejecentre", "due_date": due.isoformat()},

@@ -373,10 +373,14 @@ class CorrectionForm(forms.Form):
 
     DECISION_FIELDS = {
         "meeting": lambda: forms.ModelChoiceField(
-            label=_("Meeting (date and committee)"), queryset=Meeting.objects.none()
+            label=_("Meeting (date and committee)"),
+            queryset=Meeting.objects.none(),
+            required=False,
         ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
-        "outcome": lambda: forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices),
+        "outcome": lambda: forms.ChoiceField(
+            label=_("Outcome"), choices=Outcome.choices, required=False
+        ),
         "transition": lambda: forms.ChoiceField(
             label=_("Transition decided on"),
             choices=[("", _("None: a decision that moves nothing")), *DECISION_TRANSITIONS],
@@ -406,7 +410,9 @@ class CorrectionForm(forms.Form):
     }
     FOLLOW_UP_FIELDS = {
         "meeting": lambda: forms.ModelChoiceField(
-            label=_("Meeting (date and committee)"), queryset=Meeting.objects.none()
+            label=_("Meeting (date and committee)"),
+            queryset=Meeting.objects.none(),
+            required=False,
         ),
         "agenda_item": lambda: forms.CharField(label=_("Agenda item"), max_length=200),
         "transition": lambda: forms.ChoiceField(
@@ -448,6 +454,8 @@ class CorrectionForm(forms.Form):
                 continue
             before = self.current.get(name)
             value, before = (getattr(v, "pk", v) for v in (value, before))
+            if name in ("meeting", "outcome") and value in (None, ""):
+                continue  # left empty: unchanged (a record always has a meeting and outcome)
             if (value if value != "" else None) != (before if before != "" else None):
                 changed[name] = value
         if changed.get("annulled") is False and not self.current.get("annulled"):
