@@ -112,7 +112,9 @@ def effective_record(record: Decision | FollowUp) -> Decision | FollowUp:
             if key == ANNULLED:
                 current.annulled = bool(raw)
             elif key == "meeting":
-                current.meeting = Meeting.objects.select_related("committee").get(pk=raw)
+                meeting = Meeting.objects.select_related("committee").filter(pk=raw).first()
+                if meeting is not None:
+                    current.meeting = meeting
             elif key == "innovation":
                 current.innovation_id = raw
                 current._state.fields_cache.pop("innovation", None)
