@@ -218,8 +218,12 @@ def test_an_official_submits_an_evaluation(client, copenhagen):
     evaluation = Evaluation.objects.get(innovation=evaluating)
     assert evaluation.effects["quality"]["effect"] == "improved"
     assert evaluation.spreading == "with_adaptations"
-    # An intended value left without an answer is recorded as unknown, never as a result.
-    assert evaluation.effects["efficiency"]["effect"] == "unknown"
+    # every intended value is answered; "unknown" says why
+    assert evaluation.effects["citizen_satisfaction"] == {
+        "effect": "unknown",
+        "basis": "assessed",
+        "text": "Ikke målt endnu.",
+    }
 
 
 def test_the_meeting_list_shows_the_secretarys_committees_only(client, copenhagen):
