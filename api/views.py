@@ -373,7 +373,8 @@ class CheckpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     @extend_schema(request=None, responses={200: s.CheckpointOut}, filters=False)
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def complete(self, request, pk=None):
-        """Mark the checkpoint done by hand."""
+        """The owner marks their documentation or evaluation checkpoint done by hand; a
+        decision or follow-up checkpoint closes only by its evidence or a waiver (403)."""
         checkpoint = self.get_object()
         checkpoint = reminder_services.complete_checkpoint(
             actor=request.user, checkpoint=checkpoint
