@@ -669,6 +669,15 @@ def record_correction(
                 raise ValidationFailed({"meeting": [_("Choose a meeting of your organisation.")]})
         if target is not locked or meeting is not current.meeting:
             _check_meeting(actor, target, meeting, recorded_at=original.recorded_at)
+        used = TransitionLog.objects.filter(
+            **({"decision": decision} if decision is not None else {"follow_up": follow_up})
+        ).exists()
+        if decision is not None and not used and ({"outcome", "transition"} & set(cleaned)):
+            # as when recording: an approval must be possible from the innovation's phase
+            outcome = cleaned.get("outcome", current.outcome)
+            transition = cleaned.get("transition", current.transition)
+            if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+                _check_possible_from_here(target, transition)
         follow_up_date = cleaned.get(
             "follow_up_date", _iso(getattr(current, "follow_up_date", None))
         )

@@ -766,3 +766,16 @@ def test_the_web_correction_form_changes_the_outcome_and_annuls(client, copenhag
     assert client.post(url, data).status_code == 302
     page = client.get(reverse("meeting_detail", args=[copenhagen.meeting.pk])).content.decode()
     assert "annulleret ved en rettelse" in page
+
+
+def test_a_correction_to_an_approval_not_possible_from_the_phase_is_refused(copenhagen):
+    innovation = innovation_in(copenhagen, "exploring")
+    decision = record(copenhagen, innovation, "pause", outcome="rejected").record
+    response = api(copenhagen.secretary).post(
+        "/api/v1/corrections/",
+        {"decision": decision.pk, "reason": "Fejl i referatet",
+         "corrected_values": {"outcome": "approved", "transition": "mandate"}},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert "not possible from the phase" in response.json()["detail"]
