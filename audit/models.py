@@ -85,6 +85,9 @@ class ChainHead(models.Model):
         verbose_name = _("hash chain")
         verbose_name_plural = _("hash chains")
 
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.length}"
+
 
 class ChainEntry(ImmutableRecord):
     """One recorded row in its organisation's chain.

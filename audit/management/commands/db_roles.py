@@ -20,13 +20,13 @@ class Command(BaseCommand):
         if not settings.DATABASE_OWNER_URL:
             raise CommandError("Set DATABASE_OWNER_URL (the owner) besides DATABASE_URL (the app)")
         try:
-            with psycopg.connect(settings.DATABASE_ADMIN_URL, autocommit=True) as connection:
-                with connection.cursor() as cursor:
-                    roles = db_roles.create_roles(
-                        cursor,
-                        owner_url=settings.DATABASE_OWNER_URL,
-                        app_url=settings.DATABASE_URL,
-                    )
+            with (
+                psycopg.connect(settings.DATABASE_ADMIN_URL, autocommit=True) as connection,
+                connection.cursor() as cursor,
+            ):
+                roles = db_roles.create_roles(
+                    cursor, owner_url=settings.DATABASE_OWNER_URL, app_url=settings.DATABASE_URL
+                )
         except (ValueError, psycopg.Error) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Roles ready: {', '.join(roles)}")
