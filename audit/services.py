@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,7 @@ from . import chain
 from .models import AuditAction, AuditEvent
 
 # Never copied into an event: secrets and values that only change by themselves.
-SECRET_FIELDS = {
+UNAUDITED_FIELDS = {
     "password",
     "secret",
     "calendar_token",
@@ -54,7 +55,7 @@ def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> 
         return {}
     result: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.primary_key or field.name in SECRET_FIELDS:
+        if field.primary_key or field.name in UNAUDITED_FIELDS:
             continue
         if fields is not None and field.name not in fields:
             continue
@@ -167,3 +168,27 @@ def report_tampering() -> list[chain.Finding]:
             findings=[str(finding) for finding in found[:50]],
         )
     return findings
+
+
+def save_audited(*, actor, instance: models.Model, save: Callable[[], None]) -> AuditEvent | None:
+    """Save an object edited in a form (the Django admin) and record how it changed.
+
+    The stored row is locked and read first, so the event's "before" is what was replaced.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        before = None
+        if not instance._state.adding and instance.pk is not None:
+            stored = model._base_manager.select_for_update().filter(pk=instance.pk).first()
+            before = snapshot(stored) if stored is not None else None
+        save()
+        return record_change(
+            actor=actor, instance=instance, before=before, after=snapshot(instance)
+        )
+
+
+def delete_audited(*, actor, instance: models.Model, delete: Callable[[], Any]) -> None:
+    """Delete an object from a form and record what it held."""
+    with transaction.atomic():
+        record_change(actor=actor, instance=instance, before=snapshot(instance), after=None)
+        delete()
