@@ -585,11 +585,28 @@ class TransitionLogOut(serializers.Serializer):
     learning = serializers.CharField()
 
 
+class AuditEventOut(serializers.Serializer):
+    """An administrative change: who, when, and each field's value before and after."""
+
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    actor_name = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    object_type = serializers.CharField(source="content_type.model")
+    object_id = serializers.CharField()
+    object_repr = serializers.CharField()
+    changes = serializers.DictField(child=serializers.ListField())
+
+    def get_actor_name(self, event) -> str:
+        return event.actor.get_full_name() if event.actor else ""
+
+
 class TimelineEntryOut(serializers.Serializer):
     """One item; exactly the object named by ``type`` is filled, the others are null."""
 
     type = serializers.ChoiceField(
-        choices=["decision", "follow_up", "correction", "transition", "checkpoint"]
+        choices=["decision", "follow_up", "correction", "transition", "checkpoint", "audit"]
     )
     at = serializers.DateTimeField()
     decision = serializers.SerializerMethodField()
@@ -597,6 +614,7 @@ class TimelineEntryOut(serializers.Serializer):
     correction = serializers.SerializerMethodField()
     transition = serializers.SerializerMethodField()
     checkpoint = serializers.SerializerMethodField()
+    audit = serializers.SerializerMethodField()
 
     def _item(self, entry, kind, serializer):
         return serializer(entry.item).data if entry.type == kind else None
@@ -620,6 +638,10 @@ class TimelineEntryOut(serializers.Serializer):
     @extend_schema_field(CheckpointOut(allow_null=True))
     def get_checkpoint(self, entry):
         return self._item(entry, "checkpoint", CheckpointOut)
+
+    @extend_schema_field(AuditEventOut(allow_null=True))
+    def get_audit(self, entry):
+        return self._item(entry, "audit", AuditEventOut)
 
 
 # --- Dashboard and workflow -----------------------------------------------------------------

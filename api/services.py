@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -95,9 +96,13 @@ def register_webhook(
         {"url": url, "events": events, "description": description, "active": active}
     )
     with transaction.atomic():
-        return WebhookEndpoint.objects.create(
+        endpoint = WebhookEndpoint.objects.create(
             organisation_id=organisation_id, created_by=actor, **cleaned
         )
+        audit.record_change(
+            actor=actor, instance=endpoint, before=None, after=audit.snapshot(endpoint)
+        )
+    return endpoint
 
 
 def _locked_endpoint(actor, endpoint: WebhookEndpoint | int) -> WebhookEndpoint:
@@ -118,15 +123,22 @@ def update_webhook(*, actor, endpoint: WebhookEndpoint | int, **data: Any) -> We
         cleaned = _clean_endpoint(data)
         changed = [key for key, value in cleaned.items() if getattr(locked, key) != value]
         if changed:
+            before = audit.snapshot(locked, changed)
             for key in changed:
                 setattr(locked, key, cleaned[key])
             locked.save(update_fields=changed)
+            audit.record_change(
+                actor=actor, instance=locked, before=before, after=audit.snapshot(locked, changed)
+            )
     return locked
 
 
 def delete_webhook(*, actor, endpoint: WebhookEndpoint | int) -> None:
     with transaction.atomic():
-        _locked_endpoint(actor, endpoint).delete()
+        locked = _locked_endpoint(actor, endpoint)
+        before = audit.snapshot(locked)
+        audit.record_change(actor=actor, instance=locked, before=before, after=None)
+        locked.delete()
 
 
 # --- Events ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ so every entry point (API, web, admin, task, command) gets them.
 from __future__ import annotations
 
 from api import events
+from audit import chain
 from reminders import services as reminders
 
 
@@ -16,20 +17,24 @@ def innovation_created(*, actor, innovation) -> None:
 
 
 def decision_recorded(*, actor, decision) -> None:
+    chain.append(decision)
     reminders.on_decision_recorded(actor=actor, decision=decision)
     events.decision_recorded(decision=decision)
 
 
 def follow_up_recorded(*, actor, follow_up) -> None:
+    chain.append(follow_up)
     reminders.on_follow_up_recorded(actor=actor, follow_up=follow_up)
     events.follow_up_recorded(follow_up=follow_up)
 
 
 def correction_recorded(*, actor, correction) -> None:
+    chain.append(correction)
     reminders.on_correction_recorded(actor=actor, correction=correction)
 
 
 def transition_applied(*, actor, innovation, log_entry) -> None:
+    chain.append(log_entry)
     reminders.on_transition_applied(actor=actor, innovation=innovation, log_entry=log_entry)
     events.transition_applied(innovation=innovation, log_entry=log_entry)
 

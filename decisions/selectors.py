@@ -239,7 +239,7 @@ def transition_log_for(innovation: Innovation):
 
 @dataclasses.dataclass
 class TimelineEntry:
-    type: str  # decision, follow_up, correction, transition, checkpoint
+    type: str  # decision, follow_up, correction, transition, checkpoint, audit
     at: object  # datetime
     item: object
 
@@ -269,7 +269,8 @@ def timeline(innovation: Innovation) -> list[TimelineEntry]:
 
 
 def extra_timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
-    # Imported here: reminders.selectors imports TimelineEntry from this module.
+    # Imported here: reminders.selectors and audit.selectors import TimelineEntry from here.
+    from audit.selectors import timeline_entries as audit_entries
     from reminders.selectors import timeline_entries
 
-    return timeline_entries(innovation)
+    return [*timeline_entries(innovation), *audit_entries(innovation)]

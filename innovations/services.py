@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from decisions import hooks
 from organisations.models import Committee, Organisation, Role, User
 
@@ -218,9 +219,17 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
         changed = [key for key, value in cleaned.items() if getattr(locked, key) != value]
         if not changed:
             return locked
+        before = audit.snapshot(locked, changed)
         for key in changed:
             setattr(locked, key, cleaned[key])
         locked.save(update_fields=[*changed, "updated_at"])
+        audit.record_change(
+            actor=actor,
+            instance=locked,
+            before=before,
+            after=audit.snapshot(locked, changed),
+            innovation_id=locked.pk,
+        )
     return locked
 
 
@@ -529,6 +538,9 @@ REUSED_FIELDS = (
 )
 
 
+SHARING_FIELDS = ["shared", "shared_at", "shared_by", "contact_role", "shared_summary"]
+
+
 def share_innovation(
     *,
     actor,
@@ -565,6 +577,7 @@ def share_innovation(
             )
         if locked.shared and not changes:
             return locked
+        before = audit.snapshot(locked, SHARING_FIELDS)
         now = timezone.now()
         action = SharingAction.CHANGED if locked.shared else SharingAction.SHARED
         if not locked.shared:
@@ -573,6 +586,13 @@ def share_innovation(
             setattr(locked, key, value)
         locked.save(update_fields=[*changes, "updated_at"])
         SharingEvent.objects.create(innovation=locked, action=action, actor=actor, at=now)
+        audit.record_change(
+            actor=actor,
+            instance=locked,
+            before=before,
+            after=audit.snapshot(locked, SHARING_FIELDS),
+            innovation_id=locked.pk,
+        )
     return locked
 
 
@@ -582,11 +602,19 @@ def unshare_innovation(*, actor, innovation: Innovation) -> Innovation:
         locked = _lock_for_sharing(actor, innovation)
         if not locked.shared:
             return locked
+        before = audit.snapshot(locked, SHARING_FIELDS)
         locked.shared = False
         locked.shared_at = None
         locked.save(update_fields=["shared", "shared_at", "updated_at"])
         SharingEvent.objects.create(
             innovation=locked, action=SharingAction.UNSHARED, actor=actor, at=timezone.now()
+        )
+        audit.record_change(
+            actor=actor,
+            instance=locked,
+            before=before,
+            after=audit.snapshot(locked, SHARING_FIELDS),
+            innovation_id=locked.pk,
         )
     return locked
 

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from audit import services as audit
 from innovations.errors import SporError, ValidationFailed
 
 from .models import Committee, Meeting, Membership, Organisation, User
@@ -61,7 +62,37 @@ class OrganisationChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OrganisationScopedAdmin(OrganisationChoicesMixin, admin.ModelAdmin):
+class AuditedAdminMixin:
+    """Every save and delete in the admin, inline rows too, writes its audit event."""
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        parent = super()
+        audit.save_audited(
+            actor=request.user,
+            instance=obj,
+            save=lambda: parent.save_model(request, obj, form, change),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        parent = super()
+        audit.delete_audited(
+            actor=request.user, instance=obj, delete=lambda: parent.delete_model(request, obj)
+        )
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit.delete_audited(actor=request.user, instance=obj, delete=obj.delete)
+        for instance in instances:
+            audit.save_audited(actor=request.user, instance=instance, save=instance.save)
+        formset.save_m2m()
+
+
+class OrganisationScopedAdmin(AuditedAdminMixin, OrganisationChoicesMixin, admin.ModelAdmin):
     """A model admin that shows a non-superuser only their own organisation's rows.
 
     ``organisation_lookup`` is the path from the model to its organisation (several are
@@ -209,7 +240,7 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(OrganisationChoicesMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, OrganisationChoicesMixin, DjangoUserAdmin):
     """People, with their organisation and role; administrators manage their own people."""
 
     form = UserChangeForm

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from innovations.errors import PermissionDenied, ValidationFailed
 
 from .models import Role, User
@@ -93,5 +94,8 @@ def grant_admin_access(*, actor, person: User) -> User:
         if not locked.is_staff:
             locked.is_staff = True
             locked.save(update_fields=["is_staff"])
+            audit.record_change(
+                actor=actor, instance=locked, before={"is_staff": False}, after={"is_staff": True}
+            )
         locked.groups.add(ensure_administrators_group())
     return locked

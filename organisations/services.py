@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -32,6 +33,9 @@ def create_committee(*, actor, name: str) -> Committee:
     try:
         with transaction.atomic():
             committee = Committee.objects.create(organisation_id=organisation_id, name=name)
+            audit.record_change(
+                actor=actor, instance=committee, before=None, after=audit.snapshot(committee)
+            )
     except IntegrityError as exc:
         raise ValidationFailed(
             {"name": [_("The organisation already has a committee of that name.")]}
@@ -61,6 +65,9 @@ def create_meeting(
         with transaction.atomic():
             meeting = Meeting.objects.create(
                 committee=found, date=date, minutes_url=(minutes_url or "").strip()
+            )
+            audit.record_change(
+                actor=actor, instance=meeting, before=None, after=audit.snapshot(meeting)
             )
     except IntegrityError as exc:
         raise ValidationFailed(

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import FINAL_STATES, Innovation, State
@@ -96,9 +97,13 @@ def update_policy(*, actor, organisation: Organisation, **changes: Any) -> Remin
         changed = [key for key, value in cleaned.items() if getattr(policy, key) != value]
         if not changed:
             return policy
+        before = audit.snapshot(policy, changed)
         for key in changed:
             setattr(policy, key, cleaned[key])
         policy.save(update_fields=[*changed, "updated_at"])
+        audit.record_change(
+            actor=actor, instance=policy, before=before, after=audit.snapshot(policy, changed)
+        )
         reschedule_open_checkpoints(organisation_id=organisation.pk, policy=policy)
     return policy
 
@@ -206,7 +211,9 @@ def create_rule(*, actor, organisation: Organisation, **fields: Any) -> Checkpoi
     cleaned = _clean_rule(fields, creating=True)
     policy_for(organisation)
     with transaction.atomic():
-        return CheckpointRule.objects.create(organisation=organisation, **cleaned)
+        rule = CheckpointRule.objects.create(organisation=organisation, **cleaned)
+        audit.record_change(actor=actor, instance=rule, before=None, after=audit.snapshot(rule))
+    return rule
 
 
 def update_rule(*, actor, rule: CheckpointRule, **changes: Any) -> CheckpointRule:
@@ -217,9 +224,13 @@ def update_rule(*, actor, rule: CheckpointRule, **changes: Any) -> CheckpointRul
         locked = CheckpointRule.objects.select_for_update().get(pk=rule.pk)
         changed = [key for key, value in cleaned.items() if getattr(locked, key) != value]
         if changed:
+            before = audit.snapshot(locked, changed)
             for key in changed:
                 setattr(locked, key, cleaned[key])
             locked.save(update_fields=changed)
+            audit.record_change(
+                actor=actor, instance=locked, before=before, after=audit.snapshot(locked, changed)
+            )
     return locked
 
 

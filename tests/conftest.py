@@ -33,6 +33,21 @@ def _real_services_required():
         pytest.exit(f"Redis is not reachable at {settings.REDIS_URL}: {exc}", returncode=3)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The application's role exists and holds its production rights on the test database."""
+    from audit import db_roles
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            db_roles.ensure_role(cursor, settings.SPOR_DB_APP_ROLE, app=True)
+            cursor.execute(
+                f"GRANT CONNECT ON DATABASE {connection.settings_dict['NAME']} "
+                f"TO {settings.SPOR_DB_APP_ROLE}"
+            )
+        db_roles.grant_app_role(connection, settings.SPOR_DB_APP_ROLE)
+
+
 @dataclasses.dataclass
 class Municipality:
     organisation: object

@@ -609,3 +609,26 @@ class CheckpointRuleForm(forms.Form):
         self.fields["state"].choices = [c for c in State.choices if c[0] not in FINAL_STATES]
         self.fields["kind"].choices = CheckpointKind.choices
         self.fields["responsible"].choices = Responsible.choices
+
+
+# --- The audit (administrators) --------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    period_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, user, content_types, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [
+            ("", _("All object types")),
+            *[
+                (str(ct.pk), str(ct.model_class()._meta.verbose_name).capitalize())
+                for ct in content_types
+            ],
+        ]
+        self.fields["person"].queryset = User.objects.filter(
+            organisation_id=user.organisation_id
+        ).order_by("first_name", "last_name")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import catalogue_views, dashboard, views
+from . import audit_views, catalogue_views, dashboard, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -108,4 +108,6 @@ urlpatterns = [
     path("portfolio/rules/<int:pk>/", dashboard.rule_edit, name="dashboard_rule_edit"),
     path("portfolio/innovations.csv", dashboard.portfolio_csv, name="dashboard_portfolio_csv"),
     path("portfolio/decisions.csv", dashboard.decisions_csv, name="dashboard_decisions_csv"),
+    path("portfolio/audit/", audit_views.audit_log, name="audit"),
+    path("portfolio/audit.csv", audit_views.audit_csv, name="audit_csv"),
 ]

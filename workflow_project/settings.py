@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "decisions",
     "reminders",
     "api",
+    "audit",
     "web",
 ]
 
@@ -85,11 +86,35 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default, PostgreSQL in production and in the tests.
+# On PostgreSQL the application connects as a role that owns nothing (DATABASE_URL) and
+# migrations run as the owner of the tables (DATABASE_OWNER_URL, chosen by SPOR_DB_AS_OWNER=1,
+# as scripts/migrate does); `manage.py db_roles` creates both roles (docs/architecture.md).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'spor.sqlite3'}")
-try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
-except Exception as exc:  # dj_database_url raises several types for a malformed URL
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+DATABASE_ADMIN_URL = env_str("DATABASE_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SPOR_DB_AS_OWNER = env_bool("SPOR_DB_AS_OWNER", default=False)
+if SPOR_DB_AS_OWNER and not DATABASE_OWNER_URL:
+    raise ImproperlyConfigured("SPOR_DB_AS_OWNER=1 needs DATABASE_OWNER_URL")
+
+
+def _parse_database_url(name: str, url: str) -> dict:
+    try:
+        return dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    except Exception as exc:  # dj_database_url raises several types for a malformed URL
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
+
+
+_app_database = _parse_database_url("DATABASE_URL", DATABASE_URL)
+# The role the owner grants table rights to after every migrate (empty: no grants, e.g. SQLite
+# or a single-role development database).
+SPOR_DB_APP_ROLE = env_str(
+    "SPOR_DB_APP_ROLE", (_app_database.get("USER") or "") if DATABASE_OWNER_URL else ""
+)
+_database = (
+    _parse_database_url("DATABASE_OWNER_URL", DATABASE_OWNER_URL)
+    if SPOR_DB_AS_OWNER
+    else _app_database
+)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Deferred transactions make concurrent writers (web + worker + beat) fail with
     # "database is locked"; IMMEDIATE takes the write lock up front and waits for it.
@@ -179,6 +204,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # ever scheduled far ahead in the broker.
 SPOR_SWEEP_INTERVAL_SECONDS = env_int("SPOR_SWEEP_INTERVAL_SECONDS", 300, minimum=5)
 SPOR_DIGEST_INTERVAL_SECONDS = env_int("SPOR_DIGEST_INTERVAL_SECONDS", 300, minimum=5)
+SPOR_AUDIT_VERIFY_INTERVAL_SECONDS = env_int(
+    "SPOR_AUDIT_VERIFY_INTERVAL_SECONDS", 86400, minimum=60
+)
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "reminders.sweep",
@@ -195,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.webhook_sweep",
         "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+    },
+    # the hash chains over the log, the evidence and the audit events (audit/chain.py)
+    "audit-verify": {
+        "task": "audit.verify",
+        "schedule": float(SPOR_AUDIT_VERIFY_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_AUDIT_VERIFY_INTERVAL_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

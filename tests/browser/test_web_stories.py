@@ -108,8 +108,8 @@ def test_an_official_submits_an_evaluation_and_the_evaluation_checkpoint_closes(
         owner=copenhagen.official,
         title="Digital genoptræning",
         intended_values=["quality", "citizen_satisfaction"],
+        state=State.EVALUATING,  # made so: a state changed by UPDATE needs its log row
     )
-    Innovation.objects.filter(pk=innovation.pk).update(state=State.EVALUATING)
     from reminders.services import create_checkpoint
 
     checkpoint = create_checkpoint(
