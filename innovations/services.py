@@ -274,8 +274,13 @@ def change_committee(
         hooks.committee_changed(
             actor=actor, innovation=locked, previous=previous, committee=found, reason=reason
         )
-        # audit event: innovation.committee changed from `previous` to `found`, with `reason`
-        # (the audit module records it here, in this transaction)
+        audit.record_change(
+            actor=actor,
+            instance=locked,
+            before={"committee": previous.pk, "reason": None},
+            after={"committee": found.pk, "reason": reason},
+            innovation_id=locked.pk,
+        )
     return locked
 
 
