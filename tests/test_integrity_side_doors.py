@@ -779,3 +779,13 @@ def test_a_correction_to_an_approval_not_possible_from_the_phase_is_refused(cope
     )  # fmt: skip
     assert response.status_code == 409
     assert "not possible from the phase" in response.json()["detail"]
+
+
+def test_the_meeting_form_says_a_meeting_that_far_back_needs_an_administrator(client, copenhagen):
+    client.force_login(copenhagen.secretary)
+    page = client.post(
+        reverse("meeting_list"), {"committee": copenhagen.committee.pk, "date": "2001-03-01"}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["date"]
+    assert not Meeting.objects.filter(date=datetime.date(2001, 3, 1)).exists()

@@ -381,7 +381,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             committees=selectors.committees_of(user).filter(pk__in=committee_ids),
         )
         if request.method == "POST" and form.is_valid():
-            meeting = _call(form, create_meeting, actor=user, **form.cleaned_data)
+            try:
+                meeting = _call(form, create_meeting, actor=user, **form.cleaned_data)
+            except PermissionDenied as error:  # a meeting further back than a secretary may go
+                form.add_error("date", error.message)
+                meeting = None
             if meeting is not None:
                 messages.success(request, _("The meeting was added."))
                 return redirect("meeting_detail", pk=meeting.pk)
