@@ -18,7 +18,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from notifications.models import Notification
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api import services as webhook_services
@@ -28,7 +27,7 @@ from innovations.models import Innovation
 from innovations.services import create_innovation
 from reminders.services import create_checkpoint, local_today
 
-from .factories import DecisionFactory, FollowUpFactory
+from .factories import DecisionFactory, FollowUpFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -471,7 +470,7 @@ def test_permission_matrix(case: Case, copenhagen, aarhus):
     for role in ROLES:
         client = APIClient()
         user = getattr(copenhagen, role)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
         scopes = [("own", own, case.own)]
         if case.other is not None:
             scopes.append(("other", other, case.other))

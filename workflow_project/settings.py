@@ -6,13 +6,14 @@ transport, so one machine with only Python runs the whole system.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SPOR_VAR_DIR", str(BASE_DIR / "var")))
@@ -39,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "notifications",
@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "innovations",
     "decisions",
     "reminders",
+    "access",
     "api",
     "web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout during sign-in into the lockout page or JSON (access/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workflow_project.urls"
@@ -99,12 +103,38 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
+# django-axes first: it refuses a locked-out username and address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The number of reverse proxies in front of Spor that append to X-Forwarded-For. 0: the
+# client's address is the connection's (REMOTE_ADDR), and X-Forwarded-For is ignored.
+SPOR_TRUSTED_PROXY_COUNT = env_int("SPOR_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Lockout (django-axes) on /sign-in/, /admin/login/ and /api/v1/auth/token/: after this many
+# failed sign-ins of one username from one client address, that pair waits the cool-off.
+AXES_FAILURE_LIMIT = env_int("SPOR_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("SPOR_SIGN_IN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "access.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "access.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Named API tokens (access/): their lifetime when created, and the longest one may choose.
+SPOR_API_TOKEN_DAYS = env_int("SPOR_API_TOKEN_DAYS", 90, minimum=1)
+SPOR_API_TOKEN_MAX_DAYS = env_int("SPOR_API_TOKEN_MAX_DAYS", 365, minimum=1)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -227,7 +257,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spor <spor@localhost>")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.NamedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -241,6 +271,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "10/minute")},
+    # The throttle counts the same client address as the lockout (access/client_address.py).
+    "NUM_PROXIES": SPOR_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spor API",
@@ -273,3 +305,9 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+
+# Outbound webhooks (api/outbound.py): https only, and never to loopback, private, link-local,
+# shared, multicast or reserved addresses, except the networks listed here (an on-premise
+# receiver, e.g. "10.20.0.0/16"). http is for a test installation only.
+SPOR_WEBHOOK_ALLOW_HTTP = env_bool("SPOR_WEBHOOK_ALLOW_HTTP", default=False)
+SPOR_WEBHOOK_ALLOWED_NETWORKS = env_networks("SPOR_WEBHOOK_ALLOWED_NETWORKS", [])
