@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 
+from axes.utils import reset
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -124,3 +125,14 @@ def token_from_sign_in(*, user, name: str = "") -> tuple[ApiToken, str]:
         "moment": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
     }
     return create_token(actor=user, name=name)
+
+
+def unlock_sign_in(*, actor, person) -> int:
+    """An administrator of the person's organisation (or a superuser) lifts their lockout:
+    every failed attempt recorded for the username, from any address, is forgotten."""
+    allowed = actor.is_superuser or (
+        actor.is_active and permissions.is_administrator_of(actor, person.organisation_id)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the person's administrators can unlock their sign-in."))
+    return reset(username=person.get_username())

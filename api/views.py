@@ -80,9 +80,7 @@ class TokenView(APIView):
     def post(self, request):
         data = parse(s.TokenIn, request)
         # Django's request, not DRF's: django-axes marks a lockout on it for its middleware.
-        user = authenticate(
-            request._request, username=data["username"], password=data["password"]
-        )
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise ValidationFailed(_("Unable to sign in with that username and password."))
         token, key = access_services.token_from_sign_in(user=user, name=data.get("name", ""))
