@@ -64,3 +64,19 @@ def env_networks(name: str, default: list[str]) -> list[str]:
                 f"{name} must be a comma-separated list of IP networks; got {item!r}"
             ) from exc
     return networks
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (or ``X-Forwarded-Proto=https``): the header a trusted proxy sets
+    on requests that reached it over https, as Django's ``SECURE_PROXY_SSL_HEADER``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _sep, value = raw.partition("=")
+    header, value = header.strip(), (value.strip() or "https")
+    if not header or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"{name} must be a header name such as X-Forwarded-Proto (optionally =https); "
+            f"got {raw!r}"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
