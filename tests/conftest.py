@@ -11,6 +11,7 @@ from django.db import connection
 
 from organisations.models import Committee, Meeting, Role, User
 
+from .network import FakeDNS, install_fake_dns
 from .factories import (
     CommitteeFactory,
     MeetingFactory,
@@ -31,6 +32,14 @@ def _real_services_required():
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:  # pragma: no cover - the message is the point
         pytest.exit(f"Redis is not reachable at {settings.REDIS_URL}: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch) -> FakeDNS:
+    """No test asks a real name server (webhook URLs are resolved when registered and sent):
+    names resolve only when a test adds them, e.g. ``fake_dns.names["esdh.example.dk"] =
+    ["93.184.215.14"]``; literal addresses and localhost resolve as usual."""
+    return install_fake_dns(monkeypatch)
 
 
 @dataclasses.dataclass

@@ -26,7 +26,6 @@ from reminders.services import create_checkpoint, local_today
 from workflow_project.celery import app as celery_app
 
 from .factories import api_key_for
-from .network import install_fake_dns
 
 pytestmark = pytest.mark.django_db
 
@@ -324,9 +323,9 @@ def test_a_delivery_whose_task_was_lost_is_handed_over_again(copenhagen, receive
 
 
 def test_the_admin_shows_webhooks_and_deliveries_without_the_secret(
-    copenhagen, admin_client, monkeypatch
+    copenhagen, admin_client, fake_dns
 ):
-    install_fake_dns(monkeypatch).names["esdh.example.dk"] = ["93.184.215.14"]
+    fake_dns.names["esdh.example.dk"] = ["93.184.215.14"]
     endpoint = services.register_webhook(
         actor=copenhagen.administrator,
         url="https://esdh.example.dk/spor",

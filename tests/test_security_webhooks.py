@@ -20,7 +20,7 @@ from api import services
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from innovations.errors import ValidationFailed
 
-from .network import install_fake_dns, no_connections
+from .network import no_connections
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +73,8 @@ def receiver():
 
 
 @pytest.fixture
-def dns(monkeypatch):
-    return install_fake_dns(monkeypatch)
+def dns(fake_dns):
+    return fake_dns
 
 
 @pytest.fixture
