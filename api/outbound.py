@@ -44,13 +44,13 @@ class HostNotFound(RefusedDestination):
 
 def _kind(reason: str) -> str:
     return {
-        "unspecified": _("an unspecified"),
-        "loopback": _("a loopback"),
-        "link-local": _("a link-local"),
-        "multicast": _("a multicast"),
-        "shared": _("a shared (carrier-grade NAT)"),
-        "reserved": _("a reserved"),
-        "private": _("a private"),
+        "unspecified": _("an unspecified address"),
+        "loopback": _("a loopback address"),
+        "link-local": _("a link-local address"),
+        "multicast": _("a multicast address"),
+        "shared": _("a shared address (carrier-grade NAT)"),
+        "reserved": _("a reserved address"),
+        "private": _("a private address"),
     }[reason]
 
 
@@ -121,7 +121,7 @@ def check_address(raw: str) -> str:
     reason = refusal_reason(address)
     if reason is not None:
         raise RefusedDestination(
-            _("Spor does not send to %(address)s: it is %(kind)s address.")
+            _("Spor does not send to %(address)s: it is %(kind)s.")
             % {"address": address, "kind": _kind(reason)}
         )
     return str(address)

@@ -11,7 +11,6 @@ from django.db import connection
 
 from organisations.models import Committee, Meeting, Role, User
 
-from .network import FakeDNS, install_fake_dns
 from .factories import (
     CommitteeFactory,
     MeetingFactory,
@@ -20,6 +19,7 @@ from .factories import (
     council_of,
     organisation,
 )
+from .network import FakeDNS, install_fake_dns
 
 
 @pytest.fixture(scope="session", autouse=True)
