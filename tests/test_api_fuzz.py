@@ -49,8 +49,10 @@ def _keep_the_test_transaction():
 
 
 @pytest.fixture
-def records(copenhagen, aarhus) -> dict[str, list[int]]:
+def records(copenhagen, aarhus, settings) -> dict[str, list[int]]:
     """Real ids, by path, from both organisations (the other one's must answer 404)."""
+    settings.SPOR_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # an on-premise receiver
+    settings.SPOR_WEBHOOK_ALLOW_HTTP = True
     ids: dict[str, list[int]] = {}
     for town in (copenhagen, aarhus):
         innovation = create_innovation(
