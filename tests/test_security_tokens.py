@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -193,5 +194,18 @@ def test_the_web_page_shows_the_key_once_and_revokes(copenhagen):
     assert not works(key)
 
 
-def test_drf_plain_tokens_are_gone():
+def test_the_upgrade_drops_drf_plain_tokens(copenhagen):
+    # an installation from before: DRF's table with a plain key in it
+    call_command("migrate", "access", "0001", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz,"
+            " user_id bigint)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, now(), %s)",
+            ["9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", copenhagen.secretary.pk],
+        )
+    call_command("migrate", "access", verbosity=0)
     assert "authtoken_token" not in connection.introspection.table_names()
+    assert not works("9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b")

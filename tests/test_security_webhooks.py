@@ -189,6 +189,25 @@ def test_one_internal_address_among_public_ones_is_enough_to_refuse(copenhagen, 
     assert guard.attempts == []
 
 
+def test_changing_the_url_to_an_internal_address_is_refused_too(copenhagen, dns):
+    dns.names["esdh.example.dk"] = ["93.184.215.14"]
+    api = admin_api(copenhagen.administrator)
+    with no_connections() as guard:
+        created = api.post(
+            "/api/v1/webhooks/",
+            {"url": "https://esdh.example.dk/spor", "events": ["decision.recorded"]},
+            format="json",
+        )
+        assert created.status_code == 201
+        changed = api.patch(
+            f"/api/v1/webhooks/{created.json()['id']}/",
+            {"url": "https://[::ffff:169.254.169.254]/latest/"},
+            format="json",
+        )
+    assert changed.status_code == 400 and guard.attempts == []
+    assert WebhookEndpoint.objects.get().url == "https://esdh.example.dk/spor"
+
+
 def test_plain_http_is_refused_unless_the_operator_allows_it(copenhagen, dns, settings):
     dns.names["esdh.example.dk"] = ["93.184.215.14"]
     with no_connections():
