@@ -79,7 +79,8 @@ class WebhookDelivery(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     response_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
-    response_body = models.TextField(_("response body (excerpt)"), blank=True)
+    # The receiver's answer is never stored or shown: only its status code, and for a
+    # failure the status line or the connection error (what an administrator needs).
     error = models.TextField(_("error"), blank=True)
     replay_of = models.ForeignKey(
         "self",

@@ -710,10 +710,13 @@ class WorkflowOut(serializers.Serializer):
 class TokenIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class TokenOut(serializers.Serializer):
     token = serializers.CharField()
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 # --- Webhooks -------------------------------------------------------------------------------
@@ -758,7 +761,6 @@ class WebhookDeliveryOut(serializers.ModelSerializer):
             "status",
             "attempts",
             "response_code",
-            "response_body",
             "error",
             "replay_of",
             "created_at",

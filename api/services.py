@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -29,11 +28,12 @@ from audit import services as audit
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
+from . import outbound
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 MAX_ATTEMPTS = 6
 TIMEOUT_SECONDS = 10
-RESPONSE_EXCERPT = 1000
+ERROR_LENGTH = 300
 
 
 def retry_delay(attempts: int) -> int:
@@ -57,9 +57,13 @@ def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
         url = (data["url"] or "").strip()
         try:
             URLValidator(schemes=["http", "https"])(url)
+            # Resolved and checked now, and again at every delivery (the name may change).
+            outbound.check_url(url)
             cleaned["url"] = url
         except DjangoValidationError:
             errors["url"] = [_("Enter an http or https URL.")]
+        except outbound.RefusedDestination as exc:
+            errors["url"] = [str(exc)]
     if "events" in data:
         events = data["events"]
         if not isinstance(events, list | tuple) or not events:
@@ -208,41 +212,41 @@ def send_delivery(delivery_id: int) -> WebhookDelivery | None:
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     body = request_body(delivery)
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Spor-Webhooks/1",
-            "X-Spor-Event": delivery.event_type,
-            "X-Spor-Event-Id": str(delivery.event_id),
-            "X-Spor-Timestamp": timestamp,
-            "X-Spor-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Spor-Webhooks/1",
+        "X-Spor-Event": delivery.event_type,
+        "X-Spor-Event-Id": str(delivery.event_id),
+        "X-Spor-Timestamp": timestamp,
+        "X-Spor-Signature": sign(delivery.endpoint.secret, timestamp, body),
+    }
     code: int | None = None
-    excerpt = ""
     error = ""
+    refused = False
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            code = response.status
-            excerpt = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        code = exc.code
-        excerpt = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-        error = f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        error = str(getattr(exc, "reason", exc))[:RESPONSE_EXCERPT]
+        answer = outbound.post(delivery.endpoint.url, body, headers, timeout=TIMEOUT_SECONDS)
+        code = answer.status
+        if not 200 <= code < 300:
+            error = answer.status_line
+    except outbound.HostNotFound as exc:  # DNS may answer again later
+        error = str(exc)[:ERROR_LENGTH]
+    except outbound.RefusedDestination as exc:
+        refused = True
+        error = str(exc)[:ERROR_LENGTH]
+    except (OSError, http.client.HTTPException) as exc:
+        error = (str(exc) or type(exc).__name__)[:ERROR_LENGTH]
     delivery.response_code = code
-    delivery.response_body = excerpt
     delivery.error = error
     if code is not None and 200 <= code < 300:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = timezone.now()
         delivery.next_attempt_at = None
-    elif delivery.attempts >= MAX_ATTEMPTS or (
-        code is not None and 400 <= code < 500 and code not in (408, 429)
+    elif (
+        refused
+        or delivery.attempts >= MAX_ATTEMPTS
+        # a redirect is never followed: the receiver's URL is wrong, retrying will not help
+        or (code is not None and 300 <= code < 400)
+        or (code is not None and 400 <= code < 500 and code not in (408, 429))
     ):
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
@@ -255,7 +259,6 @@ def send_delivery(delivery_id: int) -> WebhookDelivery | None:
         update_fields=[
             "status",
             "response_code",
-            "response_body",
             "error",
             "delivered_at",
             "next_attempt_at",

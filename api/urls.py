@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalogue_views, views
+from . import catalogue_views, token_views, views
 
 app_name = "api"
 
@@ -19,6 +19,7 @@ router.register("checkpoints", views.CheckpointViewSet, basename="checkpoint")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("webhooks/deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("tokens", token_views.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

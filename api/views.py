@@ -15,12 +15,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from notifications.models import Notification
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from access import services as access_services
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from decisions.models import Correction, Decision, FollowUp
@@ -68,7 +68,8 @@ class ApiViewSet(viewsets.GenericViewSet):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for the API token (``Authorization: Token <token>``)."""
+    """Exchange a username and password for a new named API token that expires
+    (``Authorization: Token <token>``). Failed attempts count towards the lockout (axes)."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
@@ -78,11 +79,12 @@ class TokenView(APIView):
     @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, operation_id="auth_token")
     def post(self, request):
         data = parse(s.TokenIn, request)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # Django's request, not DRF's: django-axes marks a lockout on it for its middleware.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise ValidationFailed(_("Unable to sign in with that username and password."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = access_services.token_from_sign_in(user=user, name=data.get("name", ""))
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
 
 
 # --- Organisations, committees, meetings ----------------------------------------------------

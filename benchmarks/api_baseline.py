@@ -17,8 +17,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authtoken.models import Token
 
+from access.models import ApiToken
+from access.services import hash_key
 from decisions import services
 from innovations.models import Innovation
 from innovations.selectors import visible_innovations
@@ -57,8 +58,13 @@ def _user(request):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Token "):
         return None
-    token = Token.objects.select_related("user").filter(key=header[6:]).first()
-    return token.user if token and token.user.is_active else None
+    token = (
+        ApiToken.objects.usable()
+        .select_related("owner")
+        .filter(key_hash=hash_key(header[6:]))
+        .first()
+    )
+    return token.owner if token and token.owner.is_active else None
 
 
 def _json(data, status: int = 200) -> HttpResponse:

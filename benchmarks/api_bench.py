@@ -48,6 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workflow_project.settings")
 os.environ.setdefault("SECRET_KEY", "spor-benchmark-only-" + secrets.token_hex(8))
+# Fixed keys of the benchmark's two API tokens (named tokens, stored hashed like any other).
+SECRETARY_KEY = "spor_" + "b" * 43
+ADMINISTRATOR_KEY = "spor_" + "a" * 43
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor_bench")
 os.environ.setdefault("SPOR_VAR_DIR", tempfile.mkdtemp(prefix="spor-api-bench-var-"))
 os.environ.pop("REDIS_URL", None)  # no webhooks registered: nothing is sent anyway
@@ -87,8 +90,9 @@ def seed() -> None:
     from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from access.models import ApiToken
+    from access.services import hash_key
     from innovations.models import Innovation
     from organisations.models import Committee, Meeting, Membership, Organisation, Role, User
 
@@ -121,8 +125,15 @@ def seed() -> None:
             role="secretary",
             valid_from=datetime.date(2026, 1, 1),
         )
-        Token.objects.create(user=secretary, key="b" * 40)
-        Token.objects.create(user=administrator, key="a" * 40)
+        for person, key in ((secretary, SECRETARY_KEY), (administrator, ADMINISTRATOR_KEY)):
+            ApiToken.objects.create(
+                owner=person,
+                organisation=copenhagen,
+                name="Benchmark",
+                prefix=key[:13],
+                key_hash=hash_key(key),
+                expires_at=timezone.now() + datetime.timedelta(days=1),
+            )
     others = [o for o in organisations if o.pk != copenhagen.pk]
     plan: list[tuple[object, str]] = []
     plan += [(copenhagen, "need")] * POOL
@@ -248,7 +259,7 @@ def load(
 
 def list_request(path: str):
     def make(index: int):
-        return "GET", path, None, "a" * 40
+        return "GET", path, None, ADMINISTRATOR_KEY
 
     return make
 
@@ -268,7 +279,7 @@ def record_request(path: str, innovations: list[int], meeting: int):
             "value_direction": "Borgeren skal hurtigere tilbage til hverdagen.",
             "apply_transition": True,
         }
-        return "POST", path, json.dumps(body).encode(), "b" * 40
+        return "POST", path, json.dumps(body).encode(), SECRETARY_KEY
 
     return make
 
@@ -295,7 +306,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request(
-                "GET", "/api/v1/workflow/", headers={"Authorization": "Token " + "a" * 40}
+                "GET", "/api/v1/workflow/", headers={"Authorization": "Token " + ADMINISTRATOR_KEY}
             )
             if connection.getresponse().status == 200:
                 return process

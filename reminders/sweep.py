@@ -176,7 +176,9 @@ def _due_batch(
         shared = ", ".join(DueGroup._fields[1:])
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH due (id, {shared}) AS ({sql}) "
+                # Only Django's compiled SQL and our own column names are interpolated;
+                # every value travels in params.
+                f"WITH due (id, {shared}) AS ({sql}) "  # nosec B608
                 f"SELECT array_agg(id ORDER BY id), {shared} FROM due GROUP BY {shared}",
                 params,
             )
@@ -314,6 +316,7 @@ def _advance_and_record(
     planned_checkpoints, planned_people, planned_plans = planned
     stages = [stage for stage, _ in plans]
     with connection.cursor() as cursor:
+        # Only our own table names are interpolated into the SQL; every value is a parameter.
         cursor.execute(
             f"""
             WITH plan AS (
@@ -341,7 +344,7 @@ def _advance_and_record(
               JOIN person ON person.id = planned.recipient_id
             ON CONFLICT (checkpoint_id, recipient_id, stage) DO NOTHING
             RETURNING id
-            """,
+            """,  # nosec B608
             [
                 [s.name if s else None for s in stages],
                 [s.escalation if s else None for s in stages],

@@ -19,6 +19,7 @@ from .factories import (
     council_of,
     organisation,
 )
+from .network import FakeDNS, install_fake_dns
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,6 +47,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 f"TO {settings.SPOR_DB_APP_ROLE}"
             )
         db_roles.grant_app_role(connection, settings.SPOR_DB_APP_ROLE)
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch) -> FakeDNS:
+    """No test asks a real name server (webhook URLs are resolved when registered and sent):
+    names resolve only when a test adds them, e.g. ``fake_dns.names["esdh.example.dk"] =
+    ["93.184.215.14"]``; literal addresses and localhost resolve as usual."""
+    return install_fake_dns(monkeypatch)
 
 
 @dataclasses.dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
@@ -109,3 +110,11 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     transition = "start_evaluation"
     recorded_by = factory.SubFactory(UserFactory, role=Role.SECRETARY)
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+def api_key_for(user, name: str = "") -> str:
+    """A new named API token of the user's (as they would create it); returns its key."""
+    from access.services import create_token
+
+    name = name or f"Test integration {uuid.uuid4().hex[:8]}"
+    return create_token(actor=user, name=name)[1]

@@ -8,20 +8,20 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from notifications.models import Notification
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from innovations.models import Innovation
 from innovations.services import create_innovation
 from reminders.services import create_checkpoint, local_today
 
+from .factories import api_key_for
+
 pytestmark = pytest.mark.django_db
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from notifications.models import Notification
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.models import WebhookDelivery, WebhookEndpoint
@@ -20,6 +19,8 @@ from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations.models import Innovation
 from organisations.models import Committee, Meeting
 from reminders.models import Checkpoint
+
+from .factories import api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -228,8 +229,7 @@ def queries_for(client: APIClient, path: str, listing: Listing, page_size: int) 
 @pytest.mark.parametrize("listing", LISTINGS, ids=str)
 def test_list_query_count_does_not_grow_with_rows(listing: Listing, copenhagen):
     client = APIClient()
-    token = Token.objects.create(user=copenhagen.administrator)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(copenhagen.administrator)}")
     path = listing.path(copenhagen)
 
     if listing.add is None:

@@ -175,11 +175,12 @@ def test_wrong_password_is_a_400_with_the_error_shape_and_no_token(copenhagen):
 
 def test_the_token_endpoint_is_throttled(copenhagen):
     client = APIClient()
+    # a new username each time: the lockout of one username (test_security_sign_in) is apart
     statuses = [
         client.post(
-            "/api/v1/auth/token/", {"username": "nobody", "password": "x"}, format="json"
+            "/api/v1/auth/token/", {"username": f"nobody-{n}", "password": "x"}, format="json"
         ).status_code
-        for _ in range(12)
+        for n in range(12)
     ]
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429, 429]

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
@@ -121,7 +121,11 @@ def test_one_person_per_role_per_organisation_all_signing_in_with_the_demo_passw
         for suffix, role in ROLES.items():
             person = User.objects.get(username=f"{spec.slug}-{suffix}")
             assert person.organisation == organisation and person.role == role
-            assert authenticate(username=person.username, password=DEMO_PASSWORD) == person
+            # a request, as every sign-in has one (the lockout is keyed on its address)
+            signing_in = RequestFactory().post("/sign-in/")
+            assert authenticate(signing_in, username=person.username, password=DEMO_PASSWORD) == (
+                person
+            )
         # Committees with chairs and a secretary each, for the current term and the last.
         for committee in organisation.committees.all():
             for day in ("2025-06-01", "2026-06-01"):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, catalogue_views, dashboard, views
+from . import audit_views, catalogue_views, dashboard, token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -72,6 +72,8 @@ urlpatterns = [
     ),
     path("my/calendar/", views.calendar, name="calendar"),
     path("my/preferences/", views.preferences, name="preferences"),
+    path("my/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("my/tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue_list"),
     path("catalogue/<int:pk>/", catalogue_views.catalogue_entry, name="catalogue_entry"),
     path("catalogue/<int:pk>/reuse/", catalogue_views.catalogue_reuse, name="catalogue_reuse"),

@@ -50,9 +50,25 @@ def browser(live_server):
         browser.close()
 
 
+# Recorded in the page before anything of Spor runs (init scripts are not subject to the
+# Content-Security-Policy), read by assert_accessible: a page must work under the policy.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+def new_context(browser, **options):
+    context = browser.new_context(**options)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    return context
+
+
 def _new_page(browser, live_server, viewport):
-    context = browser.new_context(
-        viewport=viewport, base_url=live_server.url, accept_downloads=True, locale="da-DK"
+    context = new_context(
+        browser, viewport=viewport, base_url=live_server.url, accept_downloads=True, locale="da-DK"
     )
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -91,7 +107,9 @@ def screenshot(page, name: str) -> Path:
 def axe_violations(page) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations on the page as it stands."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol: an inline <script> tag would be (rightly)
+        # refused by the page's Content-Security-Policy.
+        page.evaluate(AXE.read_text() + "\n;undefined")
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
@@ -113,3 +131,10 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}: {violations}"
+    assert_no_csp_violations(page)
+
+
+def assert_no_csp_violations(page) -> None:
+    recorded = page.evaluate("window.__cspViolations")
+    assert recorded is not None, "open the page in a context made by new_context()"
+    assert recorded == [], f"{page.url}: Content-Security-Policy violations {recorded}"

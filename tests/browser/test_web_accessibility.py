@@ -9,7 +9,14 @@ import pytest
 from django.utils import timezone
 
 from ..factories import DecisionFactory, InnovationFactory
-from .conftest import PHONE, assert_accessible, screenshot, sign_in
+from .conftest import (
+    PHONE,
+    assert_accessible,
+    assert_no_csp_violations,
+    new_context,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,6 +75,7 @@ def pages_for(copenhagen, world) -> dict[str, list[str]]:
             "/my/notifications/",
             "/my/calendar/",
             "/my/preferences/",
+            "/my/tokens/",
         ],
         "administrator": [
             "/",
@@ -92,9 +100,31 @@ def test_the_signed_out_pages_are_accessible(page):
     assert_accessible(page)
 
 
+def test_the_lockout_page_is_accessible_and_works_under_the_policy(page, copenhagen, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        page.goto("/sign-in/")
+        page.fill("#id_username", copenhagen.secretary.username)
+        page.fill("#id_password", "wrong")
+        page.click("main button[type=submit]")
+    page.wait_for_selector("main [role=alert]")
+    assert "prøv igen kl." in page.inner_text("main")
+    assert_accessible(page)
+
+
+def test_swagger_ui_runs_from_our_own_files_under_the_policy(page):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Spor API" in page.inner_text(".swagger-ui .info .title")
+    assert all(url.startswith(page.url.split("/api/")[0]) for url in requested), requested
+    assert_no_csp_violations(page)
+
+
 def test_every_page_is_accessible_for_each_persona(browser, live_server, copenhagen, world):
     for persona, urls in pages_for(copenhagen, world).items():
-        context = browser.new_context(base_url=live_server.url, locale="da-DK")
+        context = new_context(browser, base_url=live_server.url, locale="da-DK")
         page = context.new_page()
         sign_in(page, getattr(copenhagen, persona))
         for url in urls:
@@ -141,7 +171,7 @@ def widest(page) -> list[str]:
 
 def test_every_page_fits_a_375_pixel_phone(browser, live_server, copenhagen, world):
     for persona, urls in pages_for(copenhagen, world).items():
-        context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="da-DK")
+        context = new_context(browser, base_url=live_server.url, viewport=PHONE, locale="da-DK")
         page = context.new_page()
         sign_in(page, getattr(copenhagen, persona))
         for url in urls:
