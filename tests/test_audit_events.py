@@ -81,7 +81,8 @@ def test_sharing_and_unsharing_are_audited(copenhagen):
     assert {shared.actor, unshared.actor} == {copenhagen.administrator}
 
 
-def test_reminder_policy_rules_and_webhooks_are_audited(copenhagen):
+def test_reminder_policy_rules_and_webhooks_are_audited(copenhagen, fake_dns):
+    fake_dns.names["esdh.example.dk"] = ["93.184.215.14"]  # resolved at registration only
     administrator = copenhagen.administrator
     policy = reminders.update_policy(
         actor=administrator, organisation=copenhagen.organisation, overdue_every_days=9

@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from decisions.models import Decision, FollowUp
@@ -20,7 +19,7 @@ from innovations.models import Innovation
 from organisations.models import Meeting
 from reminders.models import Checkpoint, CheckpointStatus
 
-from .factories import MeetingFactory
+from .factories import MeetingFactory, api_key_for
 from .lifecycle import innovation_in, raise_need, record
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 
