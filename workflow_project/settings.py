@@ -124,6 +124,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Documents attached to innovations (pdf, docx, xlsx, pptx, odt, png, jpg) are at most this big.
 SPOR_DOCUMENT_MAX_BYTES = env_int("SPOR_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Zip-based office files: the most their members may unpack to, and how many there may be.
+SPOR_DOCUMENT_MAX_UNPACKED_BYTES = env_int(
+    "SPOR_DOCUMENT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024
+)
+SPOR_DOCUMENT_MAX_ZIP_MEMBERS = env_int("SPOR_DOCUMENT_MAX_ZIP_MEMBERS", 5000, minimum=10)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
