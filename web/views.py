@@ -62,6 +62,15 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def unknown_csv_format() -> HttpResponse:
+    """The answer to ``?format=`` naming neither CSV form."""
+    return HttpResponse(
+        _("Unknown format; use format=rfc4180 or leave it out."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 def domain_errors(view):
     """Show the services' refusals as the pages people know: 403 and 404."""
 
