@@ -445,6 +445,26 @@ REUSED_FIELDS = (
 )
 
 
+# What the reuse registration keeps of the catalogue entry as the reuser saw it (each is a
+# field of ``catalogue.CatalogueEntry``).
+SNAPSHOT_FIELDS = (
+    *REUSED_FIELDS,
+    "shared_summary",
+    "contact_role",
+)
+
+
+def _snapshot(source: Innovation) -> dict[str, Any]:
+    snapshot = {field: _copy(getattr(source, field)) for field in SNAPSHOT_FIELDS}
+    snapshot.update(
+        phase=source.state,
+        organisation_name=source.organisation.name,
+        organisation_code=source.organisation.code,
+        shared_at=source.shared_at.isoformat() if source.shared_at else None,
+    )
+    return snapshot
+
+
 def share_innovation(
     *,
     actor,
@@ -544,6 +564,7 @@ def reuse_innovation(
         # The origin's lock serialises reuses of one innovation, so the duplicate check holds.
         source = (
             Innovation.objects.select_for_update(of=("self",))
+            .select_related("organisation")
             .filter(pk=origin_pk, shared=True)
             .first()
         )
@@ -579,6 +600,7 @@ def reuse_innovation(
             innovation=innovation,
             organisation=organisation,
             named=bool(named),
+            snapshot=_snapshot(source),
             registered_by=actor,
             registered_at=now,
         )
