@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from notifications.models import Notification
 from rest_framework import mixins, permissions, status, viewsets
@@ -33,6 +34,7 @@ from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
@@ -315,6 +317,16 @@ class PortfolioView(APIView):
             since=query.get("since"),
         )
         return Response(s.PortfolioOut(figures).data)
+
+
+class PersonDataView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="person_data")
+    def get(self, request, pk: int | None = None):
+        """A person's data as JSON (GDPR access and portability): their profile, memberships,
+        what they recorded, notifications and reminders. For the person themselves
+        (``people/me/data/``) and their organisation's administrators."""
+        person = request.user if pk is None else privacy_selectors.person_for(request.user, pk)
+        return Response(privacy_selectors.person_data(request.user, person))
 
 
 class WorkflowView(APIView):

@@ -66,6 +66,8 @@ urlpatterns = [
     ),
     path("my/calendar/", views.calendar, name="calendar"),
     path("my/preferences/", views.preferences, name="preferences"),
+    path("my/data.json", views.my_data, name="my_data"),
+    path("people/<int:pk>/data.json", views.person_data, name="person_data"),
     path("catalogue/", catalogue_views.catalogue_list, name="catalogue_list"),
     path("catalogue/<int:pk>/", catalogue_views.catalogue_entry, name="catalogue_entry"),
     path("catalogue/<int:pk>/reuse/", catalogue_views.catalogue_reuse, name="catalogue_reuse"),

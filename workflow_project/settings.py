@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "decisions",
     "reminders",
     "api",
+    "privacy",
     "web",
 ]
 
@@ -197,6 +198,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
     },
+}
+# Retention (docs/privacy.md): operational rows are deleted this many days after they served;
+# the decision trail is kept. Beat runs the purge once a day.
+SPOR_RETENTION_READ_NOTIFICATION_DAYS = env_int(
+    "SPOR_RETENTION_READ_NOTIFICATION_DAYS", 180, minimum=1
+)
+SPOR_RETENTION_REMINDER_DAYS = env_int("SPOR_RETENTION_REMINDER_DAYS", 365, minimum=1)
+SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS = env_int(
+    "SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS", 90, minimum=1
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
+    "task": "privacy.purge_expired",
+    "schedule": 24 * 60 * 60.0,
+    "options": {"expires": 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
