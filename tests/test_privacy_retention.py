@@ -80,7 +80,7 @@ def test_the_purge_deletes_what_has_served_and_keeps_the_trail(old_history):
 
 
 def test_nothing_is_deleted_before_its_period(old_history):
-    history, read, delivered, _pending = old_history
+    history, read, _delivered, _pending = old_history
     with time_machine.travel(AUTUMN + datetime.timedelta(days=30), tick=False):
         purged = purge_expired()
     assert sum(purged.counts.values()) == 0
@@ -97,7 +97,7 @@ def test_a_reminder_of_an_open_checkpoint_is_kept(old_history):
 
 
 def test_the_periods_are_settings(old_history, settings):
-    history, read, *_ = old_history
+    _history, read, *_ = old_history
     settings.SPOR_RETENTION_READ_NOTIFICATION_DAYS = 1000
     with time_machine.travel(LATER, tick=False):
         purge_expired()
