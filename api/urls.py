@@ -7,7 +7,14 @@ from . import catalogue_views, views
 
 app_name = "api"
 
-router = DefaultRouter()
+
+# No ``.json`` suffix routes: the API speaks JSON only, and the suffix reached view methods
+# that do not take a ``format`` argument (a 500 on ``PATCH /innovations/1.json``).
+class _Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = _Router()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("committees", views.CommitteeViewSet, basename="committee")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
