@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from notifications.models import Notification
@@ -62,7 +62,7 @@ def parse(serializer_class, request, *, data=None, partial: bool = False) -> dic
 class ApiViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID
     pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend, filters.SafeOrderingFilter]
+    filter_backends = [filters.StrictFilterBackend, filters.SafeOrderingFilter]
     ordering_fields: list[str] = ["id"]
 
 
@@ -151,7 +151,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     serializer_class = s.InnovationOut
     filterset_class = filters.InnovationFilter
     filter_backends = [
-        DjangoFilterBackend,
+        filters.StrictFilterBackend,
         filters.SafeSearchFilter,
         filters.SafeOrderingFilter,
     ]
@@ -477,6 +477,30 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
 
 
 @csrf_exempt
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request, exception=None):
+    """The site's 404: JSON for any path under /api/, Spor's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    """The site's 500: JSON under /api/ (no details leave the server), the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request)
+
+
+def handler400(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Bad request."), "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a JSON 404, like every other error of the API."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
