@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from notifications.models import Notification
 
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
@@ -94,7 +95,7 @@ def person_for(actor, pk: int) -> User:
     """The person whose data ``actor`` may see; someone else's organisation is not found."""
     person = User.objects.select_related("organisation").filter(pk=pk).first()
     if person is None or not may_see_person_data(actor, person):
-        raise NotFound("The person does not exist.")
+        raise NotFound(_("The person does not exist."))
     return person
 
 
@@ -105,7 +106,7 @@ def _rows(model, field: str, person: User, columns: tuple[str, ...]) -> list[dic
 def person_data(actor, person: User) -> dict[str, Any]:
     """Everything Spor holds about ``person`` that is theirs, as plain JSON-ready values."""
     if not may_see_person_data(actor, person):
-        raise NotFound("The person does not exist.")
+        raise NotFound(_("The person does not exist."))
     organisation = person.organisation
     return {
         "format_version": FORMAT_VERSION,
