@@ -50,6 +50,8 @@ ID = "[0-9]+"
 
 
 def parse(serializer_class, request, *, data=None, partial: bool = False) -> dict:
+    if data is not None and hasattr(data, "getlist"):
+        _refuse_empty_query_values(serializer_class(), data)
     serializer = serializer_class(
         data=request.data if data is None else data,
         context={"request": request},
@@ -57,6 +59,17 @@ def parse(serializer_class, request, *, data=None, partial: bool = False) -> dic
     )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _refuse_empty_query_values(serializer, query) -> None:
+    """DRF skips ``?since=`` as if it were absent; the API says it is not a date."""
+    errors = {
+        name: [_("This field may not be blank.")]
+        for name, field in serializer.fields.items()
+        if name in query and query.get(name) == "" and not getattr(field, "allow_blank", False)
+    }
+    if errors:
+        raise ValidationFailed(errors)
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -493,6 +506,15 @@ def handler500(request):
     if _is_api(request):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused CSRF check: JSON under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("CSRF check failed.")}, status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
 
 
 def handler400(request, exception=None):

@@ -262,6 +262,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "10/minute")},
 }
+# A refused CSRF check under /api/ answers JSON, like every other API error.
+CSRF_FAILURE_VIEW = "api.views.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spor API",
     "DESCRIPTION": "The political decision trail of public innovation.",
