@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from innovations import csv_export
 from innovations.models import (
     DocumentKind,
     Effect,
@@ -233,6 +234,18 @@ class BarometerQueryIn(serializers.Serializer):
     )
     national = serializers.BooleanField(
         required=False, default=False, help_text=_("Superusers only: across all organisations.")
+    )
+
+
+class BarometerCsvQueryIn(BarometerQueryIn):
+    format = serializers.ChoiceField(
+        choices=list(csv_export.FORMATS),
+        required=False,
+        default=csv_export.EXCEL,
+        help_text=_(
+            "excel (default): semicolons, Danish headers and values, dd-mm-yyyy, UTF-8 BOM; "
+            "rfc4180: commas, English keys, ISO dates, no BOM."
+        ),
     )
 
 

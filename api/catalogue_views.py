@@ -7,12 +7,13 @@ from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from innovations import barometer as barometer_module
-from innovations import catalogue
+from innovations import catalogue, csv_export
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
 from innovations.documents import human_size, max_bytes
@@ -299,20 +300,29 @@ class BarometerView(APIView):
         return Response(cs.BarometerOut(_barometer_for(request).as_dict()).data)
 
 
+class _FirstRenderer(DefaultContentNegotiation):
+    """``?format=`` names the CSV form here, not one of DRF's renderers."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class BarometerCsvView(APIView):
+    content_negotiation_class = _FirstRenderer
+
     @extend_schema(
-        parameters=[cs.BarometerQueryIn],
+        parameters=[cs.BarometerCsvQueryIn],
         responses={(200, "text/csv"): OpenApiTypes.STR},
         operation_id="barometer_csv",
     )
     def get(self, request):
         """The same report as CSV, one line per figure."""
+        fmt = parse(cs.BarometerCsvQueryIn, request, data=request.query_params)["format"]
         report = _barometer_for(request)
         response = HttpResponse(
-            barometer_module.barometer_csv(report), content_type="text/csv; charset=utf-8"
+            barometer_module.barometer_csv(report, fmt), content_type="text/csv; charset=utf-8"
         )
         who = report.organisation.code if report.organisation else "national"
-        response["Content-Disposition"] = (
-            f'attachment; filename="innovationsbarometer-{who}-{report.start}-{report.end}.csv"'
-        )
+        stem = f"innovationsbarometer-{who}-{report.start}-{report.end}"
+        response["Content-Disposition"] = f'attachment; filename="{csv_export.filename(stem, fmt)}"'
         return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -15,6 +17,7 @@ from decisions.models import (
     FollowUp,
     Outcome,
 )
+from innovations.errors import ValidationFailed
 from innovations.models import Innovation, State
 from innovations.portfolio import overdue_checkpoints
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
@@ -30,6 +33,31 @@ def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(
         field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0, **kwargs
     )
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, read strictly: a filter given twice, given empty, or a yes/no filter
+    given anything but ``true``/``false`` is a 400 naming it, never silently ignored."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            errors: dict[str, list[str]] = {}
+            for name, declared in filterset_class.base_filters.items():
+                values = request.query_params.getlist(name)
+                if not values:
+                    continue
+                multiple = isinstance(declared, django_filters.MultipleChoiceFilter)
+                if (len(values) > 1 and not multiple) or any(v == "" for v in values):
+                    errors[name] = [_("Give one value, or leave the filter out.")]
+                elif isinstance(declared, django_filters.BooleanFilter) and values[0] not in (
+                    "true",
+                    "false",
+                ):
+                    errors[name] = [_("Give true or false.")]
+            if errors:
+                raise ValidationFailed(errors)
+        return super().filter_queryset(request, queryset, view)
 
 
 class SafeSearchFilter(SearchFilter):

@@ -40,6 +40,7 @@ class SporAutoSchema(AutoSchema):
                 ConflictOut,
                 "Not possible now, or a concurrent change won; the reasons say why.",
             )
+        errors["414"] = (ErrorOut, "The address (with its query) is too long.")
         if getattr(self.view, "throttle_scope", None):
             errors["429"] = (ErrorOut, "Too many requests; try again later.")
         for code, (serializer, description) in errors.items():
@@ -48,3 +49,15 @@ class SporAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def id_filters_from_one(result, generator, request, public):
+    """Postprocessing hook: the id filters (``id_filter``) take whole numbers from 1, as the
+    filters check; django-filter's extension would say any number."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "number":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    return result

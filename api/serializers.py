@@ -288,12 +288,13 @@ class TransitionOptionOut(serializers.Serializer):
     decision = serializers.SerializerMethodField()
     follow_up = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.INT)
+    # null while no evidence is recorded for the transition
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_decision(self, option) -> int | None:
         evidence = option.evidence
         return evidence.pk if isinstance(evidence, Decision) else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_follow_up(self, option) -> int | None:
         evidence = option.evidence
         return evidence.pk if isinstance(evidence, FollowUp) else None

@@ -7,7 +7,14 @@ from . import catalogue_views, token_views, views
 
 app_name = "api"
 
-router = DefaultRouter()
+
+# No ``.json`` suffix routes: the API speaks JSON only, and the suffix reached view methods
+# that do not take a ``format`` argument (a 500 on ``PATCH /innovations/1.json``).
+class _Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = _Router()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("committees", views.CommitteeViewSet, basename="committee")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
@@ -25,6 +32,8 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("dashboard/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("workflow/", views.WorkflowView.as_view(), name="workflow"),
+    path("people/me/data/", views.PersonDataView.as_view(), name="my-data"),
+    path("people/<int:pk>/data/", views.PersonDataView.as_view(), name="person-data"),
     path("catalogue/", catalogue_views.CatalogueListView.as_view(), name="catalogue"),
     path(
         "catalogue/<int:pk>/",

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from notifications.models import Notification
 from rest_framework import mixins, permissions, status, viewsets
@@ -33,6 +34,7 @@ from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
@@ -48,6 +50,8 @@ ID = "[0-9]+"
 
 
 def parse(serializer_class, request, *, data=None, partial: bool = False) -> dict:
+    if data is not None and hasattr(data, "getlist"):
+        _refuse_empty_query_values(serializer_class(), data)
     serializer = serializer_class(
         data=request.data if data is None else data,
         context={"request": request},
@@ -57,10 +61,21 @@ def parse(serializer_class, request, *, data=None, partial: bool = False) -> dic
     return dict(serializer.validated_data)
 
 
+def _refuse_empty_query_values(serializer, query) -> None:
+    """DRF skips ``?since=`` as if it were absent; the API says it is not a date."""
+    errors = {
+        name: [_("This field may not be blank.")]
+        for name, field in serializer.fields.items()
+        if name in query and query.get(name) == "" and not getattr(field, "allow_blank", False)
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID
     pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend, filters.SafeOrderingFilter]
+    filter_backends = [filters.StrictFilterBackend, filters.SafeOrderingFilter]
     ordering_fields: list[str] = ["id"]
 
 
@@ -159,7 +174,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     serializer_class = s.InnovationOut
     filterset_class = filters.InnovationFilter
     filter_backends = [
-        DjangoFilterBackend,
+        filters.StrictFilterBackend,
         filters.SafeSearchFilter,
         filters.SafeOrderingFilter,
     ]
@@ -350,6 +365,16 @@ class PortfolioView(APIView):
         return Response(s.PortfolioOut(figures).data)
 
 
+class PersonDataView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="person_data")
+    def get(self, request, pk: int | None = None):
+        """A person's data as JSON (GDPR access and portability): their profile, memberships,
+        what they recorded, notifications and reminders. For the person themselves
+        (``people/me/data/``) and their organisation's administrators."""
+        person = request.user if pk is None else privacy_selectors.person_for(request.user, pk)
+        return Response(privacy_selectors.person_data(request.user, person))
+
+
 class WorkflowView(APIView):
     @extend_schema(responses={200: s.WorkflowOut}, operation_id="workflow")
     def get(self, request):
@@ -499,6 +524,39 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
 
 
 @csrf_exempt
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request, exception=None):
+    """The site's 404: JSON for any path under /api/, Spor's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    """The site's 500: JSON under /api/ (no details leave the server), the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused CSRF check: JSON under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("CSRF check failed.")}, status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
+def handler400(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Bad request."), "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a JSON 404, like every other error of the API."""
     return JsonResponse({"detail": _("Not found.")}, status=404)

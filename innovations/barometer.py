@@ -24,22 +24,22 @@ the edition it comes from.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import dataclasses
 import datetime
-import io
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from decisions.models import Decision
 from organisations.models import Organisation
 
+from . import csv_export
 from .catalogue import _json_list_has
 from .errors import PermissionDenied, ValidationFailed
 from .models import (
@@ -354,48 +354,74 @@ def national_barometer(user, *, start: datetime.date, end: datetime.date) -> Bar
     )
 
 
-def barometer_csv(barometer: Barometer) -> str:
-    """The report as CSV: one line per figure, with the national figure and its edition."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    who = barometer.organisation.name if barometer.organisation else _("All organisations")
-    writer.writerow([_("Innovation Barometer"), who, barometer.start, barometer.end])
-    writer.writerow(
-        [
-            _("group"),
-            _("figure"),
-            _("key"),
-            _("count"),
-            _("out of"),
-            _("share (%)"),
-            _("national share (%)"),
-            _("edition"),
+def barometer_csv(barometer: Barometer, fmt: str = csv_export.EXCEL) -> str:
+    """The report as CSV: one line per figure, with the national figure and its edition.
+
+    ``fmt`` is ``csv_export.EXCEL`` (Danish Excel) or ``csv_export.RFC4180`` (for machines).
+    """
+    writer = csv_export.Writer(fmt)
+    excel = writer.excel
+    with translation.override("da") if excel else contextlib.nullcontext():
+        who = barometer.organisation.name if barometer.organisation else _("All organisations")
+        lines = [
+            writer.row([_("Innovation Barometer"), who, barometer.start, barometer.end]),
+            writer.row(
+                [
+                    _("group"),
+                    _("figure"),
+                    _("key"),
+                    _("count"),
+                    _("out of"),
+                    _("share (%)"),
+                    _("national share (%)"),
+                    _("edition"),
+                ]
+                if excel
+                else [
+                    "group",
+                    "figure",
+                    "key",
+                    "count",
+                    "out_of",
+                    "share",
+                    "national_share",
+                    "edition",
+                ]
+            ),
         ]
-    )
-    editions = national_figures()["editions"]
-    for f in barometer.figures:
-        edition = editions.get(f.national_edition, {}).get("name", "")
-        writer.writerow(
-            [
-                f.group,
-                f.label,
-                f.key,
-                f.count,
-                f.denominator,
-                "" if f.share is None else f.share,
-                "" if f.national_share is None else f.national_share,
-                edition,
-            ]
-        )
-    if barometer.per_organisation:
-        headline = ("reused", "collaboration", "political", "evaluated", "shared")
-        writer.writerow([])
-        writer.writerow(
-            [_("organisation"), _("code"), _("innovations")] + [f"{key} (%)" for key in headline]
-        )
-        for row in barometer.per_organisation:
-            writer.writerow(
-                [row["organisation"]["name"], row["organisation"]["code"], row["total"]]
-                + ["" if row[key]["share"] is None else row[key]["share"] for key in headline]
+        editions = national_figures()["editions"]
+        for f in barometer.figures:
+            edition = editions.get(f.national_edition, {}).get("name", "")
+            lines.append(
+                writer.row(
+                    [
+                        f.group,
+                        f.label,
+                        f.key,
+                        f.count,
+                        f.denominator,
+                        f.share,
+                        f.national_share,
+                        edition,
+                    ]
+                )
             )
-    return buffer.getvalue()
+        if barometer.per_organisation:
+            headline = ("reused", "collaboration", "political", "evaluated", "shared")
+            lines.append(writer.row([]))
+            lines.append(
+                writer.row(
+                    [_("organisation"), _("code"), _("innovations")]
+                    + [f"{key} (%)" for key in headline]
+                    if excel
+                    else ["organisation", "code", "innovations", *headline]
+                )
+            )
+            for row in barometer.per_organisation:
+                lines.append(
+                    writer.row(
+                        [row["organisation"]["name"], row["organisation"]["code"], row["total"]]
+                        + [row[key]["share"] for key in headline]
+                    )
+                )
+    return (csv_export.BOM if excel else "") + "".join(lines)

@@ -464,16 +464,11 @@ def reuse_registration_of(user, innovation: Innovation) -> Reuse | None:
     """For the reusing organisation: its registration of ``innovation`` as a reuse, if any."""
     if not (user and user.is_authenticated) or user.organisation_id != innovation.organisation_id:
         return None
+    # The origin's live row is not read: only whether it is still in the catalogue (that is
+    # public); its title and organisation come from the snapshot taken at the reuse.
     return (
         Reuse.objects.filter(innovation=innovation)
-        .select_related("origin__organisation")
-        .only(
-            "id",
-            "named",
-            "origin__id",
-            "origin__title",
-            "origin__shared",
-            "origin__organisation__name",
-        )
+        .select_related("origin")
+        .only("id", "named", "snapshot", "origin__id", "origin__shared")
         .first()
     )

@@ -15,6 +15,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# A zip-based office file is judged from its central directory before any member is read:
+# the declared sizes of all members and their number are capped (a zip bomb declares them).
+DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_ZIP_MEMBERS = 5000
+# The ODF ``mimetype`` member is the type's name, nothing more.
+_MIMETYPE_MAX_BYTES = 200
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -60,6 +66,14 @@ def max_bytes() -> int:
     return int(getattr(settings, "SPOR_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def max_unpacked_bytes() -> int:
+    return int(getattr(settings, "SPOR_DOCUMENT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES))
+
+
+def max_zip_members() -> int:
+    return int(getattr(settings, "SPOR_DOCUMENT_MAX_ZIP_MEMBERS", DEFAULT_MAX_ZIP_MEMBERS))
+
+
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.0f} MB"
@@ -80,20 +94,47 @@ def _sniff(handle: IO[bytes]) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(handle) as archive:
-                names = set(archive.namelist())
+                members = archive.infolist()
+                _check_zip_directory(members)
+                names = {member.filename for member in members}
                 if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    mimetype = _read_small(archive, "mimetype")
                     if mimetype == ODT:
                         return ODT
                 if "[Content_Types].xml" in names:
                     for content_type, part in _OOXML_MAIN_PART.items():
                         if part in names:
                             return content_type
+        except DocumentRejected:
+            raise
         except (zipfile.BadZipFile, OSError, KeyError, ValueError):
             return None
         finally:
             handle.seek(0)
     return None
+
+
+def _check_zip_directory(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse from the central directory alone: too many members, or too much once unpacked."""
+    most = max_zip_members()
+    if len(members) > most:
+        raise DocumentRejected(
+            _("The file has more than %(count)s parts inside; it cannot be uploaded.")
+            % {"count": most}
+        )
+    limit = max_unpacked_bytes()
+    if sum(member.file_size for member in members) > limit:
+        raise DocumentRejected(
+            _("The file unpacks to more than %(limit)s; it cannot be uploaded.")
+            % {"limit": human_size(limit)}
+        )
+
+
+def _read_small(archive: zipfile.ZipFile, name: str) -> str:
+    """A short text member, read without trusting its declared size (never more than a few
+    hundred bytes leave the decompressor)."""
+    with archive.open(name) as member:
+        return member.read(_MIMETYPE_MAX_BYTES).decode("ascii", "replace").strip()
 
 
 def check_upload(name: str, size: int | None, handle: IO[bytes]) -> AcceptedFile:

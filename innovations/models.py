@@ -667,6 +667,9 @@ class Reuse(models.Model):
         related_name="reuses",
     )
     named = models.BooleanField(_("may be named in the catalogue"), default=False)
+    # What the reusing organisation saw on the catalogue entry when it reused: its pages show
+    # this, never the origin's live row, which may since have changed or left the catalogue.
+    snapshot = models.JSONField(_("the catalogue entry as reused"), default=dict, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -683,7 +686,8 @@ class Reuse(models.Model):
         indexes = [models.Index(fields=["origin", "organisation"])]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ← {self.origin}"
+        # The title as reused, not the origin's live one (which may since be private).
+        return f"{self.organisation} ← {self.snapshot.get('title') or self.origin_id}"
 
 
 class SharingAction(models.TextChoices):

@@ -544,6 +544,24 @@ REUSED_FIELDS = (
 
 
 SHARING_FIELDS = ["shared", "shared_at", "shared_by", "contact_role", "shared_summary"]
+# What the reuse registration keeps of the catalogue entry as the reuser saw it (each is a
+# field of ``catalogue.CatalogueEntry``).
+SNAPSHOT_FIELDS = (
+    *REUSED_FIELDS,
+    "shared_summary",
+    "contact_role",
+)
+
+
+def _snapshot(source: Innovation) -> dict[str, Any]:
+    snapshot = {field: _copy(getattr(source, field)) for field in SNAPSHOT_FIELDS}
+    snapshot.update(
+        phase=source.state,
+        organisation_name=source.organisation.name,
+        organisation_code=source.organisation.code,
+        shared_at=source.shared_at.isoformat() if source.shared_at else None,
+    )
+    return snapshot
 
 
 def share_innovation(
@@ -661,6 +679,7 @@ def reuse_innovation(
         # The origin's lock serialises reuses of one innovation, so the duplicate check holds.
         source = (
             Innovation.objects.select_for_update(of=("self",))
+            .select_related("organisation")
             .filter(pk=origin_pk, shared=True)
             .first()
         )
@@ -696,6 +715,7 @@ def reuse_innovation(
             innovation=innovation,
             organisation=organisation,
             named=bool(named),
+            snapshot=_snapshot(source),
             registered_by=actor,
             registered_at=now,
         )

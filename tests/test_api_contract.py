@@ -86,3 +86,85 @@ def test_the_web_session_needs_its_csrf_token(copenhagen):
     accepted = client.post("/api/v1/innovations/", body, format="json", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 201
     assert client.get("/api/v1/innovations/").json()["count"] == 1
+
+
+# --- The contract is exact (issue 11, finding 9) ----------------------------------------
+
+
+def _schema() -> dict:
+    import yaml
+
+    return yaml.safe_load(APIClient().get("/api/schema/").content)
+
+
+def test_transition_options_say_their_evidence_may_be_null():
+    options = _schema()["components"]["schemas"]["TransitionOptionOut"]["properties"]
+    assert options["decision"].get("nullable") is True
+    assert options["follow_up"].get("nullable") is True
+
+
+def test_every_operation_documents_414():
+    for path, operations in _schema()["paths"].items():
+        for method, operation in operations.items():
+            assert "414" in operation["responses"], (method, path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/innovations/abc/",
+        "/api/v1/innovations/1.5/",
+        "/api/v1/innovations/1/transitions/NOT-A-NAME/",
+        "/api/v1/documents/x/file/",
+        "/api/v2/innovations/",
+        "/api/nothing",
+    ],
+)
+def test_a_malformed_path_under_the_api_answers_json_404(copenhagen, path):
+    client = APIClient()
+    client.force_authenticate(copenhagen.administrator)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+def test_a_crash_under_the_api_answers_json_500(rf):
+    from api.views import handler500
+
+    response = handler500(rf.get("/api/v1/innovations/"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert b"<html" not in handler500(rf.get("/api/v1/")).content
+    assert b"html" in handler500(rf.get("/innovations/")).content.lower()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page_size": "null"},
+        {"page_size": "0"},
+        {"page_size": "201"},
+        {"page": "0"},
+        {"page": "x"},
+        {"committee": "0"},
+        {"committee": ""},
+        {"shared": "null"},
+        {"state": ""},
+    ],
+)
+def test_invalid_query_parameters_are_refused_with_400(copenhagen, query):
+    client = APIClient()
+    client.force_authenticate(copenhagen.administrator)
+    response = client.get("/api/v1/innovations/", query)
+    assert response.status_code == 400, response.content
+    assert set(response.json()["errors"]) == set(query)
+
+
+def test_valid_query_parameters_are_accepted(copenhagen):
+    client = APIClient()
+    client.force_authenticate(copenhagen.administrator)
+    response = client.get(
+        "/api/v1/innovations/",
+        {"page_size": "200", "page": "1", "committee": "999999", "shared": "false"},
+    )
+    assert response.status_code == 200, response.content

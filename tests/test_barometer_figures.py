@@ -161,7 +161,7 @@ def test_the_csv_holds_every_figure_with_the_national_one(copenhagen_portfolio):
         end=END,
     )
 
-    rows = list(csv.reader(io.StringIO(barometer_csv(barometer))))
+    rows = list(csv.reader(io.StringIO(barometer_csv(barometer, "rfc4180"))))
 
     by_key = {row[2]: row for row in rows[2:]}
     assert by_key["reused"][3:] == ["1", "8", "12.5", "73", "Innovationsbarometeret, 1st edition"]

@@ -245,7 +245,7 @@ def test_the_barometer_as_json_and_csv(copenhagen, aarhus):
     assert figures["reused"]["national_share"] == 73
     assert body["editions"][0]["name"] == "Innovationsbarometeret, 1st edition"
 
-    response = api.get("/api/v1/barometer/csv/")
+    response = api.get("/api/v1/barometer/csv/", {"format": "rfc4180"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = {row[2]: row for row in csv.reader(io.StringIO(response.content.decode())) if row}

@@ -264,7 +264,8 @@ def test_the_dashboard_filters_and_exports(client, copenhagen, need):
     assert response.status_code == 200
     assert response.context["figures"]["total"] == 1
     csv_response = client.get(
-        reverse("dashboard_portfolio_csv"), {"committee": copenhagen.committee.pk}
+        reverse("dashboard_portfolio_csv"),
+        {"committee": copenhagen.committee.pk, "format": "rfc4180"},
     )
     body = b"".join(csv_response.streaming_content).decode("utf-8-sig")
     rows = body.strip().splitlines()
@@ -282,7 +283,10 @@ def test_the_decision_log_csv_holds_the_decisions_in_the_period(client, copenhag
     signed_in(client, copenhagen.administrator)
     response = client.get(
         reverse("dashboard_decisions_csv"),
-        {"period_from": (timezone.localdate() - datetime.timedelta(days=30)).isoformat()},
+        {
+            "period_from": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+            "format": "rfc4180",
+        },
     )
     rows = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 2

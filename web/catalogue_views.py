@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innovations import barometer as barometer_module
-from innovations import catalogue, permissions
+from innovations import catalogue, csv_export, permissions
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
 from innovations.documents import human_size, max_bytes
@@ -31,7 +31,7 @@ from innovations.models import (
 from organisations.models import Role
 
 from . import catalogue_forms as forms
-from .views import _call, _innovation_or_404, domain_errors
+from .views import _call, _innovation_or_404, domain_errors, unknown_csv_format
 
 PAGE_SIZE = 20
 
@@ -376,15 +376,18 @@ def barometer(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def barometer_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        fmt = csv_export.requested_format(request.GET)
+    except csv_export.UnknownFormat:
+        return unknown_csv_format()
     form = forms.BarometerForm(request.GET or None)
     report = _barometer(request, form)
     if report is None:
         return HttpResponse(_("Give a valid period."), status=400, content_type="text/plain")
     response = HttpResponse(
-        barometer_module.barometer_csv(report), content_type="text/csv; charset=utf-8"
+        barometer_module.barometer_csv(report, fmt), content_type="text/csv; charset=utf-8"
     )
     who = report.organisation.code if report.organisation else "national"
-    response["Content-Disposition"] = (
-        f'attachment; filename="innovationsbarometer-{who}-{report.start}-{report.end}.csv"'
-    )
+    stem = f"innovationsbarometer-{who}-{report.start}-{report.end}"
+    response["Content-Disposition"] = f'attachment; filename="{csv_export.filename(stem, fmt)}"'
     return response

@@ -7,9 +7,7 @@ checkpoints, stale innovations) and the charts.
 
 from __future__ import annotations
 
-import csv
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from innovations import permissions
+from innovations import csv_export, permissions
 from innovations.models import ACTIVE_STATES, State
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg
-from .views import _call
+from .views import _call, unknown_csv_format
 
 
 def _require_administrator(user) -> None:
@@ -102,32 +100,16 @@ def _month_label(month: str) -> str:
     return formats.date_format(day, "M y")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff"  # Excel opens UTF-8 with Danish letters only with a BOM
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+def _csv_response(request: HttpRequest, stem: str, columns, rows) -> HttpResponse:
+    try:
+        fmt = csv_export.requested_format(request.GET)
+    except csv_export.UnknownFormat:
+        return unknown_csv_format()
+    writer = csv_export.Writer(fmt, columns)
+    response = StreamingHttpResponse(writer.lines(rows), content_type="text/csv; charset=utf-8")
+    stem = f"{stem}-{timezone.localdate().isoformat()}"
+    response["Content-Disposition"] = f'attachment; filename="{csv_export.filename(stem, fmt)}"'
     return response
-
-
-def _iso(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 @login_required
@@ -141,20 +123,20 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
             innovation.state,
             innovation.committee.name,
             str(innovation.owner) if innovation.owner_id else "",
-            _iso(innovation.created_at),
-            _iso(innovation.state_entered_at),
-            _iso(innovation.last_decision_date),
+            innovation.created_at,
+            innovation.state_entered_at,
+            innovation.last_decision_date,
             innovation.decision_count,
             innovation.open_checkpoint_count,
             innovation.overdue_checkpoint_count,
-            "yes" if innovation.shared else "no",
-            innovation.reused_from_id or "",
+            innovation.shared,
+            innovation.reused_from_id,
         ]
         for innovation in portfolio_selectors.portfolio_rows(request.user, filters).iterator(
             chunk_size=2000
         )
     )
-    return _csv_response("portfolio", portfolio_selectors.PORTFOLIO_COLUMNS, rows)
+    return _csv_response(request, "portfolio", portfolio_selectors.PORTFOLIO_COLUMNS, rows)
 
 
 @login_required
@@ -164,28 +146,28 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
     rows = (
         [
             decision.pk,
-            _iso(decision.meeting.date),
+            decision.meeting.date,
             decision.meeting.committee.name,
             decision.agenda_item,
             decision.innovation_id,
             decision.innovation.title,
             decision.transition,
             decision.outcome,
-            decision.votes_for if decision.votes_for is not None else "",
-            decision.votes_against if decision.votes_against is not None else "",
-            decision.votes_abstaining if decision.votes_abstaining is not None else "",
+            decision.votes_for,
+            decision.votes_against,
+            decision.votes_abstaining,
             decision.resolution,
             decision.minority_statements,
             decision.value_direction,
-            _iso(decision.follow_up_date),
-            _iso(decision.recorded_at),
+            decision.follow_up_date,
+            decision.recorded_at,
             decision.correction_count,
         ]
         for decision in portfolio_selectors.decision_log(request.user, filters).iterator(
             chunk_size=2000
         )
     )
-    return _csv_response("decisions", portfolio_selectors.DECISION_COLUMNS, rows)
+    return _csv_response(request, "decisions", portfolio_selectors.DECISION_COLUMNS, rows)
 
 
 # --- Checkpoint rules and the reminder policy ------------------------------------------------

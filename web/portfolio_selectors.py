@@ -23,8 +23,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Correction, Decision, FollowUp
+from decisions.models import TRANSITION_CHOICES, Correction, Decision, FollowUp, Outcome
+from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
 from innovations.selectors import visible_innovations
 from organisations.models import Meeting
@@ -33,38 +35,38 @@ DEFAULT_STALE_MONTHS = 6
 LIST_LIMIT = 25  # the dashboard shows the most pressing; the CSV has them all
 
 PORTFOLIO_COLUMNS = [
-    "id",
-    "title",
-    "phase",
-    "committee",
-    "owner",
-    "created_at",
-    "phase_entered_at",
-    "last_decision",
-    "decisions",
-    "open_checkpoints",
-    "overdue_checkpoints",
-    "shared",
-    "reused_from",
+    Column("id", _("id")),
+    Column("title", _("title")),
+    Column("phase", _("phase"), dict(State.choices)),
+    Column("committee", _("committee")),
+    Column("owner", _("owner")),
+    Column("created_at", _("created")),
+    Column("phase_entered_at", _("phase entered")),
+    Column("last_decision", _("last decision")),
+    Column("decisions", _("decisions")),
+    Column("open_checkpoints", _("open checkpoints")),
+    Column("overdue_checkpoints", _("overdue checkpoints")),
+    Column("shared", _("shared")),
+    Column("reused_from", _("reused from")),
 ]
 DECISION_COLUMNS = [
-    "id",
-    "meeting_date",
-    "committee",
-    "agenda_item",
-    "innovation_id",
-    "innovation",
-    "transition",
-    "outcome",
-    "votes_for",
-    "votes_against",
-    "votes_abstaining",
-    "resolution",
-    "minority_statements",
-    "value_direction",
-    "follow_up_date",
-    "recorded_at",
-    "corrections",
+    Column("id", _("id")),
+    Column("meeting_date", _("meeting date")),
+    Column("committee", _("committee")),
+    Column("agenda_item", _("agenda item")),
+    Column("innovation_id", _("innovation id")),
+    Column("innovation", _("innovation")),
+    Column("transition", _("transition"), dict(TRANSITION_CHOICES)),
+    Column("outcome", _("outcome"), dict(Outcome.choices)),
+    Column("votes_for", _("votes for")),
+    Column("votes_against", _("votes against")),
+    Column("votes_abstaining", _("abstaining")),
+    Column("resolution", _("resolution text")),
+    Column("minority_statements", _("minority statements")),
+    Column("value_direction", _("value direction")),
+    Column("follow_up_date", _("follow-up date")),
+    Column("recorded_at", _("recorded")),
+    Column("corrections", _("corrections")),
 ]
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from innovations.models import Innovation
 from innovations.selectors import get_visible_innovation
 from organisations import services as organisation_services
 from organisations.models import Role
+from privacy import selectors as privacy_selectors
 from reminders import services as reminder_services
 
 from . import forms, selectors
@@ -60,6 +61,15 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def unknown_csv_format() -> HttpResponse:
+    """The answer to ``?format=`` naming neither CSV form."""
+    return HttpResponse(
+        _("Unknown format; use format=rfc4180 or leave it out."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def domain_errors(view):
@@ -586,6 +596,30 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your preferences were saved."))
             return response
     return render(request, "web/preferences.html", {"form": form})
+
+
+def _person_data_response(actor, person) -> HttpResponse:
+    data = privacy_selectors.person_data(actor, person)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="spor-persondata-{person.pk}-{stamp}.json"'
+    )
+    return response
+
+
+@login_required
+@domain_errors
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The person's own data as JSON (right of access and portability)."""
+    return _person_data_response(request.user, request.user)
+
+
+@login_required
+@domain_errors
+def person_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's data as JSON, for the person and their organisation's administrators."""
+    return _person_data_response(request.user, privacy_selectors.person_for(request.user, pk))
 
 
 @require_POST

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "access",
     "api",
     "audit",
+    "privacy",
     "web",
     "axes",
 ]
@@ -186,6 +187,11 @@ SPOR_DOCUMENT_MAX_BYTES = env_int("SPOR_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, m
 # current electoral term (from 1 January after the last local election). Further back
 # needs an administrator.
 SPOR_MEETING_BACKDATE_DAYS = env_int("SPOR_MEETING_BACKDATE_DAYS", 0, minimum=0)
+# Zip-based office files: the most their members may unpack to, and how many there may be.
+SPOR_DOCUMENT_MAX_UNPACKED_BYTES = env_int(
+    "SPOR_DOCUMENT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024
+)
+SPOR_DOCUMENT_MAX_ZIP_MEMBERS = env_int("SPOR_DOCUMENT_MAX_ZIP_MEMBERS", 5000, minimum=10)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -264,6 +270,20 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SPOR_AUDIT_VERIFY_INTERVAL_SECONDS},
     },
 }
+# Retention (docs/privacy.md): operational rows are deleted this many days after they served;
+# the decision trail is kept. Beat runs the purge once a day.
+SPOR_RETENTION_READ_NOTIFICATION_DAYS = env_int(
+    "SPOR_RETENTION_READ_NOTIFICATION_DAYS", 180, minimum=1
+)
+SPOR_RETENTION_REMINDER_DAYS = env_int("SPOR_RETENTION_REMINDER_DAYS", 365, minimum=1)
+SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS = env_int(
+    "SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS", 90, minimum=1
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
+    "task": "privacy.purge_expired",
+    "schedule": 24 * 60 * 60.0,
+    "options": {"expires": 60 * 60},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
 # e-mail "sending" for longer than the stuck limit belongs to a dead worker and is re-sent.
@@ -303,7 +323,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.SporAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -315,6 +335,8 @@ REST_FRAMEWORK = {
     # The throttle counts the same client address as the lockout (access/client_address.py).
     "NUM_PROXIES": SPOR_TRUSTED_PROXY_COUNT,
 }
+# A refused CSRF check under /api/ answers JSON, like every other API error.
+CSRF_FAILURE_VIEW = "api.views.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spor API",
     "DESCRIPTION": "The political decision trail of public innovation.",
@@ -329,6 +351,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.id_filters_from_one",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StateEnum": "innovations.models.State",
         "OutcomeEnum": "decisions.models.Outcome",

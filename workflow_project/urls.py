@@ -16,3 +16,9 @@ urlpatterns = [
     path("calendar/", include("reminders.urls")),
     path("", include("web.urls")),
 ]
+
+# Under /api/ every error is JSON, also the ones Django answers itself (a malformed path, a
+# crash); elsewhere Spor's pages.
+handler400 = "api.views.handler400"
+handler404 = "api.views.handler404"
+handler500 = "api.views.handler500"
