@@ -87,13 +87,23 @@ def test_the_administrator_sees_their_organisations_changes_and_filters_them(
 def test_the_audit_csv_has_one_row_per_changed_field(client, copenhagen, changed):
     client.force_login(copenhagen.administrator)
 
-    response = client.get(reverse("audit_csv"), {"person": copenhagen.official.pk})
+    response = client.get(
+        reverse("audit_csv"), {"person": copenhagen.official.pk, "format": "rfc4180"}
+    )
 
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8")
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert header[:3] == ["id", "at", "person"]
     assert len(rows) == 1
     assert rows[0][-3:] == ["Titel", "Digital genoptræning i eget hjem", "Genoptræning med skærm"]
+
+    # the default form opens in Danish Excel: BOM, semicolons, Danish headers
+    excel = client.get(reverse("audit_csv"), {"person": copenhagen.official.pk})
+    text = b"".join(excel.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert header[:3] == ["Id", "Hvornår", "Person"]
+    assert len(rows) == 1
 
 
 def test_only_administrators_open_the_audit(client, copenhagen, changed):

@@ -6,24 +6,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import selectors
+from innovations.csv_export import Column
 
 from . import forms
-from .dashboard import _csv_response, _iso, _require_administrator
+from .dashboard import _csv_response, _require_administrator
 from .views import _paginate
 
 CSV_COLUMNS = [
-    "id",
-    "at",
-    "person",
-    "object_type",
-    "object_id",
-    "object",
-    "action",
-    "field",
-    "before",
-    "after",
+    Column("id", gettext_lazy("Id")),
+    Column("at", gettext_lazy("When")),
+    Column("person", gettext_lazy("Person")),
+    Column("object_type", gettext_lazy("Object type")),
+    Column("object_id", gettext_lazy("Object id")),
+    Column("object", gettext_lazy("Object")),
+    Column("action", gettext_lazy("Action")),
+    Column("field", gettext_lazy("Field")),
+    Column("before", gettext_lazy("Before")),
+    Column("after", gettext_lazy("After")),
 ]
 
 
@@ -73,7 +75,7 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
                 person = event.actor.get_full_name() or event.actor.username if event.actor else ""
                 common = [
                     event.pk,
-                    _iso(event.at),
+                    event.at,
                     person,
                     event.object_type,
                     event.object_id,
@@ -86,4 +88,4 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
                         *((change.label, change.before, change.after) if change else ("", "", "")),
                     ]
 
-    return _csv_response("audit", CSV_COLUMNS, rows())
+    return _csv_response(request, "audit", CSV_COLUMNS, rows())
