@@ -19,6 +19,7 @@ from .factories import (
     council_of,
     organisation,
 )
+from .fault_world import broker, mail_server, start_worker  # noqa: F401 - fault fixtures
 
 
 @pytest.fixture(scope="session", autouse=True)

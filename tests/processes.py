@@ -189,10 +189,12 @@ class Worker:
         environment: dict[str, str],
         log_directory: Path,
         concurrency: int = 1,
+        queues: str = "celery",
     ) -> None:
         self.name = name
         self.environment = environment
         self.concurrency = concurrency
+        self.queues = queues
         self.log_path = log_directory / f"worker-{name}.log"
         self.process: subprocess.Popen | None = None
 
@@ -218,7 +220,7 @@ class Worker:
                 "--hostname",
                 self.hostname,
                 "--queues",
-                "celery",
+                self.queues,
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel",
@@ -278,6 +280,35 @@ class Worker:
             return self.log_path.read_text(errors="replace")[-4000:]
         except OSError:
             return ""
+
+
+class Beat(Worker):
+    """``celery beat`` in its own process group, with its schedule file in the log folder."""
+
+    def start(self) -> Beat:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workflow_project",
+                "beat",
+                "--schedule",
+                str(self.log_path.with_suffix(".schedule")),
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        return self
 
 
 def worker_environment(

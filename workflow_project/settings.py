@@ -95,6 +95,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked"; IMMEDIATE takes the write lock up front and waits for it.
     _database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
     Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A connection kept open (DB_CONN_MAX_AGE) is checked before use, so a worker or web process
+# reconnects by itself after PostgreSQL restarts.
+_database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", default=True)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -168,6 +171,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's scheduled work (the sweep, the backstop, the digest check, the webhook sweep) has a
+# queue of its own, served by a worker of its own in every topology: behind a delivery
+# backlog on the default queue it would expire unrun. `celery worker -Q sweep`.
+SPOR_SWEEP_QUEUE = "sweep"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    name: {"queue": SPOR_SWEEP_QUEUE}
+    for name in (
+        "reminders.sweep",
+        "reminders.backstop",
+        "reminders.send_digests",
+        "api.webhook_sweep",
+    )
+}
 
 # Beat runs the reminder sweep and the digest on plain intervals, never on a crontab: Celery's
 # crontab skips or repeats runs at the summer-time changes in Europe/Copenhagen. Spor works
@@ -175,11 +192,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # ever scheduled far ahead in the broker.
 SPOR_SWEEP_INTERVAL_SECONDS = env_int("SPOR_SWEEP_INTERVAL_SECONDS", 300, minimum=5)
 SPOR_DIGEST_INTERVAL_SECONDS = env_int("SPOR_DIGEST_INTERVAL_SECONDS", 300, minimum=5)
+# The backstop alone (hand undelivered reminders to Celery again, reclaim e-mails of dead
+# workers) is cheap and runs more often, so delivery recovers within minutes of a fault.
+SPOR_BACKSTOP_INTERVAL_SECONDS = env_int("SPOR_BACKSTOP_INTERVAL_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "reminders.sweep",
         "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+    },
+    "reminders-backstop": {
+        "task": "reminders.backstop",
+        "schedule": float(SPOR_BACKSTOP_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_BACKSTOP_INTERVAL_SECONDS},
     },
     "reminders-digests": {
         "task": "reminders.send_digests",
@@ -194,10 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
-# e-mail "sending" for longer than the stuck limit belongs to a dead worker and is re-sent.
+# A reminder recorded this many minutes ago and not delivered is handed to Celery again.
 SPOR_REMINDER_REQUEUE_MINUTES = env_int("SPOR_REMINDER_REQUEUE_MINUTES", 3, minimum=1)
-SPOR_REMINDER_STUCK_MINUTES = env_int("SPOR_REMINDER_STUCK_MINUTES", 15, minimum=1)
 SPOR_MAIL_DOMAIN = env_str("SPOR_MAIL_DOMAIN", "spor.local")
 
 CACHES = {
@@ -216,6 +239,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Bounded, so a hung SMTP server cannot hold an e-mail in "sending" past the stuck limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# An e-mail "sending" for longer than this belongs to a dead worker and is sent again. A live
+# worker needs at most about two SMTP timeouts to send and one to record the acceptance
+# (it retries that while the database is away), so the default is four: 2 minutes.
+SPOR_REMINDER_STUCK_SECONDS = env_int(
+    "SPOR_REMINDER_STUCK_SECONDS", 4 * EMAIL_TIMEOUT, minimum=3 * EMAIL_TIMEOUT
+)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
