@@ -139,10 +139,7 @@ class HealthCheckMiddleware:
         if request.path == "/healthz":
             return JsonResponse({"status": "ok"})
         if request.path == "/readyz":
-            try:
-                ready, body = readiness()
-            finally:
-                # Keep no connection a failed check may have left broken.
-                connection.close_if_unusable_or_obsolete()
+            # (a connection a failed check left broken is closed at request_finished)
+            ready, body = readiness()
             return JsonResponse(body, status=200 if ready else 503)
         return self.get_response(request)

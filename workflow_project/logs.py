@@ -17,6 +17,8 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+
 CONTEXT_FIELDS = ("request_id", "user_id", "organisation", "task_id", "task")
 _context: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "spor_log_context", default=None
@@ -87,17 +89,25 @@ class RequestContextMiddleware:
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         user = getattr(request, "user", None)
         authenticated = user is not None and user.is_authenticated
-        token = bind(
-            request_id=request_id,
-            user_id=user.pk if authenticated else None,
-            organisation=getattr(user, "organisation_id", None) if authenticated else None,
+        # A fresh context, left bound until the request is finished (``request_finished``):
+        # Django logs a 4xx or 5xx after the middleware has returned.
+        _context.set(
+            {
+                "request_id": request_id,
+                "user_id": user.pk if authenticated else None,
+                "organisation": getattr(user, "organisation_id", None) if authenticated else None,
+            }
         )
-        try:
-            response = self.get_response(request)
-        finally:
-            unbind(token)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _request_finished(**kwargs) -> None:
+    _context.set(None)
+
+
+request_finished.connect(_request_finished, dispatch_uid="spor-log-context")
 
 
 def logging_config(*, log_format: str, level: str) -> dict:
