@@ -429,3 +429,51 @@ class SmtpSink:
         elif self.reply_delay:
             await asyncio.sleep(self.reply_delay)
         return "250 OK: queued"
+
+
+# --- A PostgreSQL cluster of our own --------------------------------------------------------
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on a spare port of 127.0.0.1 (initdb, pg_ctl), so a
+    test may stop and start it; never the machine's shared server. ``scripts/faults`` makes
+    one and passes it to the tests in ``SPOR_FAULTS_PGDATA``, ``SPOR_FAULTS_PGPORT`` and
+    ``SPOR_FAULTS_PGBIN``. As root, its commands run as the ``postgres`` user."""
+
+    def __init__(self, data: Path, port: int, binaries: Path) -> None:
+        self.data = data
+        self.port = port
+        self.binaries = binaries
+
+    @classmethod
+    def from_environment(cls) -> PostgresCluster | None:
+        data = os.environ.get("SPOR_FAULTS_PGDATA")
+        if not data:
+            return None
+        return cls(
+            Path(data),
+            int(os.environ["SPOR_FAULTS_PGPORT"]),
+            Path(os.environ.get("SPOR_FAULTS_PGBIN", "/usr/lib/postgresql/15/bin")),
+        )
+
+    def _run(self, *arguments: str) -> None:
+        command = [str(self.binaries / arguments[0]), *arguments[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self, mode: str = "immediate") -> None:
+        """``immediate``: as a crash (every connection cut, recovery on the next start)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def start(self) -> None:
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.data.parent / "postgres.log"),
+            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data.parent}",
+            "-w", "start",
+        )  # fmt: skip
+
+    def answers(self) -> bool:
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
