@@ -98,7 +98,7 @@ def assert_recovered(
     assert set(per_reminder.values()) <= {1}, "an in-app notification twice"
     duplicates = 0
     if mail is not None:
-        message_ids = dict(Reminder.objects.values_list("pk", "message_id"))
+        message_ids = {r.pk: r.message_id for r in Reminder.objects.only("pk", "stage")}
         received = collections.Counter(m.message_id for m in mail.messages)
         assert set(received) == set(message_ids.values()), "an e-mail missing or unknown"
         duplicates = sum(n - 1 for n in received.values())
