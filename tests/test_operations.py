@@ -121,6 +121,7 @@ def test_a_request_without_a_usable_id_gets_one(client, db):
 # --- SIGTERM to a worker mid-task -----------------------------------------------------------
 
 
+@pytest.mark.faults
 @pytest.mark.celery_worker
 @real_database
 def test_a_worker_stopped_with_sigterm_mid_task_finishes_it_and_loses_nothing(

@@ -39,6 +39,8 @@ from reminders.tasks import deliver_digest, deliver_reminders
 from .fault_world import seed_checkpoints_due_yesterday
 from .processes import SmtpSink, publishing_to, wait_until
 
+pytestmark = pytest.mark.faults  # part of the fault harness (scripts/faults)
+
 # The workers read and write the test database: it must hold committed rows.
 real_database = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
