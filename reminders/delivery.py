@@ -20,7 +20,8 @@ import time
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -239,10 +240,10 @@ def record_accepted(queryset, **fields) -> None:
             queryset.filter(email_status=EmailStatus.SENDING).update(**fields)
             return
         except (OperationalError, InterfaceError):
-            if connection.in_atomic_block or time.monotonic() > deadline:
+            if db_connection.in_atomic_block or time.monotonic() > deadline:
                 raise
             logger.warning("recording a sent e-mail: the database is away; trying again")
-            connection.close()
+            db_connection.close()
             time.sleep(pause)
             pause = min(pause * 2, 4.0)
 
