@@ -12,4 +12,4 @@ RUN pip install --no-cache-dir . \
     && mkdir -p /var/lib/spor && chown spor /var/lib/spor
 USER spor
 EXPOSE 8000
-CMD ["gunicorn", "workflow_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "workflow_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--graceful-timeout", "30"]

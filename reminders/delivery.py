@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -38,6 +40,12 @@ MAX_EMAIL_ATTEMPTS = 8
 
 class EmailFailed(Exception):
     """Sending an e-mail failed; the reminder is pending again and will be retried."""
+
+
+def due_for_retry(now: datetime.datetime) -> Q:
+    """E-mails whose retry time, if any, has come: a Celery retry and the backstop never
+    start an attempt ahead of the backoff."""
+    return Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now)
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -171,7 +179,11 @@ def notify_and_claim(reminder_id: int, *, claim: bool = True) -> tuple[Reminder 
             reminder.notification_id = notification.pk
             reminder.notified_at = now
             fields += ["notified_at", "notification_id"]
-        claimed = claim and reminder.email_status == EmailStatus.PENDING
+        claimed = (
+            claim
+            and reminder.email_status == EmailStatus.PENDING
+            and (reminder.email_retry_at is None or reminder.email_retry_at <= now)
+        )
         if claimed:
             # Under the row lock this is the same claim as claim_email's conditional UPDATE.
             reminder.email_status = EmailStatus.SENDING
@@ -203,14 +215,37 @@ def _cancel_locked(reminder: Reminder) -> None:
 
 
 def claim_email(reminder_id: int) -> bool:
-    """Take the e-mail for sending. True for exactly one caller while it is pending."""
+    """Take the e-mail for sending. True for exactly one caller while it is pending and due
+    (its retry time, if any, has come)."""
+    now = timezone.now()
     return bool(
-        Reminder.objects.filter(pk=reminder_id, email_status=EmailStatus.PENDING).update(
-            email_status=EmailStatus.SENDING,
-            email_claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
+        Reminder.objects.filter(
+            due_for_retry(now), pk=reminder_id, email_status=EmailStatus.PENDING
+        ).update(email_status=EmailStatus.SENDING, email_claimed_at=now, attempts=F("attempts") + 1)
     )
+
+
+def record_accepted(queryset, **fields) -> None:
+    """Record that the mail server accepted an e-mail, right after its "250".
+
+    The one moment a crash or an outage can turn into a duplicate: so a database that is
+    away (restarting, a failover) is waited for, up to one SMTP timeout, reconnecting,
+    rather than leaving the row "sending" for the backstop to send again. Longer than that
+    stays within the stuck limit (``SPOR_REMINDER_STUCK_SECONDS``, four SMTP timeouts).
+    """
+    deadline = time.monotonic() + settings.EMAIL_TIMEOUT
+    pause = 0.25
+    while True:
+        try:
+            queryset.filter(email_status=EmailStatus.SENDING).update(**fields)
+            return
+        except (OperationalError, InterfaceError):
+            if db_connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("recording a sent e-mail: the database is away; trying again")
+            db_connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 4.0)
 
 
 def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
@@ -234,8 +269,16 @@ def send_claimed_email(reminder: Reminder, *, connection=None) -> bool:
     """Send an e-mail this process claimed ("sending"), then record it as sent.
 
     On failure it goes back to pending with the error and a retry time, and ``EmailFailed``
-    asks the caller to retry; after ``MAX_EMAIL_ATTEMPTS`` it is marked failed.
+    asks the caller to retry; after ``MAX_EMAIL_ATTEMPTS`` it is marked failed. Without a
+    ``connection`` it opens its own and closes it only after the record, so the server's
+    answer to QUIT is not waited for between the acceptance and the record.
     """
+    if connection is None:
+        connection = get_connection()
+        try:
+            return send_claimed_email(reminder, connection=connection)
+        finally:
+            _close_quietly(connection)
     try:
         message = build_reminder_email(reminder)
         message.connection = connection
@@ -253,10 +296,13 @@ def send_claimed_email(reminder: Reminder, *, connection=None) -> bool:
             return False
         raise EmailFailed(str(exc)) from exc
     # The instant between the server's acceptance and this update is the one a crash can
-    # hit: the row stays "sending", the sweep reclaims it, and the re-send carries the same
-    # Message-ID.
-    Reminder.objects.filter(pk=reminder.pk, email_status=EmailStatus.SENDING).update(
-        email_status=EmailStatus.SENT, email_sent_at=timezone.now(), last_error=""
+    # hit: the row stays "sending", the backstop reclaims it, and the re-send carries the
+    # same Message-ID.
+    record_accepted(
+        Reminder.objects.filter(pk=reminder.pk),
+        email_status=EmailStatus.SENT,
+        email_sent_at=timezone.now(),
+        last_error="",
     )
     return True
 
@@ -344,11 +390,15 @@ def deliver_reminders(reminder_ids: list[int]) -> list[int]:
             except EmailFailed:
                 failed.append(reminder.pk)
     finally:
-        try:
-            connection.close()
-        except Exception:  # a broken SMTP connection cannot be closed cleanly; ignore
-            logger.debug("closing the mail connection failed", exc_info=True)
+        _close_quietly(connection)
     return failed
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken SMTP connection cannot be closed cleanly; ignore
+        logger.debug("closing the mail connection failed", exc_info=True)
 
 
 def deliver_all_pending() -> int:
@@ -420,8 +470,10 @@ def send_digest_email(run_id: int) -> bool:
         if give_up:
             return False
         raise EmailFailed(str(exc)) from exc
-    now = timezone.now()
-    DigestRun.objects.filter(pk=run_id, email_status=EmailStatus.SENDING).update(
-        email_status=EmailStatus.SENT, sent_at=now, last_error=""
+    record_accepted(
+        DigestRun.objects.filter(pk=run_id),
+        email_status=EmailStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
     )
     return True

@@ -104,9 +104,9 @@ def _create_run(
 
 def requeue_undelivered_digests(*, enqueue: bool = True) -> int:
     now = timezone.now()
-    stuck_before = now - datetime.timedelta(
-        minutes=int(getattr(settings, "SPOR_REMINDER_STUCK_MINUTES", 15))
-    )
+    from .sweep import stuck_after
+
+    stuck_before = now - stuck_after()
     grace_before = now - datetime.timedelta(
         minutes=int(getattr(settings, "SPOR_REMINDER_REQUEUE_MINUTES", 3))
     )

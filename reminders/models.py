@@ -396,3 +396,31 @@ class DigestRun(models.Model):
     def message_id(self) -> str:
         domain = getattr(settings, "SPOR_MAIL_DOMAIN", "spor.local")
         return f"<digest-{self.pk}-{self.date:%Y%m%d}@{domain}>"
+
+
+class SweepRun(models.Model):
+    """One run of the sweep or of the backstop, when it finished and what it did: the proof
+    that beat's scheduled work runs on time (``/readyz``), kept for a week."""
+
+    class Kind(models.TextChoices):
+        SWEEP = "sweep", _("sweep")
+        BACKSTOP = "backstop", _("backstop")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(db_index=True)
+    checkpoints = models.PositiveIntegerField(default=0)
+    reminders = models.PositiveIntegerField(default=0)
+    requeued = models.PositiveIntegerField(default=0)
+    reclaimed = models.PositiveIntegerField(default=0)
+    handover_failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+        indexes = [
+            models.Index(fields=["kind", "-finished_at"], name="reminders_sweeprun_kind_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.finished_at:%Y-%m-%d %H:%M:%S}"

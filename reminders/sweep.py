@@ -40,6 +40,7 @@ from .models import (
     Reminder,
     ReminderPolicy,
     Responsible,
+    SweepRun,
 )
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class SweepReport:
     reminders: int = 0  # recorded (or, in a dry run, that would be recorded)
     requeued: int = 0  # recorded earlier, not yet delivered, handed to Celery again
     reclaimed: int = 0  # e-mails stuck in "sending" (a worker died mid-send), to be re-sent
+    handover_failed: int = 0  # recorded, but handing them to Celery failed (Redis down)
     by_stage: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     planned: list[PlannedReminder] = dataclasses.field(default_factory=list)
 
@@ -111,6 +113,11 @@ class SweepReport:
             f"As of {self.now.isoformat()}: {self.checkpoints} checkpoints due, {verb} "
             f"{self.reminders} reminders ({stages}); re-enqueued {self.requeued} undelivered, "
             f"reclaimed {self.reclaimed} stuck e-mails."
+        ) + (
+            f" FAILED to hand {self.handover_failed} reminders to delivery (is the broker "
+            "down?); the backstop hands them over again."
+            if self.handover_failed
+            else ""
         )
 
 
@@ -122,7 +129,8 @@ def sweep(
     batch_size: int = BATCH_SIZE,
 ) -> SweepReport:
     """Record and enqueue every reminder due by ``now`` (default: the current time)."""
-    now = now or timezone.now()
+    started = timezone.now()
+    now = now or started
     report = SweepReport(now=now, dry_run=dry_run)
     policies: dict[int, ReminderPolicy] = {}
     after: tuple[datetime.datetime, int] | None = None
@@ -140,11 +148,10 @@ def sweep(
                 break
             ids = _process_batch(batch, now=now, policies=policies, report=report, write=True)
             if enqueue and ids:
-                transaction.on_commit(lambda ids=ids: enqueue_delivery(ids), robust=True)
+                hand_over(ids, report)
     if not dry_run:
-        requeued, reclaimed = requeue_undelivered(enqueue=enqueue)
-        report.requeued += requeued
-        report.reclaimed += reclaimed
+        requeue_undelivered(enqueue=enqueue, batch_size=batch_size, report=report)
+        _record_run(SweepRun.Kind.SWEEP, started, report)
     logger.info("reminder sweep: %s", report.summary())
     return report
 
@@ -495,25 +502,54 @@ def _recipient_ids(
 # --- The backstop ---------------------------------------------------------------------------
 
 
-def requeue_undelivered(*, enqueue: bool = True, limit: int = 5000) -> tuple[int, int]:
-    """Hand Celery again every reminder recorded but not delivered a while ago.
+def stuck_after() -> datetime.timedelta:
+    """How long an e-mail may be "sending" before it counts as a dead worker's: derived from
+    the SMTP timeout (``SPOR_REMINDER_STUCK_SECONDS``, four timeouts by default)."""
+    return datetime.timedelta(seconds=_setting("SPOR_REMINDER_STUCK_SECONDS", 120))
+
+
+def backstop(*, enqueue: bool = True, batch_size: int = BATCH_SIZE) -> SweepReport:
+    """The backstop alone (beat runs it every ``SPOR_BACKSTOP_INTERVAL_SECONDS``)."""
+    started = timezone.now()
+    report = SweepReport(now=started)
+    requeue_undelivered(enqueue=enqueue, batch_size=batch_size, report=report)
+    _record_run(SweepRun.Kind.BACKSTOP, started, report)
+    logger.info("reminder backstop: %s", report.summary())
+    return report
+
+
+def requeue_undelivered(
+    *, enqueue: bool = True, batch_size: int = BATCH_SIZE, report: SweepReport | None = None
+) -> tuple[int, int]:
+    """Hand Celery again every reminder recorded but not delivered a while ago, all of it in
+    one pass (in batches of ``batch_size``, each its own transaction).
 
     "A while" is ``SPOR_REMINDER_REQUEUE_MINUTES`` since it was last handed over, so a long
-    backlog is handed over again once per that period, not on every sweep.
+    backlog is handed over again once per that period, not on every sweep. An e-mail waiting
+    for its retry (``email_retry_at``) is handed over when that time has come.
 
-    An e-mail claimed ("sending") longer ago than ``SPOR_REMINDER_STUCK_MINUTES`` belongs to
-    a worker that died mid-send: it goes back to "pending" and is sent again with the same
-    Message-ID. That is the one case that can deliver an e-mail twice (the mail server
-    accepted it, the worker died before recording that), and mail clients fold it.
+    An e-mail claimed ("sending") longer ago than ``stuck_after()`` belongs to a worker that
+    died mid-send: it goes back to "pending" and is sent again with the same Message-ID
+    (docs/reliability.md lists every way an e-mail can arrive twice).
     """
+    report = report if report is not None else SweepReport(now=timezone.now())
     now = timezone.now()
-    stuck_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_STUCK_MINUTES", 15))
     grace_before = now - datetime.timedelta(minutes=_setting("SPOR_REMINDER_REQUEUE_MINUTES", 3))
-    reclaimed = stuck_emails(stuck_before).update(
+    reclaimed = stuck_emails(now - stuck_after()).update(
         email_status=EmailStatus.PENDING, email_retry_at=None, queued_at=None
     )
-    with transaction.atomic():
-        return _requeue(now, grace_before, limit=limit, enqueue=enqueue), reclaimed
+    requeued = 0
+    while True:
+        with transaction.atomic():
+            ids = _requeue_batch(now, grace_before, size=batch_size)
+            if not ids:
+                break
+            requeued += len(ids)
+            if enqueue:
+                hand_over(ids, report)
+    report.requeued += requeued
+    report.reclaimed += reclaimed
+    return requeued, reclaimed
 
 
 def stuck_emails(claimed_before: datetime.datetime):
@@ -525,9 +561,12 @@ def stuck_emails(claimed_before: datetime.datetime):
     )
 
 
-def _requeue(
-    now: datetime.datetime, grace_before: datetime.datetime, *, limit: int, enqueue: bool
-) -> int:
+def _requeue_batch(
+    now: datetime.datetime, grace_before: datetime.datetime, *, size: int
+) -> list[int]:
+    """The next ``size`` undelivered reminders not handed over since ``grace_before``, locked
+    (skipping those another backstop holds) and marked as handed over ``now``: marked, they
+    leave the selection, so the loop ends."""
     ids = list(
         Reminder.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lte=grace_before))
         .filter(
@@ -537,14 +576,28 @@ def _requeue(
                 & (Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now))
             )
         )
-        .order_by("queued_at")
-        .values_list("pk", flat=True)[:limit]
+        .order_by("queued_at", "pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:size]
     )
     if ids:
         Reminder.objects.filter(pk__in=ids).update(queued_at=now)
-        if enqueue:
-            transaction.on_commit(lambda: enqueue_delivery(ids), robust=True)
-    return len(ids)
+    return ids
+
+
+def hand_over(reminder_ids: list[int], report: SweepReport) -> None:
+    """Enqueue delivery when the transaction commits; a failed hand-over (Redis down) is
+    counted in the report, never raised into the commit: the rows are recorded, and the
+    backstop hands them over again."""
+
+    def enqueue() -> None:
+        try:
+            enqueue_delivery(reminder_ids)
+        except Exception:
+            report.handover_failed += len(reminder_ids)
+            logger.exception("handing %s reminders to delivery failed", len(reminder_ids))
+
+    transaction.on_commit(enqueue)
 
 
 def enqueue_delivery(reminder_ids: list[int]) -> None:
@@ -552,3 +605,19 @@ def enqueue_delivery(reminder_ids: list[int]) -> None:
 
     for start in range(0, len(reminder_ids), DELIVERY_CHUNK):
         deliver_reminders.delay(reminder_ids[start : start + DELIVERY_CHUNK])
+
+
+def _record_run(kind: str, started: datetime.datetime, report: SweepReport) -> None:
+    """Keep the proof that this run happened (``/readyz`` reads it); a week of them."""
+    finished = timezone.now()
+    SweepRun.objects.create(
+        kind=kind,
+        started_at=started,
+        finished_at=finished,
+        checkpoints=report.checkpoints,
+        reminders=report.reminders,
+        requeued=report.requeued,
+        reclaimed=report.reclaimed,
+        handover_failed=report.handover_failed,
+    )
+    SweepRun.objects.filter(finished_at__lt=finished - datetime.timedelta(days=7)).delete()

@@ -20,6 +20,7 @@ from .factories import (
     organisation,
 )
 from .network import FakeDNS, install_fake_dns
+from .fault_world import broker, mail_server, start_worker  # noqa: F401 - fault fixtures
 
 
 @pytest.fixture(scope="session", autouse=True)

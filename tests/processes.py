@@ -189,10 +189,12 @@ class Worker:
         environment: dict[str, str],
         log_directory: Path,
         concurrency: int = 1,
+        queues: str = "celery",
     ) -> None:
         self.name = name
         self.environment = environment
         self.concurrency = concurrency
+        self.queues = queues
         self.log_path = log_directory / f"worker-{name}.log"
         self.process: subprocess.Popen | None = None
 
@@ -218,7 +220,7 @@ class Worker:
                 "--hostname",
                 self.hostname,
                 "--queues",
-                "celery",
+                self.queues,
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel",
@@ -278,6 +280,35 @@ class Worker:
             return self.log_path.read_text(errors="replace")[-4000:]
         except OSError:
             return ""
+
+
+class Beat(Worker):
+    """``celery beat`` in its own process group, with its schedule file in the log folder."""
+
+    def start(self) -> Beat:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workflow_project",
+                "beat",
+                "--schedule",
+                str(self.log_path.with_suffix(".schedule")),
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        return self
 
 
 def worker_environment(
@@ -398,3 +429,51 @@ class SmtpSink:
         elif self.reply_delay:
             await asyncio.sleep(self.reply_delay)
         return "250 OK: queued"
+
+
+# --- A PostgreSQL cluster of our own --------------------------------------------------------
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on a spare port of 127.0.0.1 (initdb, pg_ctl), so a
+    test may stop and start it; never the machine's shared server. ``scripts/faults`` makes
+    one and passes it to the tests in ``SPOR_FAULTS_PGDATA``, ``SPOR_FAULTS_PGPORT`` and
+    ``SPOR_FAULTS_PGBIN``. As root, its commands run as the ``postgres`` user."""
+
+    def __init__(self, data: Path, port: int, binaries: Path) -> None:
+        self.data = data
+        self.port = port
+        self.binaries = binaries
+
+    @classmethod
+    def from_environment(cls) -> PostgresCluster | None:
+        data = os.environ.get("SPOR_FAULTS_PGDATA")
+        if not data:
+            return None
+        return cls(
+            Path(data),
+            int(os.environ["SPOR_FAULTS_PGPORT"]),
+            Path(os.environ.get("SPOR_FAULTS_PGBIN", "/usr/lib/postgresql/15/bin")),
+        )
+
+    def _run(self, *arguments: str) -> None:
+        command = [str(self.binaries / arguments[0]), *arguments[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self, mode: str = "immediate") -> None:
+        """``immediate``: as a crash (every connection cut, recovery on the next start)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def start(self) -> None:
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.data.parent / "postgres.log"),
+            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data.parent}",
+            "-w", "start",
+        )  # fmt: skip
+
+    def answers(self) -> bool:
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0

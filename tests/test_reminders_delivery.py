@@ -126,10 +126,12 @@ def test_a_worker_killed_after_the_server_accepted_resends_once_with_the_same_me
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     # a sweep soon after leaves it alone: the worker may still be sending
-    with time_machine.travel(SEND + datetime.timedelta(minutes=5), tick=False):
+    with time_machine.travel(SEND + datetime.timedelta(minutes=1), tick=False):
         assert sweep(enqueue=False).reclaimed == 0
-    # a sweep after the stuck limit reclaims it, and it is sent again, once
-    with time_machine.travel(SEND + datetime.timedelta(minutes=16), tick=False):
+    # a sweep after the stuck limit (four SMTP timeouts: 2 minutes) reclaims it, and it is
+    # sent again, once
+    assert settings.SPOR_REMINDER_STUCK_SECONDS == 4 * settings.EMAIL_TIMEOUT == 120
+    with time_machine.travel(SEND + datetime.timedelta(minutes=3), tick=False):
         report = sweep(enqueue=False)
         assert (report.reclaimed, report.requeued) == (1, 1)
         delivery.deliver_reminders([reminded.pk])
@@ -169,9 +171,15 @@ def test_the_delivery_task_retries_only_the_failed_emails_and_gives_up_after_eig
     from reminders.tasks import deliver_reminders
 
     settings.EMAIL_BACKEND = "tests.test_reminders_delivery.RefusingBackend"
-    # run by Celery itself, in this process: each retry runs at once instead of waiting
-    deliver_reminders.apply(args=[[reminded.pk]])
-    reminded.refresh_from_db()
+    # run by Celery itself, in this process: its retries run at once, ahead of the backoff,
+    # and start no attempt; each run at the e-mail's retry time makes one
+    moment = SEND
+    for attempt in range(1, 9):
+        with time_machine.travel(moment, tick=False):
+            deliver_reminders.apply(args=[[reminded.pk]])
+        reminded.refresh_from_db()
+        assert reminded.attempts == attempt
+        moment = reminded.email_retry_at
     assert (reminded.email_status, reminded.attempts) == ("failed", 8)
     assert reminded.notified_at is not None  # the app notification went out regardless
     assert Notification.objects.filter(recipient=reminded.recipient).count() == 1

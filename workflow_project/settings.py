@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_networks, env_proxy_ssl_header, env_str
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SPOR_VAR_DIR", str(BASE_DIR / "var")))
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "workflow_project.health.HealthCheckMiddleware",  # /healthz, /readyz: before the host check
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflow_project.logs.RequestContextMiddleware",
     "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +131,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked"; IMMEDIATE takes the write lock up front and waits for it.
     _database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
     Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A connection kept open (DB_CONN_MAX_AGE) is checked before use, so a worker or web process
+# reconnects by itself after PostgreSQL restarts.
+_database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", default=True)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,6 +242,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's scheduled work (the sweep, the backstop, the digest check, the webhook sweep) has a
+# queue of its own, served by a worker of its own in every topology: behind a delivery
+# backlog on the default queue it would expire unrun. `celery worker -Q sweep`.
+SPOR_SWEEP_QUEUE = "sweep"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    name: {"queue": SPOR_SWEEP_QUEUE}
+    for name in (
+        "reminders.sweep",
+        "reminders.backstop",
+        "reminders.send_digests",
+        "api.webhook_sweep",
+    )
+}
 
 # Beat runs the reminder sweep and the digest on plain intervals, never on a crontab: Celery's
 # crontab skips or repeats runs at the summer-time changes in Europe/Copenhagen. Spor works
@@ -246,11 +266,19 @@ SPOR_DIGEST_INTERVAL_SECONDS = env_int("SPOR_DIGEST_INTERVAL_SECONDS", 300, mini
 SPOR_AUDIT_VERIFY_INTERVAL_SECONDS = env_int(
     "SPOR_AUDIT_VERIFY_INTERVAL_SECONDS", 86400, minimum=60
 )
+# The backstop alone (hand undelivered reminders to Celery again, reclaim e-mails of dead
+# workers) is cheap and runs more often, so delivery recovers within minutes of a fault.
+SPOR_BACKSTOP_INTERVAL_SECONDS = env_int("SPOR_BACKSTOP_INTERVAL_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "reminders.sweep",
         "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+    },
+    "reminders-backstop": {
+        "task": "reminders.backstop",
+        "schedule": float(SPOR_BACKSTOP_INTERVAL_SECONDS),
+        "options": {"expires": SPOR_BACKSTOP_INTERVAL_SECONDS},
     },
     "reminders-digests": {
         "task": "reminders.send_digests",
@@ -285,10 +313,10 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
     "options": {"expires": 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# A reminder recorded this many minutes ago and not delivered is handed to Celery again; an
-# e-mail "sending" for longer than the stuck limit belongs to a dead worker and is re-sent.
+# A reminder recorded this many minutes ago and not delivered is handed to Celery again.
 SPOR_REMINDER_REQUEUE_MINUTES = env_int("SPOR_REMINDER_REQUEUE_MINUTES", 3, minimum=1)
-SPOR_REMINDER_STUCK_MINUTES = env_int("SPOR_REMINDER_STUCK_MINUTES", 15, minimum=1)
+# /readyz fails when a reminder recorded this long ago is still not delivered.
+SPOR_READYZ_UNDELIVERED_MINUTES = env_int("SPOR_READYZ_UNDELIVERED_MINUTES", 15, minimum=1)
 SPOR_MAIL_DOMAIN = env_str("SPOR_MAIL_DOMAIN", "spor.local")
 
 CACHES = {
@@ -307,6 +335,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Bounded, so a hung SMTP server cannot hold an e-mail in "sending" past the stuck limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# An e-mail "sending" for longer than this belongs to a dead worker and is sent again. A live
+# worker needs at most about two SMTP timeouts to send and one to record the acceptance
+# (it retries that while the database is away), so the default is four: 2 minutes.
+SPOR_REMINDER_STUCK_SECONDS = env_int(
+    "SPOR_REMINDER_STUCK_SECONDS", 4 * EMAIL_TIMEOUT, minimum=3 * EMAIL_TIMEOUT
+)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -367,14 +401,15 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs every failed sign-in at INFO; its lockouts are warnings.
-    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
-}
+# One JSON object per line (request id, person, organisation, task id) in production,
+# readable text in development (workflow_project/logs.py). Celery workers log the same way.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# django-axes logs every failed sign-in at INFO; its lockouts are warnings.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": env_str("AXES_LOG_LEVEL", "WARNING")}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)

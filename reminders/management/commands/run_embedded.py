@@ -1,10 +1,11 @@
 """Run the embedded default: the web server, a Celery worker and the scheduler, together.
 
 No server to install: without ``REDIS_URL`` Celery uses its file-system transport in
-``var/celery/`` and e-mails are written to ``var/mail/``. The worker runs beat inside itself
-(``--beat``) with the solo pool: one process that writes to SQLite at a time, which SQLite
-handles with IMMEDIATE transactions and a busy timeout. Stopping this command (Ctrl-C)
-stops both children; if either stops, the other is stopped too.
+``var/celery/`` and e-mails are written to ``var/mail/``. Two workers with the solo pool:
+one delivers (the default queue), the other serves beat's queue (the sweep, the backstop,
+the digest: never behind a delivery backlog) and runs beat inside itself (``--beat``).
+SQLite takes their writes with IMMEDIATE transactions and a busy timeout. Stopping this
+command (Ctrl-C) stops every child; if one stops, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ class Command(BaseCommand):
         base = str(settings.BASE_DIR)
         commands = {"web": [python, "manage.py", "runserver", addrport]}
         if not no_worker:
+            celery = [python, "-m", "celery", "-A", "workflow_project", "worker", "--pool=solo"]
             commands["worker"] = [
-                python, "-m", "celery", "-A", "workflow_project", "worker",
-                "--beat", "--pool=solo", "--loglevel=INFO",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                *celery, "-Q", "celery", "--hostname", "worker@%h", "--loglevel=INFO",
+            ]  # fmt: skip
+            commands["sweeper"] = [
+                *celery, "-Q", settings.SPOR_SWEEP_QUEUE, "--hostname", "sweeper@%h",
+                "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                "--loglevel=INFO",
             ]  # fmt: skip
         children: dict[str, subprocess.Popen] = {}
         stopping = False

@@ -19,8 +19,29 @@ def parse_moment(value: str) -> datetime.datetime:
             f"--at must be an ISO 8601 time, e.g. 2026-03-30T08:00; got {value!r}"
         ) from exc
     if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=schedule.LOCAL_ZONE)  # a wall-clock time in Copenhagen
+        moment = _local(moment, value)  # a wall-clock time in Copenhagen
     return moment
+
+
+def _local(naive: datetime.datetime, value: str) -> datetime.datetime:
+    """The Copenhagen wall-clock time ``naive``, refused when it does not exist (skipped when
+    summer time begins) or exists twice (when it ends): an offset says which is meant."""
+    earlier = naive.replace(tzinfo=schedule.LOCAL_ZONE, fold=0)
+    later = naive.replace(tzinfo=schedule.LOCAL_ZONE, fold=1)
+    if earlier.utcoffset() != later.utcoffset():
+        round_trip = earlier.astimezone(datetime.UTC).astimezone(schedule.LOCAL_ZONE)
+        if round_trip.replace(tzinfo=None) != naive:
+            raise CommandError(
+                f"--at {value}: there is no such time in Copenhagen (the clocks skip it when "
+                "summer time begins); give a time that exists, or an offset such as "
+                f"{naive.isoformat()}+01:00"
+            )
+        raise CommandError(
+            f"--at {value}: this time happens twice in Copenhagen (the clocks go back when "
+            f"summer time ends); add the offset: {naive.isoformat()}+02:00 for the first, "
+            f"{naive.isoformat()}+01:00 for the second"
+        )
+    return earlier
 
 
 class Command(BaseCommand):
@@ -46,6 +67,9 @@ class Command(BaseCommand):
     def handle(self, *args, at: str | None, dry_run: bool, deliver: bool, **options) -> None:
         now = parse_moment(at) if at else None
         report = sweep(now, dry_run=dry_run, enqueue=not (dry_run or deliver))
+        if report.handover_failed:
+            # The reminders are recorded; the backstop hands them over when the broker is back.
+            raise CommandError(report.summary())
         self.stdout.write(report.summary())
         if dry_run:
             for planned in report.planned[:200]:
