@@ -22,6 +22,7 @@ import collections
 import dataclasses
 import datetime
 import logging
+import time
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from organisations.models import Membership, MembershipRole, ReminderDelivery, Role, User
 
-from . import schedule
+from . import metrics, schedule
 from .models import (
     Checkpoint,
     CheckpointStatus,
@@ -123,6 +124,7 @@ def sweep(
 ) -> SweepReport:
     """Record and enqueue every reminder due by ``now`` (default: the current time)."""
     now = now or timezone.now()
+    started = time.monotonic()
     report = SweepReport(now=now, dry_run=dry_run)
     policies: dict[int, ReminderPolicy] = {}
     after: tuple[datetime.datetime, int] | None = None
@@ -145,6 +147,9 @@ def sweep(
         requeued, reclaimed = requeue_undelivered(enqueue=enqueue)
         report.requeued += requeued
         report.reclaimed += reclaimed
+        metrics.observe_sweep(
+            seconds=time.monotonic() - started, due=report.checkpoints, ended=time.time()
+        )
     logger.info("reminder sweep: %s", report.summary())
     return report
 
