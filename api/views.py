@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
@@ -36,6 +37,7 @@ from organisations.models import Committee, Meeting, Organisation
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
+from workflow_project.db_router import reads_from_replica
 
 from . import filters
 from . import selectors as api_selectors
@@ -305,6 +307,7 @@ class PortfolioView(APIView):
     @extend_schema(
         parameters=[s.PortfolioQueryIn], responses={200: s.PortfolioOut}, operation_id="portfolio"
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         """The portfolio's figures, over the innovations the caller may see."""
         query = parse(s.PortfolioQueryIn, request, data=request.query_params)
