@@ -25,11 +25,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import os
 import random
+import resource
 import sys
 import time
 import zoneinfo
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from django.contrib.auth.hashers import make_password
@@ -293,6 +296,9 @@ class ScaleData:
 
     def generate(self) -> Counts:
         connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (self.backend_pid,) = cursor.fetchone()
         with transaction.atomic():
             self._committees()
             self._people()
@@ -325,11 +331,10 @@ class ScaleData:
                 if k == 0 and org.council:
                     self.committee_org[org.council] = org.id
                     continue
-                name = (
-                    "Kommunalbestyrelsen (skala)"
-                    if council
-                    else f"{COMMITTEE_NAMES[k % len(COMMITTEE_NAMES)]} {k} (skala)"
+                base = (
+                    "Kommunalbestyrelsen" if council else COMMITTEE_NAMES[k % len(COMMITTEE_NAMES)]
                 )
+                name = f"{base} (skala {next_id})"  # unique, also when run again
                 rows.append((next_id, org.id, name, council))
                 if council:
                     org.council = next_id
@@ -421,11 +426,16 @@ class ScaleData:
         rows = []
         next_id = first
         month = _month_start(self.today)
+        taken = set(  # a council's meetings of an earlier run: one meeting a day
+            Meeting.objects.filter(committee__in=committees).values_list("committee", "date")
+        )
         for committee in committees:
             dates = []
             for k in range(-(per - future), future):
                 start = _add_months(month, k)
                 day = start + datetime.timedelta(days=7 + committee % 14)
+                while (committee, day) in taken:
+                    day += datetime.timedelta(days=1)
                 if k < 0 or day > self.today:
                     dates.append(day)
             dates = sorted(set(dates))[:per]
@@ -719,6 +729,19 @@ class ScaleData:
             "deleted", "emailed", "data",
         ]  # fmt: skip
         self._copy(Notification, columns, rows(), total=n, label="notifications", bulk=True)
+
+
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """CPU time (user + system) of a process on this machine: this one, or the database
+    backend that did the COPY (when PostgreSQL runs here), to tell work from waiting."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _share(total: int, parts: int, index: int) -> int:

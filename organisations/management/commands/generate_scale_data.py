@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from organisations.scale_data import Progress, ScaleData
+from organisations.scale_data import Progress, ScaleData, cpu_seconds
 
 
 class Command(BaseCommand):
@@ -42,4 +42,11 @@ class Command(BaseCommand):
             f"Wrote {counts.innovations:,} innovations, {counts.checkpoints:,} checkpoints and "
             f"{counts.notifications:,} notifications for {counts.organisations} organisations "
             f"in {time.monotonic() - started:.1f} s."
+        )
+        backend = cpu_seconds(data.backend_pid)
+        self.stdout.write(
+            f"CPU: this process {cpu_seconds():.1f} s"
+            + (f", the PostgreSQL backend {backend:.1f} s" if backend is not None else "")
+            + "; per table: "
+            + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in data.timings.items())
         )
