@@ -194,6 +194,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--sweep-seconds", type=int, default=30)
     parser.add_argument("--personas", type=int, default=200)
+    parser.add_argument(
+        "--warmup-seconds", type=int, default=30, help="a first round at 5 users, not reported"
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
@@ -260,20 +263,28 @@ def main() -> None:
             message="gunicorn did not start",
         )
         locust = shutil.which("locust", path=str(Path(python).parent)) or "locust"
-        for users in [int(step) for step in args.steps.split(",")]:
-            prefix = VAR / f"step-{users}"
+        steps = [int(step) for step in args.steps.split(",")]
+        if args.warmup_seconds:
+            steps = [0, *steps]
+        for users in steps:
+            warmup = users == 0
+            users = users or 5
+            prefix = VAR / (f"step-{users}" if not warmup else "warmup")
             started = time.monotonic()
             subprocess.run(
                 [
                     locust, "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
                     "--host", base, "--users", str(users), "--spawn-rate", str(max(5, users // 5)),
-                    "--run-time", f"{args.step_seconds}s", "--csv", str(prefix), "--only-summary",
+                    "--run-time", f"{args.warmup_seconds if warmup else args.step_seconds}s",
+                    "--csv", str(prefix), "--only-summary",
                     "--stop-timeout", "10",
                 ],
                 env={**os.environ, "SPOR_LOAD_PERSONAS": str(persona_file)},
                 check=False, capture_output=True, timeout=args.step_seconds + 120,
             )  # fmt: skip
             elapsed = time.monotonic() - started
+            if warmup:
+                continue
             stats = read_stats(prefix)
             worst = report(users, stats, elapsed)
             if worst["errors"] or worst["p95"] > 500:
