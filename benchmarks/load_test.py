@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import json
 import os
 import platform
@@ -52,7 +53,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from innovations.models import Innovation  # noqa: E402
 from organisations.models import Meeting, Membership, User  # noqa: E402
-from reminders.models import Reminder  # noqa: E402
+from reminders.models import Checkpoint, Reminder  # noqa: E402
 from tests.processes import RedisServer, SmtpSink, free_port, wait_until  # noqa: E402
 
 MIXED_EXCLUDES = {"minimal Django view", "Aggregated"}
@@ -136,6 +137,20 @@ def personas(count: int) -> dict:
     }
 
 
+def make_due(count: int) -> int:
+    """Overdue since yesterday, the next reminder due now: the sweep records their reminders
+    to every member of the committee, and delivery sends them, while the load runs."""
+    ids = list(
+        Checkpoint.objects.filter(status="open", responsible="committee")
+        .order_by("?")
+        .values_list("pk", flat=True)[:count]
+    )
+    return Checkpoint.objects.filter(pk__in=ids).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1),
+        next_reminder_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+
 def start(name: str, command: list[str], environment: dict) -> subprocess.Popen:
     log = (VAR / f"{name}.log").open("ab")
     return subprocess.Popen(
@@ -195,6 +210,13 @@ def main() -> None:
     parser.add_argument("--sweep-seconds", type=int, default=30)
     parser.add_argument("--personas", type=int, default=200)
     parser.add_argument(
+        "--make-due",
+        type=int,
+        default=300,
+        help="open checkpoints made overdue and due for a reminder now, so the sweep and "
+        "delivery have work during the run",
+    )
+    parser.add_argument(
         "--warmup-seconds", type=int, default=30, help="a first round at 5 users, not reported"
     )
     args = parser.parse_args()
@@ -208,6 +230,8 @@ def main() -> None:
     persona_file = VAR / "personas.json"
     persona_file.write_text(json.dumps(personas(args.personas)))
     reminders_before = Reminder.objects.count()
+    due = make_due(args.make_due)
+    print(f"Made {due} open checkpoints due for a reminder now.")
 
     sink = SmtpSink().start()
     broker = RedisServer(VAR / "redis")

@@ -655,6 +655,9 @@ class ScaleData:
                 if is_open:
                     due = self.today + datetime.timedelta(days=rng.randint(-60, 120))
                     if rng.random() < self.due_now:
+                        # overdue since yesterday at the latest: a stage has come, so the
+                        # next sweep records reminders for it
+                        due = self.today - datetime.timedelta(days=rng.randint(1, 10))
                         next_at = self.now - datetime.timedelta(minutes=rng.randint(1, 120))
                     else:
                         later = schedule.next_reminder_at(due, self.policy, soon)
