@@ -53,7 +53,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from innovations.models import Innovation  # noqa: E402
 from organisations.models import Meeting, Membership, User  # noqa: E402
-from reminders.models import Checkpoint, Reminder  # noqa: E402
+from reminders import schedule  # noqa: E402
+from reminders.models import Checkpoint, Reminder, ReminderPolicy  # noqa: E402
 from tests.processes import RedisServer, SmtpSink, free_port, wait_until  # noqa: E402
 
 MIXED_EXCLUDES = {"minimal Django view", "Aggregated"}
@@ -145,9 +146,11 @@ def make_due(count: int) -> int:
         .order_by("?")
         .values_list("pk", flat=True)[:count]
     )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     return Checkpoint.objects.filter(pk__in=ids).update(
-        due_date=timezone.localdate() - datetime.timedelta(days=1),
-        next_reminder_at=timezone.now() - datetime.timedelta(minutes=1),
+        due_date=yesterday,
+        # the moment of the "due" stage: the sweep records what a checkpoint waits for
+        next_reminder_at=schedule.send_moment(yesterday, ReminderPolicy().send_hour),
     )
 
 
@@ -209,6 +212,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--sweep-seconds", type=int, default=30)
     parser.add_argument("--personas", type=int, default=200)
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every step, also past the limits"
+    )
     parser.add_argument(
         "--make-due",
         type=int,
@@ -311,7 +317,7 @@ def main() -> None:
                 continue
             stats = read_stats(prefix)
             worst = report(users, stats, elapsed)
-            if worst["errors"] or worst["p95"] > 500:
+            if (worst["errors"] or worst["p95"] > 500) and not args.keep_going:
                 print(f"Stopped after {users} users: errors or p95 above 500 ms.")
                 break
         recorded = Reminder.objects.count() - reminders_before

@@ -658,7 +658,7 @@ class ScaleData:
                         # overdue since yesterday at the latest: a stage has come, so the
                         # next sweep records reminders for it
                         due = self.today - datetime.timedelta(days=rng.randint(1, 10))
-                        next_at = self.now - datetime.timedelta(minutes=rng.randint(1, 120))
+                        next_at = schedule.send_moment(due, self.policy.send_hour)
                     else:
                         later = schedule.next_reminder_at(due, self.policy, soon)
                         next_at = later or soon + datetime.timedelta(days=rng.randint(1, 7))
