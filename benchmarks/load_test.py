@@ -154,6 +154,17 @@ def make_due(count: int) -> int:
     )
 
 
+def refresh_need(persona_file: Path) -> None:
+    """Drop from the secretaries' pools what an earlier step has mandated already, so each
+    step's locust (which reads the file afresh) asks only for transitions still possible."""
+    data = json.loads(persona_file.read_text())
+    pooled = [pk for secretary in data["secretaries"] for pk in secretary["need"]]
+    still = set(Innovation.objects.filter(pk__in=pooled, state="need").values_list("pk", flat=True))
+    for secretary in data["secretaries"]:
+        secretary["need"] = [pk for pk in secretary["need"] if pk in still]
+    persona_file.write_text(json.dumps(data))
+
+
 def start(name: str, command: list[str], environment: dict) -> subprocess.Popen:
     log = (VAR / f"{name}.log").open("ab")
     return subprocess.Popen(
@@ -297,6 +308,7 @@ def main() -> None:
         if args.warmup_seconds:
             steps = [0, *steps]
         for users in steps:
+            refresh_need(persona_file)
             warmup = users == 0
             users = users or 5
             prefix = VAR / (f"step-{users}" if not warmup else "warmup")
