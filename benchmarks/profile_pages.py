@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.load_settings")
-import django  # noqa: E402
+import django
 
 django.setup()
 from django.db import connection  # noqa: E402
