@@ -3,7 +3,7 @@
 The replica here is a second database alias on a connection of its own (to the same test
 database, so it holds the same rows); which connection each query went to is what the router
 decides, and that is what these stories check. ``benchmarks/replica_check.py`` runs the same
-pages against a real streaming replica.
+pages against a real streaming standby.
 """
 
 from __future__ import annotations
