@@ -243,19 +243,21 @@ class ScaleData:
         table = model._meta.db_table
         started = time.monotonic()
         indexes = self._drop_secondary_indexes(table) if bulk else []
+        skip_triggers = bulk and self.superuser
         with connection.connection.cursor() as cursor:
-            if bulk:
+            if skip_triggers:
                 cursor.execute("SET LOCAL session_replication_role = replica")
             statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             with cursor.copy(statement) as copy:
                 for row in self.progress.track(label, total, rows):
                     copy.write_row(row)
-            if bulk:
+            if skip_triggers:
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            if bulk:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 for definition in indexes:
                     cursor.execute(definition)
-        if bulk:
+        if skip_triggers:
             self._check_foreign_keys(model)
         self.timings[label] = self.timings.get(label, 0.0) + time.monotonic() - started
 
@@ -299,6 +301,9 @@ class ScaleData:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             (self.backend_pid,) = cursor.fetchone()
+            # Skipping the row-by-row triggers needs a superuser; others keep them.
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            (self.superuser,) = cursor.fetchone()
         with transaction.atomic():
             self._committees()
             self._people()
