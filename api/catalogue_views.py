@@ -4,6 +4,7 @@ the Innovation Barometer: HTTP in and out, one service per write, reads through 
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
@@ -20,6 +21,7 @@ from innovations.documents import human_size, max_bytes
 from innovations.errors import NotFound, ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Organisation
+from workflow_project.db_router import reads_from_replica
 
 from . import catalogue_serializers as cs
 from . import serializers as s
@@ -45,6 +47,7 @@ class CatalogueListView(APIView):
         responses={200: cs.CatalogueEntryOut(many=True)},
         operation_id="catalogue_list",
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         """The innovations every organisation shares: search (Danish), filter, best first."""
         query = parse(cs.CatalogueQueryIn, request, data=request.query_params)
@@ -66,6 +69,7 @@ class CatalogueListView(APIView):
 
 class CatalogueEntryView(APIView):
     @extend_schema(responses={200: cs.CatalogueEntryOut}, operation_id="catalogue_retrieve")
+    @method_decorator(reads_from_replica)
     def get(self, request, pk: int):
         """One shared innovation; 404 when it is not (or no longer) shared."""
         entry = catalogue.catalogue_entry(request.user, pk)
@@ -295,6 +299,7 @@ class BarometerView(APIView):
         responses={200: cs.BarometerOut},
         operation_id="barometer",
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         """The organisation's Innovation Barometer for a period, beside the national figures."""
         return Response(cs.BarometerOut(_barometer_for(request).as_dict()).data)
@@ -315,6 +320,7 @@ class BarometerCsvView(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
         operation_id="barometer_csv",
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         """The same report as CSV, one line per figure."""
         fmt = parse(cs.BarometerCsvQueryIn, request, data=request.query_params)["format"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -38,6 +39,7 @@ from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
+from workflow_project.db_router import reads_from_replica
 
 from . import filters
 from . import selectors as api_selectors
@@ -353,6 +355,7 @@ class PortfolioView(APIView):
     @extend_schema(
         parameters=[s.PortfolioQueryIn], responses={200: s.PortfolioOut}, operation_id="portfolio"
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         """The portfolio's figures, over the innovations the caller may see."""
         query = parse(s.PortfolioQueryIn, request, data=request.query_params)

@@ -22,6 +22,7 @@ import collections
 import dataclasses
 import datetime
 import logging
+import time
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from organisations.models import Membership, MembershipRole, ReminderDelivery, Role, User
 
-from . import schedule
+from . import metrics, schedule
 from .models import (
     Checkpoint,
     CheckpointStatus,
@@ -131,6 +132,7 @@ def sweep(
     """Record and enqueue every reminder due by ``now`` (default: the current time)."""
     started = timezone.now()
     now = now or started
+    started_monotonic = time.monotonic()
     report = SweepReport(now=now, dry_run=dry_run)
     policies: dict[int, ReminderPolicy] = {}
     after: tuple[datetime.datetime, int] | None = None
@@ -152,6 +154,9 @@ def sweep(
     if not dry_run:
         requeue_undelivered(enqueue=enqueue, batch_size=batch_size, report=report)
         _record_run(SweepRun.Kind.SWEEP, started, report)
+        metrics.observe_sweep(
+            seconds=time.monotonic() - started_monotonic, due=report.checkpoints, ended=time.time()
+        )
     logger.info("reminder sweep: %s", report.summary())
     return report
 

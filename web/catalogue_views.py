@@ -29,6 +29,7 @@ from innovations.models import (
     Value,
 )
 from organisations.models import Role
+from workflow_project.db_router import reads_from_replica
 
 from . import catalogue_forms as forms
 from .views import _call, _innovation_or_404, domain_errors, unknown_csv_format
@@ -40,6 +41,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@reads_from_replica
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     """Browse and search what every organisation shares."""
     form = forms.CatalogueSearchForm(request.GET or None)
@@ -99,6 +101,7 @@ def _may_reuse(user, entry: catalogue.CatalogueEntry) -> bool:
 
 
 @login_required
+@reads_from_replica
 def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = catalogue.catalogue_entry(request.user, pk)
     if entry is None:
@@ -349,6 +352,7 @@ def _barometer(request: HttpRequest, form) -> barometer_module.Barometer | None:
 
 @login_required
 @domain_errors
+@reads_from_replica
 def barometer(request: HttpRequest) -> HttpResponse:
     """The organisation's Innovation Barometer beside the national figures."""
     form = forms.BarometerForm(request.GET or None)
@@ -375,6 +379,7 @@ def barometer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
+@reads_from_replica
 def barometer_csv(request: HttpRequest) -> HttpResponse:
     try:
         fmt = csv_export.requested_format(request.GET)

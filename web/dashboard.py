@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from innovations import csv_export, permissions
 from innovations.models import ACTIVE_STATES, State
+from workflow_project.db_router import reads_from_replica
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg
@@ -46,6 +47,7 @@ def _filters(request: HttpRequest) -> tuple[forms.DashboardFilterForm, portfolio
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_administrator(request.user)
     form, filters = _filters(request)
@@ -113,6 +115,7 @@ def _csv_response(request: HttpRequest, stem: str, columns, rows) -> HttpRespons
 
 
 @login_required
+@reads_from_replica
 def portfolio_csv(request: HttpRequest) -> HttpResponse:
     _require_administrator(request.user)
     _form, filters = _filters(request)
@@ -140,6 +143,7 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def decisions_csv(request: HttpRequest) -> HttpResponse:
     _require_administrator(request.user)
     _form, filters = _filters(request)

@@ -294,17 +294,15 @@ def politician_committee_ids(user) -> set[int]:
     )
 
 
-def follow_ups_due(user) -> list:
+def follow_ups_due(user):
     """Open checkpoints at my committees, soonest (most overdue) first."""
     checkpoints = _open_checkpoints()
     if checkpoints is None or not user.organisation_id:
         return []
     committee_ids = politician_committee_ids(user)
-    return list(
-        checkpoints.filter(
-            committee_id__in=committee_ids, innovation__organisation_id=user.organisation_id
-        ).order_by("due_date", "id")[:200]
-    )
+    return checkpoints.filter(
+        committee_id__in=committee_ids, innovation__organisation_id=user.organisation_id
+    ).order_by("due_date", "id")
 
 
 def checkpoints_for(user) -> list:

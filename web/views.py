@@ -34,6 +34,9 @@ from . import forms, selectors
 from .diagrams import lifecycle_svg
 
 PAGE_SIZE = 50
+# A person's follow-ups and notifications: a page renders in milliseconds, even for a
+# politician with hundreds open (national scale: see docs/benchmarks.md).
+PERSONAL_PAGE_SIZE = 25
 
 
 def _call(form, service: Callable[..., Any], **kwargs: Any) -> Any | None:
@@ -115,8 +118,8 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Innovations ------------------------------------------------------------------------------
 
 
-def _paginate(request: HttpRequest, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -526,17 +529,15 @@ def correction(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def my_follow_ups(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "web/my_follow_ups.html", {"follow_ups": selectors.follow_ups_due(request.user)}
-    )
+    page = _paginate(request, selectors.follow_ups_due(request.user), PERSONAL_PAGE_SIZE)
+    return render(request, "web/my_follow_ups.html", {"page": page, "follow_ups": page.object_list})
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    page = _paginate(request, selectors.notifications_of(request.user), PERSONAL_PAGE_SIZE)
     return render(
-        request,
-        "web/notifications.html",
-        {"notifications": selectors.notifications_of(request.user)[:100]},
+        request, "web/notifications.html", {"page": page, "notifications": page.object_list}
     )
 
 

@@ -53,10 +53,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_networks(name: str, default: list[str]) -> list[str]:
+def env_networks(name: str, default: list[str] | None = None) -> list[str]:
     """A comma-separated list of IP networks (``127.0.0.1/32, fd00::/8``), each checked."""
     networks = []
-    for item in env_list(name, default):
+    for item in env_list(name, default or []):
         try:
             networks.append(str(ipaddress.ip_network(item, strict=False)))
         except ValueError as exc:

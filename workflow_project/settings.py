@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "workflow_project.health.HealthCheckMiddleware",  # /healthz, /readyz: before the host check
+    "workflow_project.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -135,6 +136,19 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 # reconnects by itself after PostgreSQL restarts.
 _database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", default=True)
 DATABASES = {"default": _database}
+# Optional: a streaming replica that the read-only pages (dashboard, catalogue, barometer, CSV
+# exports) read from; writes and what a service reads before writing stay on "default".
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        )
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
+DATABASE_ROUTERS = ["workflow_project.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
@@ -447,3 +461,8 @@ CONTENT_SECURITY_POLICY = {
 # receiver, e.g. "10.20.0.0/16"). http is for a test installation only.
 SPOR_WEBHOOK_ALLOW_HTTP = env_bool("SPOR_WEBHOOK_ALLOW_HTTP", default=False)
 SPOR_WEBHOOK_ALLOWED_NETWORKS = env_networks("SPOR_WEBHOOK_ALLOWED_NETWORKS", [])
+
+# /metrics (Prometheus): answered only to a request with "Authorization: Bearer <token>" or
+# from an allowed network; with neither set it is refused to everyone.
+SPOR_METRICS_TOKEN = env_str("SPOR_METRICS_TOKEN", "")
+SPOR_METRICS_ALLOWED_NETWORKS = env_networks("SPOR_METRICS_ALLOWED_NETWORKS")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from .metrics import metrics_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +16,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("calendar/", include("reminders.urls")),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("web.urls")),
 ]
 

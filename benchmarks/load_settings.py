@@ -1,0 +1,6 @@
+"""Settings for the load test's gunicorn: the project's, plus a minimal view to compare with."""
+
+from workflow_project.settings import *  # noqa: F403
+
+ROOT_URLCONF = "benchmarks.load_urls"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
