@@ -34,6 +34,13 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
     )
 
 
+def overdue_checkpoints() -> QuerySet[Checkpoint]:
+    """Open checkpoints whose due date has passed (in Copenhagen), across all organisations."""
+    return Checkpoint.objects.filter(
+        status=CheckpointStatus.OPEN, due_date__lt=schedule.local_date(timezone.now())
+    )
+
+
 def unread_count(user) -> int:
     """Counted through the (recipient, unread) index."""
     return Notification.objects.filter(recipient=user, unread=True).count()
