@@ -286,9 +286,9 @@ class Innovation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The catalogue's Danish full-text index: kept by a database trigger on PostgreSQL
+    # The catalogue's Danish full-text index: kept by a database trigger
     # (migration 0005), from the title (weight A) and the need, value direction, solution
-    # and shared summary (weight B). Unused, and empty, on SQLite.
+    # and shared summary (weight B).
     search_vector = SearchVectorField(null=True, editable=False)
 
     state = FSMField(

@@ -21,6 +21,13 @@ from .factories import (
 )
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every property-based (hypothesis) test ``fuzz``: a slow tier of its own in CI."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_services_required():
     """The suite needs the real PostgreSQL and Redis; it says so instead of falling back."""

@@ -102,6 +102,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
+@pytest.mark.fuzz
 def test_every_operation_conforms_and_never_fails(case, copenhagen, records):
     token = Token.objects.get_or_create(user=copenhagen.administrator)[0].key
     if "id" in (case.path_parameters or {}):
