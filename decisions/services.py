@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +24,7 @@ from innovations.errors import (
     ValidationFailed,
 )
 from innovations.models import Evaluation, Innovation, TransitionContext
-from innovations.workflow import spec_for, specs_from, transition_names
+from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
 from . import hooks
@@ -248,7 +248,7 @@ def _clean_text(errors: dict, field: str, value: str | None, *, required: bool, 
 
 
 def _clean_votes(errors: dict, **votes: int | None) -> dict[str, int | None]:
-    cleaned = {}
+    cleaned: dict[str, int | None] = {}
     for field, value in votes.items():
         if value is None or value == "":
             cleaned[field] = None
@@ -309,7 +309,7 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("There is no transition called “%(name)s”.") % {"name": transition}
         )
-    elif transition and spec_for(transition).requires != "decision":
+    elif transition and cast(TransitionSpec, spec_for(transition)).requires != "decision":
         errors.setdefault("transition", []).append(
             _("“%(name)s” is documented by a follow-up, not decided.") % {"name": transition}
         )
@@ -439,7 +439,7 @@ def _follow_up_specs():
 
 # --- Corrections ----------------------------------------------------------------------------
 
-CORRECTABLE_DECISION_FIELDS = {
+CORRECTABLE_DECISION_FIELDS: dict[str, type] = {
     "agenda_item": str,
     "resolution": str,
     "votes_for": int,
@@ -449,7 +449,7 @@ CORRECTABLE_DECISION_FIELDS = {
     "value_direction": str,
     "follow_up_date": datetime.date,
 }
-CORRECTABLE_FOLLOW_UP_FIELDS = {
+CORRECTABLE_FOLLOW_UP_FIELDS: dict[str, type] = {
     "agenda_item": str,
     "summary": str,
     "taken_note": str,
@@ -526,8 +526,10 @@ def record_correction(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_("Say why the record is corrected.")]})
-    original = decision or follow_up
-    fields = CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
+    original = cast(Decision | FollowUp, decision or follow_up)
+    fields: dict[str, type] = (
+        CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
+    )
     cleaned = _clean_corrected_values(fields, corrected_values or {})
     with transaction.atomic():
         locked = _lock_innovation(original.innovation_id)

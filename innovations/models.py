@@ -226,6 +226,9 @@ def _state_paused_from(innovation: Innovation) -> str:
 
 
 class Innovation(models.Model):
+    # Set by decisions.services around a transition, for its conditions (never stored).
+    _transition_context: TransitionContext | None
+
     title = models.CharField(_("title"), max_length=300)
     need = models.TextField(_("the need as raised"))
     value_direction = models.TextField(_("value direction"), blank=True)

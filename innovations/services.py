@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +57,9 @@ EDITABLE_FIELDS = (
 )
 
 
-def _clean_choice_list(errors: dict, field: str, values: Any, choices: type) -> list[str]:
+def _clean_choice_list(
+    errors: dict, field: str, values: Any, choices: type[models.TextChoices]
+) -> list[str]:
     if values in (None, ""):
         return []
     if not isinstance(values, list | tuple):

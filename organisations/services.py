@@ -29,7 +29,7 @@ def create_committee(*, actor, name: str) -> Committee:
         raise ValidationFailed({"name": [_("At most 200 characters.")]})
     try:
         with transaction.atomic():
-            committee = Committee.objects.create(organisation_id=organisation_id, name=name)
+            committee = Committee.objects.create(organisation_id=actor.organisation_id, name=name)
     except IntegrityError as exc:
         raise ValidationFailed(
             {"name": [_("The organisation already has a committee of that name.")]}

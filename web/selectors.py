@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Decision, FollowUp
 from innovations import permissions
-from innovations.models import FINAL_STATES, Innovation
+from innovations.models import FINAL_STATES, Innovation, State
 from innovations.selectors import visible_innovations
 from organisations.models import Committee, Meeting, Membership, Role
 from reminders.models import Checkpoint, CheckpointStatus
@@ -57,7 +59,7 @@ class LazyUnreadCount:
 @dataclasses.dataclass(frozen=True)
 class NavItem:
     url_name: str
-    label: str
+    label: str | Promise
 
     @property
     def url(self) -> str:
@@ -119,7 +121,7 @@ def committees_of(user) -> QuerySet[Committee]:
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-def _count_of(model, **filters) -> Subquery:
+def _count_of(model, **filters) -> Coalesce:
     return Coalesce(
         Subquery(
             model.objects.filter(meeting=OuterRef("pk"), **filters)
@@ -315,14 +317,15 @@ def agenda_to_prepare(user) -> list[AgendaGroup]:
         kind__in=("decision", "follow_up"),
         due_date__lte=horizon,
     ).order_by("due_date", "id")[:500]:
-        meeting = upcoming.get(checkpoint.committee_id)
+        committee_id = cast(int, checkpoint.committee_id)  # filtered by committee_id__in
+        meeting = upcoming.get(committee_id)
         limit = meeting.date if meeting else timezone.localdate() + datetime.timedelta(days=30)
         if checkpoint.due_date <= limit:
-            due.setdefault(checkpoint.committee_id, []).append(checkpoint)
+            due.setdefault(committee_id, []).append(checkpoint)
     return [AgendaGroup(c, upcoming.get(c.pk), due.get(c.pk, [])) for c in committees]
 
 
-def phase_counts(user) -> list[tuple[str, str, int]]:
+def phase_counts(user) -> list[tuple[str, str | Promise, int]]:
     counts = dict(
         visible_innovations(user)
         .select_related(None)
@@ -331,8 +334,6 @@ def phase_counts(user) -> list[tuple[str, str, int]]:
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    from innovations.models import State
-
     return [(state.value, state.label, counts.get(state.value, 0)) for state in State]
 
 
