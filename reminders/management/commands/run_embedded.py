@@ -1,10 +1,10 @@
 """Run the embedded default: the web server, a Celery worker and the scheduler, together.
 
-No server to install: without ``REDIS_URL`` Celery uses its file-system transport in
-``var/celery/`` and e-mails are written to ``var/mail/``. The worker runs beat inside itself
-(``--beat``) with the solo pool: one process that writes to SQLite at a time, which SQLite
-handles with IMMEDIATE transactions and a busy timeout. Stopping this command (Ctrl-C)
-stops both children; if either stops, the other is stopped too.
+On the PostgreSQL and Redis of ``DATABASE_URL`` and ``REDIS_URL`` (``scripts/run`` starts
+embedded ones when they are unset); e-mails are written to ``var/mail/`` without
+``EMAIL_HOST``. The worker runs beat inside itself (``--beat``) with the solo pool, enough
+for one machine. Stopping this command (Ctrl-C) stops both children; if either stops, the
+other is stopped too.
 """
 
 from __future__ import annotations
