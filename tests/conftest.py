@@ -21,6 +21,7 @@ from .factories import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items):
     """Mark every property-based (hypothesis) test ``fuzz``: a slow tier of its own in CI."""
     for item in items:
