@@ -23,7 +23,10 @@ from .factories import (
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items):
-    """Mark every property-based (hypothesis) test ``fuzz``: a slow tier of its own in CI."""
+    """Mark every test that is itself a hypothesis test ``fuzz``: a slow tier of its own in CI.
+
+    (A test that runs a hypothesis function inside carries the mark itself.)
+    """
     for item in items:
         if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
             item.add_marker(pytest.mark.fuzz)
