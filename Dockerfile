@@ -6,8 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SPOR_VAR_DIR=/var/lib/spor
 
 WORKDIR /app
+# The runtime dependencies from the lock file, each checked against its hash; then Spor alone.
+COPY requirements/main.txt requirements/main.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/main.txt
 COPY . .
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps . \
     && useradd --system --home /var/lib/spor spor \
     && mkdir -p /var/lib/spor && chown spor /var/lib/spor
 USER spor

@@ -19,9 +19,9 @@ from decisions.models import (
 )
 from innovations.errors import ValidationFailed
 from innovations.models import Innovation, State
-from innovations.portfolio import overdue_checkpoints
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
+from reminders.selectors import overdue_checkpoints
 
 from .models import DeliveryStatus, Event, WebhookDelivery
 

@@ -152,15 +152,11 @@ def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -
     """Record the event for every active endpoint that wants it; send each after commit."""
     if event_type not in Event.values:
         raise ValueError(f"unknown event type {event_type!r}")
-    # Filtered in Python: JSON containment lookups do not exist on SQLite (the embedded
-    # default), and an organisation has a handful of endpoints at most.
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(
-            organisation_id=organisation_id, active=True
-        ).only("pk", "events")
-        if event_type in (endpoint.events or [])
-    ]
+    endpoints = list(
+        WebhookEndpoint.objects.filter(
+            organisation_id=organisation_id, active=True, events__contains=[event_type]
+        ).only("pk")
+    )
     if not endpoints:
         return []
     deliveries = WebhookDelivery.objects.bulk_create(
@@ -315,7 +311,7 @@ def emit_overdue_checkpoint_events(*, limit: int = 500) -> int:
     row, unique per checkpoint, is written in the same transaction as the deliveries: it is
     the proof, whatever number of beats or workers run this.
     """
-    from innovations.portfolio import overdue_checkpoints
+    from reminders.selectors import overdue_checkpoints
 
     from . import events
     from .models import CheckpointOverdueEvent

@@ -28,6 +28,7 @@ class CandidateEvidence:
         decisions = [d for d in self.decisions if d.transition == name]
         approved = [d for d in decisions if d.outcome in APPROVED_OUTCOMES]
         follow_ups = [f for f in self.follow_ups if f.transition == name]
+        ranked: list[Decision | FollowUp]
         if requires == "follow_up":
             ranked = [*follow_ups, *approved, *decisions]
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -24,7 +24,7 @@ from innovations.errors import (
     ValidationFailed,
 )
 from innovations.models import Innovation, State, TransitionContext
-from innovations.workflow import spec_for, specs_from, transition_names
+from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
 from . import hooks, selectors
@@ -124,8 +124,8 @@ def _apply_locked(
     # to another outcome, kind, meeting or innovation, authorises what it now says.
     context = _context_for(
         innovation,
-        decision=selectors.effective_record(decision) if decision is not None else None,
-        follow_up=selectors.effective_record(follow_up) if follow_up is not None else None,
+        decision=cast(Decision, selectors.effective_record(decision)) if decision else None,
+        follow_up=cast(FollowUp, selectors.effective_record(follow_up)) if follow_up else None,
         reason=reason,
         learning=learning,
     )
@@ -310,7 +310,7 @@ def _clean_text(errors: dict, field: str, value: str | None, *, required: bool, 
 
 
 def _clean_votes(errors: dict, **votes: int | None) -> dict[str, int | None]:
-    cleaned = {}
+    cleaned: dict[str, int | None] = {}
     for field, value in votes.items():
         if value is None or value == "":
             cleaned[field] = None
@@ -371,7 +371,7 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("There is no transition called “%(name)s”.") % {"name": transition}
         )
-    elif transition and spec_for(transition).requires != "decision":
+    elif transition and cast(TransitionSpec, spec_for(transition)).requires != "decision":
         errors.setdefault("transition", []).append(
             _("“%(name)s” is documented by a follow-up, not decided.") % {"name": transition}
         )
@@ -503,7 +503,7 @@ def _follow_up_specs():
 
 # --- Corrections ----------------------------------------------------------------------------
 
-CORRECTABLE_DECISION_FIELDS = {
+CORRECTABLE_DECISION_FIELDS: dict[str, Any] = {
     "innovation": Innovation,
     "meeting": Meeting,
     "agenda_item": str,
@@ -518,7 +518,7 @@ CORRECTABLE_DECISION_FIELDS = {
     "follow_up_date": datetime.date,
     "annulled": bool,
 }
-CORRECTABLE_FOLLOW_UP_FIELDS = {
+CORRECTABLE_FOLLOW_UP_FIELDS: dict[str, Any] = {
     "innovation": Innovation,
     "meeting": Meeting,
     "agenda_item": str,
@@ -591,7 +591,9 @@ def _clean_corrected_values(
                     _("Choose one of: %(values)s.")
                     % {
                         "values": ", ".join(
-                            n for n in transition_names() if spec_for(n).requires == requires
+                            n
+                            for n in transition_names()
+                            if (named := spec_for(n)) is not None and named.requires == requires
                         )
                     }
                 )
@@ -634,8 +636,10 @@ def record_correction(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_("Say why the record is corrected.")]})
-    original = decision or follow_up
-    fields = CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
+    original = cast(Decision | FollowUp, decision or follow_up)
+    fields: dict[str, Any] = (
+        CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
+    )
     cleaned = _clean_corrected_values(
         fields, corrected_values or {}, requires="decision" if decision is not None else "follow_up"
     )
@@ -662,19 +666,21 @@ def record_correction(
             target = _lock_innovation(found)
         meeting = current.meeting
         if "meeting" in cleaned and cleaned["meeting"] != current.meeting_id:
-            meeting = (
+            chosen = (
                 Meeting.objects.select_related("committee").filter(pk=cleaned["meeting"]).first()
             )
-            if meeting is None or meeting.committee.organisation_id != locked.organisation_id:
+            if chosen is None or chosen.committee.organisation_id != locked.organisation_id:
                 raise ValidationFailed({"meeting": [_("Choose a meeting of your organisation.")]})
+            meeting = chosen
         if target is not locked or meeting is not current.meeting:
             _check_meeting(actor, target, meeting, recorded_at=original.recorded_at)
-        used = TransitionLog.objects.filter(
-            **({"decision": decision} if decision is not None else {"follow_up": follow_up})
-        ).exists()
+        evidence: dict[str, Any] = (
+            {"decision": decision} if decision is not None else {"follow_up": follow_up}
+        )
+        used = TransitionLog.objects.filter(**evidence).exists()
         if decision is not None and not used and ({"outcome", "transition"} & set(cleaned)):
             # as when recording: an approval must be possible from the innovation's phase
-            outcome = cleaned.get("outcome", current.outcome)
+            outcome = cleaned.get("outcome", cast(Decision, current).outcome)
             transition = cleaned.get("transition", current.transition)
             if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
                 _check_possible_from_here(target, transition)

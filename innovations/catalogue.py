@@ -9,8 +9,7 @@ someone adds it here on purpose.
 
 Search is PostgreSQL's full-text search with the ``danish`` configuration (inflected forms
 find each other: "ældrepleje" finds "ældreplejen"), a title match weighted above a match in
-the body, and highlighted matches. On SQLite (the embedded default) it falls back to a plain
-case-insensitive match, with a title match ranked first.
+the body, and highlighted matches.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -40,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 
 from .models import (
     Evaluation,
@@ -157,14 +155,8 @@ class CatalogueEntry:
         return dataclasses.asdict(self)
 
 
-def _uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _json_list_has(field: str, value: str) -> Q:
-    if _uses_postgres():
-        return Q(**{f"{field}__contains": [value]})
-    return Q(**{f"{field}__icontains": f'"{value}"'})
+    return Q(**{f"{field}__contains": [value]})
 
 
 def shared_innovations() -> QuerySet[Innovation]:
@@ -257,64 +249,46 @@ def _substring_match(words: list[str]) -> tuple[Q, Q]:
 def _search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     words = _search_words(text)
     in_title, anywhere = _substring_match(words)
-    if _uses_postgres():
-        # The vector is stored and indexed (a trigger keeps it, migration 0005), with the
-        # title weighted A and the other shared texts B, so the rank puts a title match first.
-        # Danish joins words ("hjemmeplejen"), which no stemmer splits: a plain match of the
-        # words finds the compounds too, ranked by where it matched.
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        matches = Q(search_vector=query)
-        plain_bonus: Any = Value(0.0, output_field=FloatField())
-        if words:
-            matches |= anywhere
-            plain_bonus = Case(
-                When(in_title, then=Value(0.5)),
-                When(anywhere, then=Value(0.2)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        headline_options = {
-            "config": SEARCH_CONFIG,
-            "start_sel": _START,
-            "stop_sel": _STOP,
-        }
-        return (
-            queryset.filter(matches)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query) + plain_bonus,
-                title_headline=SearchHeadline(
-                    "title", query, highlight_all=True, **headline_options
-                ),
-                body_headline=SearchHeadline(
-                    _body_text(),
-                    query,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **headline_options,
-                ),
-            )
-            .order_by("-rank", F("shared_at").desc(nulls_last=True), "-id")
+    # The vector is stored and indexed (a trigger keeps it, migration 0005), with the
+    # title weighted A and the other shared texts B, so the rank puts a title match first.
+    # Danish joins words ("hjemmeplejen"), which no stemmer splits: a plain match of the
+    # words finds the compounds too, ranked by where it matched.
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    matches = Q(search_vector=query)
+    plain_bonus: Any = Value(0.0, output_field=FloatField())
+    if words:
+        matches |= anywhere
+        plain_bonus = Case(
+            When(in_title, then=Value(0.5)),
+            When(anywhere, then=Value(0.2)),
+            default=Value(0.0),
+            output_field=FloatField(),
         )
-    if not words:
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    headline_options = {
+        "config": SEARCH_CONFIG,
+        "start_sel": _START,
+        "stop_sel": _STOP,
+    }
     return (
-        queryset.filter(anywhere)
+        queryset.filter(matches)
         .annotate(
-            rank=Case(
-                When(in_title, then=Value(1.0)),
-                default=Value(0.5),
-                output_field=FloatField(),
-            )
+            rank=SearchRank(F("search_vector"), query) + plain_bonus,
+            title_headline=SearchHeadline("title", query, highlight_all=True, **headline_options),
+            body_headline=SearchHeadline(
+                _body_text(),
+                query,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **headline_options,
+            ),
         )
         .order_by("-rank", F("shared_at").desc(nulls_last=True), "-id")
     )
 
 
 def _body_text():
-    from django.db.models.functions import Concat
-
     parts: list[Any] = []
     for field in _BODY_FIELDS:
         if parts:

@@ -236,6 +236,9 @@ def _state_paused_from(innovation: Innovation) -> str:
 
 
 class Innovation(models.Model):
+    # Set by decisions.services around a transition, for its conditions (never stored).
+    _transition_context: TransitionContext | None
+
     title = models.CharField(_("title"), max_length=300)
     need = models.TextField(_("the need as raised"))
     value_direction = models.TextField(_("value direction"), blank=True)
@@ -296,9 +299,9 @@ class Innovation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The catalogue's Danish full-text index: kept by a database trigger on PostgreSQL
+    # The catalogue's Danish full-text index: kept by a database trigger
     # (migration 0005), from the title (weight A) and the need, value direction, solution
-    # and shared summary (weight B). Unused, and empty, on SQLite.
+    # and shared summary (weight B).
     search_vector = SearchVectorField(null=True, editable=False)
 
     state = FSMField(

@@ -8,9 +8,7 @@ grow with the number of rows returned to Python.
 from __future__ import annotations
 
 import datetime
-import statistics
 
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -22,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Now, TruncMonth
 from django.utils import timezone
+
+from reminders.selectors import overdue_checkpoints
 
 from .models import ACTIVE_STATES, Innovation, State
 from .selectors import visible_innovations
@@ -93,15 +93,8 @@ def _by_committee(innovations: QuerySet[Innovation]) -> list[dict]:
 def _median_days_in_state(innovations: QuerySet[Innovation]) -> dict[str, float]:
     active = innovations.filter(state__in=[*ACTIVE_STATES, State.PAUSED])
     age = ExpressionWrapper(Now() - F("state_entered_at"), output_field=DurationField())
-    if connection.vendor == "postgresql":
-        rows = active.values("state").annotate(median=_Median(age)).values_list("state", "median")
-        medians = {state: median.total_seconds() / 86400 for state, median in rows}
-    else:  # SQLite (the embedded default) has no percentile function
-        now = timezone.now()
-        ages: dict[str, list[float]] = {}
-        for state, entered in active.values_list("state", "state_entered_at"):
-            ages.setdefault(state, []).append((now - entered).total_seconds() / 86400)
-        medians = {state: statistics.median(values) for state, values in ages.items()}
+    rows = active.values("state").annotate(median=_Median(age)).values_list("state", "median")
+    medians = {state: median.total_seconds() / 86400 for state, median in rows}
     return {state: round(days, 1) for state, days in sorted(medians.items())}
 
 
@@ -142,20 +135,6 @@ def _reuse_and_sharing(innovations: QuerySet[Innovation], user) -> dict:
         "reused": {"from_others": figures["reused_from_others"], "by_others": reused_by_others},
         "shared": figures["shared"],
     }
-
-
-def overdue_checkpoints() -> QuerySet:
-    """Open checkpoints whose due date has passed (in Copenhagen), across all organisations."""
-    try:
-        from reminders.selectors import overdue_checkpoints as from_reminders
-    except ImportError:
-        from_reminders = None
-    if from_reminders is not None:
-        return from_reminders()
-    from reminders.models import Checkpoint, CheckpointStatus
-    from reminders.services import local_today
-
-    return Checkpoint.objects.filter(status=CheckpointStatus.OPEN, due_date__lt=local_today())
 
 
 def _overdue_checkpoints(innovations: QuerySet[Innovation]) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,9 @@ EDITABLE_FIELDS = (
 )
 
 
-def _clean_choice_list(errors: dict, field: str, values: Any, choices: type) -> list[str]:
+def _clean_choice_list(
+    errors: dict, field: str, values: Any, choices: type[models.TextChoices]
+) -> list[str]:
     if values in (None, ""):
         return []
     if not isinstance(values, list | tuple):
@@ -268,6 +270,7 @@ def change_committee(
             errors["committee"] = [_("The innovation is already at this committee.")]
         if errors:
             raise ValidationFailed(errors)
+        found = cast(Committee, found)  # checked above: errors raised when it is None
         previous = locked.committee
         locked.committee = found
         locked.save(update_fields=["committee", "updated_at"])

@@ -23,7 +23,7 @@ from .models import MEETING_FROZEN_MESSAGE, Committee, Meeting, ReminderDelivery
 def create_committee(*, actor, name: str) -> Committee:
     """An administrator adds a committee (udvalg) to their own organisation."""
     organisation_id = actor.organisation_id if actor and actor.is_authenticated else None
-    if not permissions.is_administrator_of(actor, organisation_id):
+    if organisation_id is None or not permissions.is_administrator_of(actor, organisation_id):
         raise PermissionDenied(_("Only administrators can add committees."))
     name = (name or "").strip()
     if not name:

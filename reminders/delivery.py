@@ -24,7 +24,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from notifications.models import Notification
@@ -56,29 +56,14 @@ def backoff_seconds(attempts: int) -> int:
 # --- Links ----------------------------------------------------------------------------------
 
 
-def _reverse_first(names: list[str], *args) -> str | None:
-    for name in names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def checkpoint_url(checkpoint: Checkpoint) -> str:
     """Where the recipient acts on the checkpoint: the innovation's page, at the checkpoint."""
-    path = (
-        _reverse_first(
-            ["innovation_detail", "innovation-detail", "innovations:detail"],
-            checkpoint.innovation_id,
-        )
-        or f"/innovations/{checkpoint.innovation_id}/"
-    )
+    path = reverse("innovation_detail", args=[checkpoint.innovation_id])
     return f"{settings.SITE_URL}{path}#checkpoint-{checkpoint.pk}"
 
 
 def preferences_url() -> str:
-    path = _reverse_first(["preferences", "web:preferences", "profile"]) or "/profile/"
+    path = reverse("preferences")
     return f"{settings.SITE_URL}{path}"
 
 

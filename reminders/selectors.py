@@ -4,6 +4,7 @@ with a query count that does not grow with the rows."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q, QuerySet
@@ -24,13 +25,19 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
     queryset = Notification.objects.filter(recipient=user)
     if unread_only:
         queryset = queryset.filter(unread=True)
+    targets: list[QuerySet[Any]] = [Checkpoint.objects.select_related("innovation", "committee")]
+    innovations: list[QuerySet[Any]] = [Innovation.objects.all()]
     return queryset.order_by("-timestamp", "-id").prefetch_related(
-        GenericPrefetch(
-            "target",
-            [Checkpoint.objects.select_related("innovation", "committee")],
-        ),
-        GenericPrefetch("action_object", [Innovation.objects.all()]),
-        GenericPrefetch("actor", [Innovation.objects.all()]),
+        GenericPrefetch("target", targets),
+        GenericPrefetch("action_object", innovations),
+        GenericPrefetch("actor", innovations),
+    )
+
+
+def overdue_checkpoints() -> QuerySet[Checkpoint]:
+    """Open checkpoints whose due date has passed (in Copenhagen), across all organisations."""
+    return Checkpoint.objects.filter(
+        status=CheckpointStatus.OPEN, due_date__lt=schedule.local_date(timezone.now())
     )
 
 

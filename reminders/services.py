@@ -188,12 +188,12 @@ def _clean_rule(changes: dict[str, Any], *, creating: bool) -> dict[str, Any]:
                 cleaned[key] = value
     for key, required in (("due_after_days", creating), ("repeat_every_days", False)):
         if key in changes or required:
-            value = changes.get(key)
-            if value in (None, "") and not required:
+            days: Any = changes.get(key)
+            if days in (None, "") and not required:
                 cleaned[key] = None
                 continue
             try:
-                number = int(value)
+                number = int(days)
                 if number < 1 or number > 3650:
                     raise ValueError
                 cleaned[key] = number

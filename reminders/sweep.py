@@ -181,24 +181,19 @@ def _due_batch(
     if lock:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
     rows = queryset.values_list(*DUE_FIELDS)[:size]
-    if connection.vendor == "postgresql":
-        # The same query, grouped by the database: a few rows with an array of ids each,
-        # rather than a row (and a parsed date and moment) per checkpoint.
-        sql, params = rows.query.sql_with_params()
-        shared = ", ".join(DueGroup._fields[1:])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Only Django's compiled SQL and our own column names are interpolated;
-                # every value travels in params.
-                f"WITH due (id, {shared}) AS ({sql}) "  # nosec B608
-                f"SELECT array_agg(id ORDER BY id), {shared} FROM due GROUP BY {shared}",
-                params,
-            )
-            return list(map(DueGroup._make, cursor.fetchall()))
-    groups: dict[tuple, list[int]] = collections.defaultdict(list)
-    for pk, *shared in rows:
-        groups[tuple(shared)].append(pk)
-    return [DueGroup(sorted(ids), *shared) for shared, ids in groups.items()]
+    # The same query, grouped by the database: a few rows with an array of ids each,
+    # rather than a row (and a parsed date and moment) per checkpoint.
+    sql, params = rows.query.sql_with_params()
+    shared = ", ".join(DueGroup._fields[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only Django's compiled SQL and our own column names are interpolated;
+            # every value travels in params.
+            f"WITH due (id, {shared}) AS ({sql}) "  # nosec B608
+            f"SELECT array_agg(id ORDER BY id), {shared} FROM due GROUP BY {shared}",
+            params,
+        )
+        return list(map(DueGroup._make, cursor.fetchall()))
 
 
 def _policies_for(
@@ -274,7 +269,7 @@ def _process_batch(
             report.by_stage[stage.name] += count
     status = {pk: _initial_email_status(person) for pk, person in people.items()}
 
-    if write and connection.vendor == "postgresql":
+    if write:
         return _advance_and_record(
             advance_ids,
             advance_plans,
@@ -297,16 +292,9 @@ def _process_batch(
             planned_checkpoints, planned_people, planned_plans, strict=True
         )
     ]
-    if not write:
-        report.planned.extend(planned)
-        return []
-    # One UPDATE per next moment (a handful), not a CASE over every row of the batch.
-    advance: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
-    for pk, index in zip(advance_ids, advance_plans, strict=True):
-        advance[plans[index][1]].append(pk)
-    for next_at, ids in advance.items():
-        Checkpoint.objects.filter(pk__in=ids).update(next_reminder_at=next_at)
-    return record_reminders(planned, recorded_at=timezone.now())
+    # A dry run: what would be recorded, nothing written.
+    report.planned.extend(planned)
+    return []
 
 
 def _advance_and_record(

@@ -19,8 +19,19 @@ from .factories import (
     council_of,
     organisation,
 )
-from .network import FakeDNS, install_fake_dns
 from .fault_world import broker, mail_server, start_worker  # noqa: F401 - fault fixtures
+from .network import FakeDNS, install_fake_dns
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark every test that is itself a hypothesis test ``fuzz``: a slow tier of its own in CI.
+
+    (A test that runs a hypothesis function inside carries the mark itself.)
+    """
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,6 +59,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 f"TO {settings.SPOR_DB_APP_ROLE}"
             )
         db_roles.grant_app_role(connection, settings.SPOR_DB_APP_ROLE)
+
+
 @pytest.fixture(autouse=True)
 def fake_dns(monkeypatch) -> FakeDNS:
     """No test asks a real name server (webhook URLs are resolved when registered and sent):

@@ -123,6 +123,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
+@pytest.mark.fuzz
 def test_every_operation_conforms_and_never_fails(case, copenhagen, records):
     token = api_key_for(copenhagen.administrator)
     if "id" in (case.path_parameters or {}):

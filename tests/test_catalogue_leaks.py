@@ -156,6 +156,7 @@ def assert_clean(text: str, where: str) -> None:
     assert "987654" not in text, f"the unshared budget leaked in {where}"
 
 
+@pytest.mark.fuzz  # a property test: hypothesis generates the populations
 def test_no_output_of_the_catalogue_contains_anything_unshared(world):
     municipalities, superuser, owner = world
     viewers = [m.politician for m in municipalities] + [municipalities[1].official, superuser]

@@ -239,32 +239,6 @@ def test_the_query_count_does_not_grow_with_the_entries(copenhagen, aarhus):
     assert many <= 3
 
 
-def test_the_plain_fallback_of_the_embedded_database_finds_and_ranks_too(
-    copenhagen, aarhus, monkeypatch
-):
-    # given the embedded default (SQLite) has no Danish full-text search
-    from innovations import catalogue as catalogue_module
-
-    monkeypatch.setattr(catalogue_module, "_uses_postgres", lambda: False)
-    shared_innovation(
-        copenhagen,
-        title="Robotter på plejecentre",
-        need="Borgere venter på genoptræning.",
-        innovation_types=["service"],
-    )
-    shared_innovation(aarhus, title="Digital genoptræning", innovation_types=["process"])
-
-    # when someone searches and filters with the plain fallback
-    found = search_catalogue(copenhagen.official, CatalogueFilters(q="Genoptræning"))
-    by_type = search_catalogue(copenhagen.official, CatalogueFilters(innovation_type="process"))
-
-    # then a title match still comes first, and matches are marked
-    assert titles(found) == ["Digital genoptræning", "Robotter på plejecentre"]
-    assert found[0].title_highlight == "Digital <mark>genoptræning</mark>"
-    assert "<mark>genoptræning</mark>" in found[1].body_highlight
-    assert titles(by_type) == ["Digital genoptræning"]
-
-
 def test_the_search_follows_a_changed_title_at_once(copenhagen, aarhus):
     from innovations.services import update_innovation
 

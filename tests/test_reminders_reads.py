@@ -4,10 +4,6 @@ sweep's way in, through the partial index on open checkpoints' next reminder."""
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -176,34 +172,6 @@ def test_beat_runs_the_sweep_on_a_plain_interval_not_a_crontab():
     assert isinstance(schedule["reminders-sweep"]["schedule"], float)
     assert schedule["reminders-sweep"]["schedule"] == 300.0
     assert isinstance(schedule["reminders-digests"]["schedule"], float)
-
-
-def test_the_embedded_default_uses_sqlite_in_immediate_mode_and_the_file_transport(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="workflow_project.settings", DEBUG="1", SPOR_VAR_DIR=str(tmp_path)
-    )
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "d = s.DATABASES['default']; "
-        "print(d['ENGINE'], d['OPTIONS']['transaction_mode'], d['OPTIONS']['timeout'] > 0, "
-        "s.CELERY_BROKER_URL, s.EMAIL_BACKEND.rsplit('.', 2)[-2])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == [
-        "django.db.backends.sqlite3",
-        "IMMEDIATE",
-        "True",
-        "filesystem://",
-        "filebased",
-    ]
 
 
 def test_someone_without_an_organisation_sees_no_checkpoints(copenhagen):

@@ -30,6 +30,7 @@ from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
 from innovations.selectors import visible_innovations
 from organisations.models import Meeting
+from reminders.models import Checkpoint, CheckpointStatus
 
 DEFAULT_STALE_MONTHS = 6
 LIST_LIMIT = 25  # the dashboard shows the most pressing; the CSV has them all
@@ -99,14 +100,6 @@ def filtered_innovations(user, filters: Filters) -> QuerySet[Innovation]:
     return innovations
 
 
-def _checkpoint_model():
-    try:
-        from reminders.models import Checkpoint
-    except ImportError:
-        return None
-    return Checkpoint
-
-
 def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
     """How many open checkpoints are past due, and the most overdue of them.
 
@@ -114,11 +107,8 @@ def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
     those rows with what they show; sorting every overdue row joined to its innovation
     would cost what the portfolio weighs.
     """
-    Checkpoint = _checkpoint_model()
-    if Checkpoint is None:
-        return 0, []
     queryset = Checkpoint.objects.filter(
-        status="open",
+        status=CheckpointStatus.OPEN,
         due_date__lt=timezone.localdate(),
         innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
     )
@@ -255,18 +245,13 @@ def portfolio_rows(user, filters: Filters) -> QuerySet[Innovation]:
             decision_count=_count(Decision, innovation=OuterRef("pk")),
         )
     )
-    Checkpoint = _checkpoint_model()
-    if Checkpoint is not None:
-        queryset = queryset.annotate(
-            open_checkpoint_count=_count(Checkpoint, innovation=OuterRef("pk"), status="open"),
-            overdue_checkpoint_count=_count(
-                Checkpoint, innovation=OuterRef("pk"), status="open", due_date__lt=today
-            ),
-        )
-    else:
-        queryset = queryset.annotate(
-            open_checkpoint_count=Value(0), overdue_checkpoint_count=Value(0)
-        )
+    open_status = CheckpointStatus.OPEN
+    queryset = queryset.annotate(
+        open_checkpoint_count=_count(Checkpoint, innovation=OuterRef("pk"), status=open_status),
+        overdue_checkpoint_count=_count(
+            Checkpoint, innovation=OuterRef("pk"), status=open_status, due_date__lt=today
+        ),
+    )
     return queryset.order_by("id")
 
 

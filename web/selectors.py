@@ -8,34 +8,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Decision, FollowUp
 from decisions.selectors import mark_corrections
 from innovations import permissions
-from innovations.models import FINAL_STATES, Innovation
+from innovations.models import FINAL_STATES, Innovation, State
 from innovations.selectors import visible_innovations
-from organisations.models import Committee, Meeting, Role
+from organisations.models import Committee, Meeting, Membership, Role
+from reminders.models import Checkpoint, CheckpointStatus
+from reminders.selectors import unread_count as reminders_unread_count
 
 # --- Header ---------------------------------------------------------------------------------
 
 
 def unread_count(user) -> int:
-    try:
-        from reminders.selectors import unread_count as reminders_unread_count
-    except ImportError:
-        reminders_unread_count = None
-    if reminders_unread_count is not None:
-        return reminders_unread_count(user)
-    from notifications.models import Notification
-
-    return Notification.objects.filter(recipient=user, unread=True).count()
+    return reminders_unread_count(user)
 
 
 class LazyUnreadCount:
@@ -64,7 +60,7 @@ class LazyUnreadCount:
 @dataclasses.dataclass(frozen=True)
 class NavItem:
     url_name: str
-    label: str
+    label: str | Promise
 
     @property
     def url(self) -> str:
@@ -126,7 +122,7 @@ def committees_of(user) -> QuerySet[Committee]:
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-def _count_of(model, **filters) -> Subquery:
+def _count_of(model, **filters) -> Coalesce:
     return Coalesce(
         Subquery(
             model.objects.filter(meeting=OuterRef("pk"), **filters)
@@ -266,26 +262,13 @@ def corrected_view(record: Decision | FollowUp, fields: list[str]) -> dict:
 # --- Checkpoints (the reminders app) -------------------------------------------------------------
 
 
-def _checkpoint_model():
-    try:
-        from reminders.models import Checkpoint
-    except ImportError:  # the reminders app without its models: nothing is due
-        return None
-    return Checkpoint
-
-
-def _open_checkpoints():
-    Checkpoint = _checkpoint_model()
-    if Checkpoint is None:
-        return None
-    return Checkpoint.objects.filter(status="open").select_related(
+def _open_checkpoints() -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(status=CheckpointStatus.OPEN).select_related(
         "innovation", "committee", "responsible_person"
     )
 
 
 def politician_committee_ids(user) -> set[int]:
-    from organisations.models import Membership
-
     return set(
         Membership.objects.valid_on(timezone.localdate())
         .filter(person=user, committee__organisation_id=user.organisation_id)
@@ -297,7 +280,7 @@ def politician_committee_ids(user) -> set[int]:
 def follow_ups_due(user):
     """Open checkpoints at my committees, soonest (most overdue) first."""
     checkpoints = _open_checkpoints()
-    if checkpoints is None or not user.organisation_id:
+    if not user.organisation_id:
         return []
     committee_ids = politician_committee_ids(user)
     return checkpoints.filter(
@@ -308,7 +291,7 @@ def follow_ups_due(user):
 def checkpoints_for(user) -> list:
     """Open checkpoints of the innovations I own, or set for me by name, soonest first."""
     checkpoints = _open_checkpoints()
-    if checkpoints is None or not user.organisation_id:
+    if not user.organisation_id:
         return []
     return list(
         checkpoints.filter(
@@ -319,8 +302,7 @@ def checkpoints_for(user) -> list:
 
 
 def visible_checkpoint(user, pk: int):
-    Checkpoint = _checkpoint_model()
-    if Checkpoint is None or not user.organisation_id:
+    if not user.organisation_id:
         return None
     return (
         Checkpoint.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
@@ -331,8 +313,6 @@ def visible_checkpoint(user, pk: int):
 
 def checkpoints_of_innovation(innovation: Innovation) -> list:
     checkpoints = _open_checkpoints()
-    if checkpoints is None:
-        return []
     return list(checkpoints.filter(innovation=innovation).order_by("due_date", "id"))
 
 
@@ -354,24 +334,23 @@ def agenda_to_prepare(user) -> list[AgendaGroup]:
     )
     checkpoints = _open_checkpoints()
     due: dict[int, list] = {}
-    if checkpoints is not None:
-        horizon = max(
-            [m.date for m in upcoming.values()]
-            + [timezone.localdate() + datetime.timedelta(days=30)]
-        )
-        for checkpoint in checkpoints.filter(
-            committee_id__in=committee_ids,
-            kind__in=("decision", "follow_up"),
-            due_date__lte=horizon,
-        ).order_by("due_date", "id")[:500]:
-            meeting = upcoming.get(checkpoint.committee_id)
-            limit = meeting.date if meeting else timezone.localdate() + datetime.timedelta(days=30)
-            if checkpoint.due_date <= limit:
-                due.setdefault(checkpoint.committee_id, []).append(checkpoint)
+    horizon = max(
+        [m.date for m in upcoming.values()] + [timezone.localdate() + datetime.timedelta(days=30)]
+    )
+    for checkpoint in checkpoints.filter(
+        committee_id__in=committee_ids,
+        kind__in=("decision", "follow_up"),
+        due_date__lte=horizon,
+    ).order_by("due_date", "id")[:500]:
+        committee_id = cast(int, checkpoint.committee_id)  # filtered by committee_id__in
+        meeting = upcoming.get(committee_id)
+        limit = meeting.date if meeting else timezone.localdate() + datetime.timedelta(days=30)
+        if checkpoint.due_date <= limit:
+            due.setdefault(committee_id, []).append(checkpoint)
     return [AgendaGroup(c, upcoming.get(c.pk), due.get(c.pk, [])) for c in committees]
 
 
-def phase_counts(user) -> list[tuple[str, str, int]]:
+def phase_counts(user) -> list[tuple[str, str | Promise, int]]:
     counts = dict(
         visible_innovations(user)
         .select_related(None)
@@ -380,8 +359,6 @@ def phase_counts(user) -> list[tuple[str, str, int]]:
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    from innovations.models import State
-
     return [(state.value, state.label, counts.get(state.value, 0)) for state in State]
 
 
@@ -423,19 +400,14 @@ def notification_url(notification) -> str:
 
 
 def calendar_feed_url(request, user) -> str:
-    for name in ("reminders:calendar-feed", "reminders:calendar_feed"):
-        try:
-            return request.build_absolute_uri(reverse(name, args=[user.calendar_token]))
-        except NoReverseMatch:
-            continue
-    return ""
+    return request.build_absolute_uri(
+        reverse("reminders:calendar-feed", args=[user.calendar_token])
+    )
 
 
 def due_by_meeting(meeting: Meeting) -> list:
     """The decisions and follow-ups due at the committee by this meeting's date: its agenda."""
     checkpoints = _open_checkpoints()
-    if checkpoints is None:
-        return []
     return list(
         checkpoints.filter(
             committee_id=meeting.committee_id,

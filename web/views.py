@@ -387,15 +387,16 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     committee_ids = selectors.my_committee_ids(user)
     form = None
-    create_meeting = _create_meeting_service()
-    if committee_ids and create_meeting is not None:
+    if committee_ids:
         form = forms.MeetingForm(
             request.POST or None,
             committees=selectors.committees_of(user).filter(pk__in=committee_ids),
         )
         if request.method == "POST" and form.is_valid():
             try:
-                meeting = _call(form, create_meeting, actor=user, **form.cleaned_data)
+                meeting = _call(
+                    form, organisation_services.create_meeting, actor=user, **form.cleaned_data
+                )
             except PermissionDenied as error:  # a meeting further back than a secretary may go
                 form.add_error("date", error.message)
                 meeting = None
@@ -408,14 +409,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "web/meeting_list.html",
         {"page": page, "form": form, "agenda": selectors.agenda_to_prepare(user)},
     )
-
-
-def _create_meeting_service():
-    try:
-        from organisations.services import create_meeting
-    except ImportError:
-        return None
-    return create_meeting
 
 
 @login_required

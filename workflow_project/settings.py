@@ -1,7 +1,8 @@
 """Spor settings. Every value that differs between machines comes from the environment.
 
-The embedded default (no variables set) runs on SQLite with a file-based Celery
-transport, so one machine with only Python runs the whole system.
+Spor runs on PostgreSQL and Redis only, in production, in the tests and in the embedded
+mode alike: ``scripts/run`` and ``scripts/test`` start both from Python wheels
+(``scripts/embedded.py``) when ``DATABASE_URL`` and ``REDIS_URL`` are not set.
 """
 
 from __future__ import annotations
@@ -97,11 +98,12 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite file by default, PostgreSQL in production and in the tests.
+# Database: PostgreSQL, and nothing else (the catalogue's Danish search, the immutability
+# triggers and the portfolio's medians are PostgreSQL's; scripts/run starts an embedded one).
 # On PostgreSQL the application connects as a role that owns nothing (DATABASE_URL) and
 # migrations run as the owner of the tables (DATABASE_OWNER_URL, chosen by SPOR_DB_AS_OWNER=1,
 # as scripts/migrate does); `manage.py db_roles` creates both roles (docs/architecture.md).
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'spor.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor")
 DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
 DATABASE_ADMIN_URL = env_str("DATABASE_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SPOR_DB_AS_OWNER = env_bool("SPOR_DB_AS_OWNER", default=False)
@@ -117,8 +119,8 @@ def _parse_database_url(name: str, url: str) -> dict:
 
 
 _app_database = _parse_database_url("DATABASE_URL", DATABASE_URL)
-# The role the owner grants table rights to after every migrate (empty: no grants, e.g. SQLite
-# or a single-role development database).
+# The role the owner grants table rights to after every migrate (empty: no grants, e.g. a
+# single-role development database).
 SPOR_DB_APP_ROLE = env_str(
     "SPOR_DB_APP_ROLE", (_app_database.get("USER") or "") if DATABASE_OWNER_URL else ""
 )
@@ -127,11 +129,11 @@ _database = (
     if SPOR_DB_AS_OWNER
     else _app_database
 )
-if _database["ENGINE"] == "django.db.backends.sqlite3":
-    # Deferred transactions make concurrent writers (web + worker + beat) fail with
-    # "database is locked"; IMMEDIATE takes the write lock up front and waits for it.
-    _database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
-    Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if _database["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be a postgres:// URL: Spor runs on PostgreSQL only "
+        "(scripts/run starts an embedded one)."
+    )
 # A connection kept open (DB_CONN_MAX_AGE) is checked before use, so a worker or web process
 # reconnects by itself after PostgreSQL restarts.
 _database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", default=True)
@@ -221,30 +223,14 @@ STORAGES = {
     },
 }
 
-# Redis and Celery. Without REDIS_URL the embedded default uses Celery's file-system
-# transport in VAR_DIR, so a local worker and scheduler need no server.
-REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL == "filesystem://":
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    _control_dir = VAR_DIR / "celery" / "control"
-    for _folder in (_queue_dir, _processed_dir, _control_dir):
-        _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
-        "store_processed": False,
-        "control_folder": str(_control_dir),
-    }
-else:
-    # Tasks are never scheduled far ahead (the sweep finds due work in the database),
-    # so the visibility timeout only bounds how long a lost delivery waits for redelivery.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-    }
+# Redis: the Celery broker and the cache, everywhere (the embedded mode starts its own).
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Tasks are never scheduled far ahead (the sweep finds due work in the database), so the
+# visibility timeout only bounds how long a lost delivery waits for redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -334,11 +320,7 @@ SPOR_READYZ_UNDELIVERED_MINUTES = env_int("SPOR_READYZ_UNDELIVERED_MINUTES", 15,
 SPOR_MAIL_DOMAIN = env_str("SPOR_MAIL_DOMAIN", "spor.local")
 
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
 
 # E-mail: written to files in the embedded default; SMTP when EMAIL_HOST is set.

@@ -13,13 +13,7 @@ os.environ.setdefault(
     "SPOR_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
 )
 
-from .settings import *  # noqa: F403
-from .settings import DATABASES
-
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured(  # noqa: F405
-        "The test suite runs on PostgreSQL; set DATABASE_URL to a postgres:// URL."
-    )
+from .settings import *  # noqa: F403  (which refuses anything but PostgreSQL)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

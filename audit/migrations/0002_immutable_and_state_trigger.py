@@ -47,15 +47,6 @@ EXECUTE FUNCTION spor_state_needs_log();
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for table in IMMUTABLE:
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'Spor: {table} rows are immutable'); END;"
-                )
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in IMMUTABLE:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
@@ -66,12 +57,6 @@ def install(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for table in IMMUTABLE:
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation};")
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in IMMUTABLE:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table};")
     schema_editor.execute(

@@ -1,7 +1,6 @@
 """Recorded evidence and the transition log cannot be changed on the database either.
 
-On PostgreSQL a raw UPDATE or DELETE raises from a trigger; SQLite gets the same with its
-own trigger syntax. TRUNCATE (used by test teardown) is not a row operation and stays possible.
+A raw UPDATE or DELETE raises from a trigger (Spor runs on PostgreSQL only). TRUNCATE (used by test teardown) is not a row operation and stays possible.
 """
 
 from django.db import migrations
@@ -19,33 +18,18 @@ $$ LANGUAGE plpgsql;
 
 
 def install(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FUNCTION, params=None)
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION spor_refuse_change();"
-            )
-    elif vendor == "sqlite":
-        for table in TABLES:
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'Spor: {table} rows are immutable'); END;"
-                )
+    schema_editor.execute(POSTGRES_FUNCTION, params=None)
+    for table in TABLES:
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION spor_refuse_change();"
+        )
 
 
 def remove(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table};")
-        schema_editor.execute("DROP FUNCTION IF EXISTS spor_refuse_change();")
-    elif vendor == "sqlite":
-        for table in TABLES:
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation};")
+    for table in TABLES:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table};")
+    schema_editor.execute("DROP FUNCTION IF EXISTS spor_refuse_change();")
 
 
 class Migration(migrations.Migration):

@@ -3,9 +3,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-# On PostgreSQL a trigger keeps the catalogue's search vector (Danish, title weighted A, the
-# other shared texts B) and a GIN index serves the search. SQLite, the embedded default,
-# keeps an empty column and searches with a plain match instead.
+# A trigger keeps the catalogue's search vector (Danish, title weighted A, the other shared
+# texts B) and a GIN index serves the search. Spor runs on PostgreSQL only.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION innovations_innovation_search_vector() RETURNS trigger AS $$
 BEGIN
@@ -32,15 +31,11 @@ BACKFILL = "UPDATE innovations_innovation SET title = title;"
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for statement in (FUNCTION, TRIGGER, INDEX, BACKFILL):
         schema_editor.execute(statement)
 
 
 def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("DROP INDEX IF EXISTS innovations_innovation_search_gin;")
     schema_editor.execute(
         "DROP TRIGGER IF EXISTS innovations_innovation_search_vector ON innovations_innovation;"

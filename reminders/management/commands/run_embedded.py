@@ -1,11 +1,11 @@
 """Run the embedded default: the web server, a Celery worker and the scheduler, together.
 
-No server to install: without ``REDIS_URL`` Celery uses its file-system transport in
-``var/celery/`` and e-mails are written to ``var/mail/``. Two workers with the solo pool:
-one delivers (the default queue), the other serves beat's queue (the sweep, the backstop,
-the digest: never behind a delivery backlog) and runs beat inside itself (``--beat``).
-SQLite takes their writes with IMMEDIATE transactions and a busy timeout. Stopping this
-command (Ctrl-C) stops every child; if one stops, the others are stopped too.
+On the PostgreSQL and Redis of ``DATABASE_URL`` and ``REDIS_URL`` (``scripts/run`` starts
+embedded ones when they are unset); e-mails are written to ``var/mail/`` without
+``EMAIL_HOST``. Two workers with the solo pool: one delivers (the default queue), the
+other serves beat's queue (the sweep, the backstop, the digest: never behind a delivery
+backlog) and runs beat inside itself (``--beat``). Stopping this command (Ctrl-C) stops
+every child; if one stops, the others are stopped too.
 """
 
 from __future__ import annotations
