@@ -345,6 +345,80 @@ def agenda_to_prepare(user) -> list[AgendaGroup]:
     return [AgendaGroup(c, upcoming.get(c.pk), due.get(c.pk, [])) for c in committees]
 
 
+@dataclasses.dataclass
+class CommitteeMeetings:
+    """A committee I serve, its last meeting (today or before) and its next one, with the
+    decisions and follow-ups still open by each: the secretary's starting point."""
+
+    committee: Committee
+    last: Meeting | None
+    next: Meeting | None
+    due_at_last: list
+    due_at_next: list
+
+    @property
+    def last_is_today(self) -> bool:
+        return self.last is not None and self.last.date == timezone.localdate()
+
+
+def meeting_overview(user) -> list[CommitteeMeetings]:
+    """Each of my committees' last and next meeting, in a fixed number of queries."""
+    committee_ids = my_committee_ids(user)
+    if not committee_ids:
+        return []
+    today = timezone.localdate()
+
+    def meeting_of(**filters):
+        ordering = "-date" if "date__lte" in filters else "date"
+        return Subquery(
+            Meeting.objects.filter(committee=OuterRef("pk"), **filters)
+            .order_by(ordering)
+            .values("pk")[:1]
+        )
+
+    committees = list(
+        Committee.objects.filter(pk__in=committee_ids)
+        .annotate(last_id=meeting_of(date__lte=today), next_id=meeting_of(date__gt=today))
+        .order_by("-is_council", "name")
+    )
+    wanted = {c.last_id for c in committees} | {c.next_id for c in committees}
+    meetings = {
+        m.pk: m
+        for m in Meeting.objects.filter(pk__in=wanted - {None})
+        .select_related("committee")
+        .annotate(decision_count=_count_of(Decision), follow_up_count=_count_of(FollowUp))
+    }
+    due: dict[int, list] = {}
+    checkpoints = _open_checkpoints()
+    if checkpoints is not None:
+        horizons = {
+            c.pk: meetings[c.next_id].date if c.next_id else today + datetime.timedelta(days=30)
+            for c in committees
+        }
+        for checkpoint in checkpoints.filter(
+            committee_id__in=committee_ids,
+            kind__in=("decision", "follow_up"),
+            due_date__lte=max(horizons.values()),
+        ).order_by("due_date", "id")[:500]:
+            if checkpoint.due_date <= horizons[checkpoint.committee_id]:
+                due.setdefault(checkpoint.committee_id, []).append(checkpoint)
+    result = []
+    for committee in committees:
+        last = meetings.get(committee.last_id)
+        cut = last.date if last else today
+        items = due.get(committee.pk, [])
+        result.append(
+            CommitteeMeetings(
+                committee=committee,
+                last=last,
+                next=meetings.get(committee.next_id),
+                due_at_last=[c for c in items if c.due_date <= cut],
+                due_at_next=[c for c in items if c.due_date > cut],
+            )
+        )
+    return result
+
+
 def phase_counts(user) -> list[tuple[str, str, int]]:
     counts = dict(
         visible_innovations(user)

@@ -86,8 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, Any] = {"role": user.role}
     if user.role in (Role.SECRETARY, Role.ADMINISTRATOR):
-        context["meetings"] = list(selectors.meetings_of_my_committees(user)[:6])
-        context["agenda"] = selectors.agenda_to_prepare(user)
+        context["overview"] = selectors.meeting_overview(user)
     if user.role == Role.OFFICIAL:
         context["innovations"] = list(selectors.my_innovations(user)[:10])
         context["due"] = selectors.checkpoints_for(user)[:10]
@@ -334,7 +333,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/meeting_list.html",
-        {"page": page, "form": form, "agenda": selectors.agenda_to_prepare(user)},
+        {
+            "page": page,
+            "form": form,
+            "agenda": selectors.agenda_to_prepare(user),
+            "today": timezone.localdate(),
+        },
     )
 
 
