@@ -151,6 +151,13 @@ def _clean_fields(
     return cleaned
 
 
+def _refuse_past_deadline(cleaned: dict[str, Any], *, current: datetime.date | None) -> None:
+    """A frame's deadline is set ahead; one already passed may stay as it was."""
+    deadline = cleaned.get("frame_deadline")
+    if deadline and deadline != current and deadline < timezone.localdate():
+        raise ValidationFailed({"frame_deadline": [_("The deadline cannot be in the past.")]})
+
+
 def _valid_kle(code: str) -> bool:
     parts = code.split(".")
     return 1 <= len(parts) <= 4 and all(p.isdigit() and len(p) == 2 for p in parts)
@@ -164,6 +171,7 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
             _("Only administrators, secretaries and officials can raise an innovation.")
         )
     cleaned = _clean_fields(organisation, data, creating=True)
+    _refuse_past_deadline(cleaned, current=None)
     if "owner" not in cleaned and actor.role == Role.OFFICIAL:
         cleaned["owner"] = actor
     with transaction.atomic():
@@ -186,6 +194,7 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
         if not permissions.can_edit_innovation(actor, locked):
             raise PermissionDenied(_("You may not change this innovation."))
         cleaned = _clean_fields(locked.organisation, data, creating=False)
+        _refuse_past_deadline(cleaned, current=locked.frame_deadline)
         if (
             "value_direction" in cleaned
             and locked.state != State.NEED

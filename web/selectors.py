@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,6 +277,9 @@ def politician_committee_ids(user) -> set[int]:
     )
 
 
+COMMITTEE_KINDS = ("decision", "follow_up")
+
+
 def follow_ups_due(user) -> list:
     """Open checkpoints at my committees, soonest (most overdue) first."""
     checkpoints = _open_checkpoints()
@@ -285,19 +288,26 @@ def follow_ups_due(user) -> list:
     committee_ids = politician_committee_ids(user)
     return list(
         checkpoints.filter(
-            committee_id__in=committee_ids, innovation__organisation_id=user.organisation_id
+            committee_id__in=committee_ids,
+            innovation__organisation_id=user.organisation_id,
+            # what the committee decides or follows up; documentation and evaluations are the
+            # owning official's to deliver
+            kind__in=COMMITTEE_KINDS,
+            responsible="committee",
         ).order_by("due_date", "id")[:200]
     )
 
 
 def checkpoints_for(user) -> list:
-    """Open checkpoints of the innovations I own, or set for me by name, soonest first."""
+    """What I must deliver myself, soonest first: the owner's checkpoints of the innovations I
+    own, and those set for me by name (the same ones I am reminded of); not the committee's."""
     checkpoints = _open_checkpoints()
     if checkpoints is None or not user.organisation_id:
         return []
     return list(
         checkpoints.filter(
-            Q(innovation__owner=user) | Q(responsible_person=user),
+            Q(responsible="owner", responsible_person__isnull=True, innovation__owner=user)
+            | Q(responsible_person=user),
             innovation__organisation_id=user.organisation_id,
         ).order_by("due_date", "id")[:200]
     )
@@ -470,13 +480,19 @@ def notification_url(notification) -> str:
     return ""
 
 
-def calendar_feed_url(request, user) -> str:
-    for name in ("reminders:calendar-feed", "reminders:calendar_feed"):
-        try:
-            return request.build_absolute_uri(reverse(name, args=[user.calendar_token]))
-        except NoReverseMatch:
-            continue
-    return ""
+def calendar_feed_url(user) -> str:
+    """The feed's address on the site's public address (SITE_URL), never the request's host."""
+    from reminders.calendar import feed_url
+
+    return feed_url(user)
+
+
+def meetings_ahead(user, *, limit: int = 10) -> list[Meeting]:
+    """The coming meetings of the committees in the person's calendar feed."""
+    from reminders.selectors import calendar_meetings
+
+    today = timezone.localdate()
+    return list(calendar_meetings(user, today).filter(date__gte=today)[:limit])
 
 
 def due_by_meeting(meeting: Meeting) -> list:
@@ -491,3 +507,20 @@ def due_by_meeting(meeting: Meeting) -> list:
             due_date__lte=meeting.date,
         ).order_by("due_date", "id")[:100]
     )
+
+
+# --- The accessibility statement ------------------------------------------------------------
+
+
+def accessibility_statement(user):
+    """The statement of the person's organisation, else the site's; None for the default."""
+    from organisations.models import AccessibilityStatement
+
+    organisation_id = getattr(user, "organisation_id", None)
+    statements = {
+        s.organisation_id: s
+        for s in AccessibilityStatement.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+        )
+    }
+    return statements.get(organisation_id) or statements.get(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -500,7 +501,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/calendar.html",
-        {"feed_url": selectors.calendar_feed_url(request, request.user)},
+        {
+            "feed_url": selectors.calendar_feed_url(request.user),
+            "meetings": selectors.meetings_ahead(request.user),
+        },
     )
 
 
@@ -526,6 +530,18 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your preferences were saved."))
             return response
     return render(request, "web/preferences.html", {"form": form})
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The tilgængelighedserklæring, for everyone, signed in or not."""
+    return render(
+        request,
+        "web/accessibility_statement.html",
+        {
+            "statement": selectors.accessibility_statement(request.user),
+            "fallback_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        },
+    )
 
 
 @require_POST

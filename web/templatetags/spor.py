@@ -78,3 +78,11 @@ def transition_label(value: str) -> str:
     from decisions.models import TRANSITION_CHOICES
 
     return str(dict(TRANSITION_CHOICES).get(value, value))
+
+
+@register.filter
+def notification_text(notification) -> str:
+    """A reminder worded as of today ("due in 8 days"); any other notification as sent."""
+    from reminders.wording import reminder_wording
+
+    return reminder_wording(notification, timezone.localdate()) or notification.verb
