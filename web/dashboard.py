@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from innovations import permissions
-from innovations.models import ACTIVE_STATES, State
+from innovations.models import State
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg
@@ -53,7 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     figures = portfolio_selectors.dashboard_figures(request.user, filters)
     labels = dict(State.choices)
-    funnel_states = [*ACTIVE_STATES, State.COMPLETED]
+    # Every phase, in lifecycle order, so the bars add up to the total on the card.
+    funnel_states = list(State)
     charts = {
         "funnel": bar_chart_svg(
             [(labels[s], figures["by_state"].get(s.value, 0)) for s in funnel_states],
@@ -92,6 +93,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "state_labels": labels,
             "funnel_rows": [(labels[s], figures["by_state"].get(s.value, 0)) for s in [*State]],
+            "month_rows": [
+                (_month_label(row["month"]), row["count"], row["approved"])
+                for row in figures["decisions_per_month"]
+            ],
         },
     )
 

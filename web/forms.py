@@ -478,6 +478,13 @@ class DashboardFilterForm(forms.Form):
             organisation_id=user.organisation_id
         )
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error("period_to", _("The period must end on or after its first day."))
+        return data
+
 
 class InnovationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

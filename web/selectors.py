@@ -524,3 +524,73 @@ def accessibility_statement(user):
         )
     }
     return statements.get(organisation_id) or statements.get(None)
+
+
+# --- The innovation's papers ------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class EffectRow:
+    value: str
+    effect: str
+    effect_code: str
+    basis: str
+    comment: str
+
+
+@dataclasses.dataclass
+class InnovationPapers:
+    """What a politician reads before a meeting: documents, the latest status report, and the
+    latest evaluation with its effect per value and its recommendation."""
+
+    documents: list
+    status_report: object | None
+    status_report_count: int
+    evaluation: object | None
+    effects: list[EffectRow]
+
+
+def innovation_papers(innovation: Innovation, *, documents: int = 10) -> InnovationPapers:
+    """Four queries whatever the number of papers."""
+    from innovations.models import Effect, EffectBasis, Value
+
+    reports = list(
+        innovation.status_reports.select_related("submitted_by", "document").order_by(
+            "-submitted_at", "-id"
+        )[:1]
+    )
+    evaluation = (
+        innovation.evaluations.select_related("submitted_by")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    values, effect_labels, bases = (
+        dict(Value.choices),
+        dict(Effect.choices),
+        dict(EffectBasis.choices),
+    )
+    effects = []
+    if evaluation is not None:
+        for value, assessed in (evaluation.effects or {}).items():
+            assessed = assessed if isinstance(assessed, dict) else {"effect": str(assessed)}
+            code = assessed.get("effect") or ""
+            effects.append(
+                EffectRow(
+                    value=str(values.get(value, value)),
+                    effect=str(effect_labels.get(code, code or "–")),
+                    effect_code=code,
+                    basis=str(bases.get(assessed.get("basis") or "", "")),
+                    comment=assessed.get("text") or "",
+                )
+            )
+    return InnovationPapers(
+        documents=list(
+            innovation.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id")[
+                :documents
+            ]
+        ),
+        status_report=reports[0] if reports else None,
+        status_report_count=innovation.status_reports.count(),
+        evaluation=evaluation,
+        effects=effects,
+    )

@@ -211,6 +211,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
             "can_act": permissions.can_apply_transitions(request.user, innovation),
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
+            "papers": selectors.innovation_papers(innovation),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
             "request_form": forms.DecisionRequestForm(),
         },
