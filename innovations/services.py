@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -460,6 +460,7 @@ def share_innovation(
     innovation: Innovation,
     contact_role: str | None = None,
     shared_summary: str | None = None,
+    contact_email: str | None = None,
 ) -> Innovation:
     """An administrator puts the innovation in the catalogue, or changes its shared entry.
 
@@ -475,11 +476,22 @@ def share_innovation(
         shared_summary = shared_summary.strip()
         if len(shared_summary) > 5000:
             errors["shared_summary"] = [_("At most 5000 characters.")]
+    if contact_email is not None:
+        contact_email = contact_email.strip()
+        if contact_email:
+            try:
+                EmailValidator()(contact_email)
+            except DjangoValidationError:
+                errors["contact_email"] = [_("Enter a valid e-mail address.")]
+            if len(contact_email) > 254:
+                errors["contact_email"] = [_("At most 254 characters.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = _lock_for_sharing(actor, innovation)
         changes: dict[str, Any] = {}
+        if contact_email is not None and contact_email != locked.contact_email:
+            changes["contact_email"] = contact_email
         if contact_role is not None and contact_role != locked.contact_role:
             changes["contact_role"] = contact_role
         if shared_summary is not None and shared_summary != locked.shared_summary:

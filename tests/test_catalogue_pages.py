@@ -168,7 +168,10 @@ def test_the_barometer_page_and_its_csv(copenhagen):
     page = browser.get("/barometer/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Innovationsbarometeret, 1st edition" in html
+    # the sources in the page's language (Danish), not as the data file writes them
+    assert "Innovationsbarometeret, 1. udgave" in html
+    assert "1st edition" not in html
+    assert "den officielle statistik" in html
     assert 'id="figure-reused"' in html
 
     csv_response = browser.get("/barometer.csv")

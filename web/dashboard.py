@@ -82,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     query = request.GET.urlencode()
+    refused = form.is_bound and not form.is_valid()
     return render(
         request,
         "web/dashboard.html",
@@ -98,6 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for row in figures["decisions_per_month"]
             ],
         },
+        status=400 if refused else 200,
     )
 
 

@@ -24,6 +24,7 @@ LINE = "#59636e"
 BOX = "#ffffff"
 CURRENT = "#0b5cad"
 DONE = "#e3edf7"
+NATIONAL = "#6b7580"  # the national figure beside ours: grey, 4.8:1 on white
 
 MAIN_ROW = [*ACTIVE_STATES, State.COMPLETED]
 SIDE_ROW = [State.PAUSED, State.STOPPED]
@@ -308,5 +309,79 @@ def column_chart_svg(
                     class_="month",
                 )
             )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """At most two lines of ``limit`` characters; the rest is in the title."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], (lines[1][: limit - 1] + "…")]
+    return lines
+
+
+def comparison_chart_svg(
+    rows: Sequence[tuple[str, float | None, float | None]],
+    *,
+    title: str,
+    ours: str,
+    national: str,
+    width: int = 440,
+) -> SafeString:
+    """Per question, our share beside the national figure: two bars on a 0-100 % scale.
+
+    A missing figure is written as "–", never drawn as zero.
+    """
+    font, bar_h, value_font = 14, 14, 13
+    value_w = text_width("100,0 %", value_font) + 10
+    limit = max(20, int((width - 4) / (font * CHAR_WIDTH)))
+    chart_w = width - value_w - 4
+    legend_h = 26
+    blocks = [(label, _wrap(label, limit), a, b) for label, a, b in rows]
+    height = legend_h + sum(
+        len(lines) * (font + 4) + 2 * bar_h + 18 for _l, lines, _a, _b in blocks
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart comparison" viewBox="0 0 {width}'
+        f' {height}" role="img" aria-label="{escape(title)}">',
+        f'<rect x="0" y="4" width="14" height="14" fill="{CURRENT}"/>',
+        _text(20, 16, ours, font_size=str(value_font), fill=INK),
+        f'<rect x="{width / 2:.1f}" y="4" width="14" height="14" fill="{NATIONAL}"/>',
+        _text(width / 2 + 20, 16, national, font_size=str(value_font), fill=INK),
+    ]
+    y = legend_h
+    for label, lines, mine, theirs in blocks:
+        parts.append(f"<g><title>{escape(label)}</title>")
+        for line in lines:
+            y += font + 4
+            parts.append(_text(0, y - 4, line, font_size=str(font), fill=INK, font_weight="700"))
+        parts.append("</g>")
+        for value, colour in ((mine, CURRENT), (theirs, NATIONAL)):
+            length = chart_w * max(0.0, min(float(value), 100.0)) / 100 if value is not None else 0
+            parts.append(
+                f'<rect x="0" y="{y + 1:.1f}" width="{max(length, 0):.1f}" height="{bar_h - 2}"'
+                f' fill="{colour}" rx="2"/>'
+            )
+            shown = "–" if value is None else f"{number(value)} %"
+            parts.append(
+                _text(
+                    length + 5,
+                    y + bar_h - 2,
+                    shown,
+                    font_size=str(value_font),
+                    fill=INK,
+                    class_="value",
+                )
+            )
+            y += bar_h
+        y += 18
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped

@@ -23,6 +23,7 @@ from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
 from innovations import services as innovation_services
+from innovations.catalogue import reuse_registration_of
 from innovations.errors import NotFound, PermissionDenied, SporError
 from innovations.models import Innovation
 from innovations.selectors import get_visible_innovation
@@ -212,6 +213,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": permissions.can_apply_transitions(request.user, innovation),
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
             "papers": selectors.innovation_papers(innovation),
+            "reused_from": reuse_registration_of(request.user, innovation),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
             "request_form": forms.DecisionRequestForm(),
         },
