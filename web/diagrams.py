@@ -340,7 +340,8 @@ def comparison_chart_svg(
 
     A missing figure is written as "–", never drawn as zero.
     """
-    font, bar_h, value_font = 14, 14, 13
+    # A bar as tall as a line of its value's text, so two values never touch.
+    font, bar_h, value_font = 14, 18, 13
     value_w = text_width("100,0 %", value_font) + 10
     limit = max(20, int((width - 4) / (font * CHAR_WIDTH)))
     chart_w = width - value_w - 4

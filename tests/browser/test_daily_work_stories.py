@@ -180,7 +180,7 @@ def test_a_politician_opens_a_reminder_reads_the_papers_and_subscribes(
     # only what the committee decides or follows up
     follow_ups = page.locator("section[aria-labelledby=home-follow-ups]").inner_text()
     assert "Opfølgning" in follow_ups and "Dokumentation" not in follow_ups
-    link = page.locator(".notification-links button").first
+    link = page.locator(".notification-links button", has_text="Opfølgning").first
     assert "forfalder om 8 dage" in link.inner_text()
     check(page, "politician-overview")
     link.click()
