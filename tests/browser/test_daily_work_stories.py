@@ -185,7 +185,9 @@ def test_a_politician_opens_a_reminder_reads_the_papers_and_subscribes(
     check(page, "politician-overview")
     link.click()
     page.wait_for_url(f"**/innovations/{innovation.pk}/**")
-    assert page.evaluate("document.querySelector('#unread-count').textContent.trim()") == "0"
+    # the one opened is read; the documentation reminder is still unread
+    assert page.evaluate("document.querySelector('#unread-count').textContent.trim()") == "1"
+    assert copenhagen.politician.notifications.filter(unread=True).count() == 1
 
     assert "Leverandøren er forsinket." in page.inner_text("#latest-status-report")
     evaluation = page.inner_text("#latest-evaluation")
