@@ -259,3 +259,29 @@ def test_a_frame_deadline_in_the_past_is_refused(client, copenhagen):
     assert response.status_code == 200
     assert "Fristen kan ikke ligge i fortiden." in response.content.decode()
     assert not copenhagen.official.owned_innovations.exists()
+
+
+def test_in_english_the_titles_spor_wrote_are_english_with_english_dates(client, copenhagen):
+    from decisions.services import record_decision
+
+    innovation = InnovationFactory(committee=copenhagen.committee, title="Skærmbesøg")
+    record_decision(  # recorded by a Danish secretary: the title is stored in Danish
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_item="Punkt 2",
+        transition="",
+        outcome="approved",
+        resolution="Udvalget ønsker en status.",
+        follow_up_date=today() + datetime.timedelta(days=30),
+    )
+    checkpoint = Checkpoint.objects.get(innovation=innovation, source="decision")
+    assert "beslutning" in checkpoint.title.lower()
+
+    copenhagen.politician.language = "en"
+    copenhagen.politician.save(update_fields=["language"])
+    html = page(client, copenhagen.politician, "/my/follow-ups/")
+    meeting_day = copenhagen.meeting.date
+    assert f"Follow-up asked for by the decision of {meeting_day.day} {meeting_day:%b %Y}" in html
+    assert checkpoint.title not in html
+    assert f"{checkpoint.due_date:%m/%d/%Y}" not in html

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from django import forms, template
 from django.utils import timezone
 
@@ -86,3 +89,28 @@ def notification_text(notification) -> str:
     from reminders.wording import reminder_wording
 
     return reminder_wording(notification, timezone.localdate()) or notification.verb
+
+
+_STORED_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
+@register.filter
+def checkpoint_title(checkpoint) -> str:
+    """The title in the reader's language: the titles Spor itself wrote for a decision's
+    follow-up date and a postponed decision are stored in the language of whoever recorded
+    it, so they are written again from their date; a title typed by a person is shown as is."""
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    title = checkpoint.title or ""
+    found = _STORED_DATE.search(title)
+    if not found or checkpoint.source not in ("decision", "postponed"):
+        return title
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        date = formats.date_format(datetime.date(year, month, day), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return title
+    if checkpoint.source == "decision":
+        return _("Follow-up asked for by the decision of %(date)s") % {"date": date}
+    return _("Decision postponed on %(date)s") % {"date": date}
