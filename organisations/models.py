@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -249,11 +250,10 @@ class AccessibilityStatement(models.Model):
         verbose_name = _("accessibility statement")
         verbose_name_plural = _("accessibility statements")
         constraints = [
+            # One per organisation (the one-to-one) and one site-wide (no organisation).
             models.UniqueConstraint(
-                fields=["organisation"],
-                name="accessibility_statement_unique_site_wide",
-                condition=Q(organisation__isnull=True),
-                nulls_distinct=False,
+                Coalesce(models.F("organisation"), models.Value(0)),
+                name="accessibility_statement_one_site_wide",
             )
         ]
 

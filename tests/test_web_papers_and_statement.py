@@ -157,3 +157,13 @@ def test_an_administrator_edits_the_statement_of_their_organisation(client, cope
     client.logout()
     assert "Kortet over kommunen." in client.get("/accessibility/").content.decode()
     assert statement.exceptions_list == ["PDF-bilag fra før 2024.", "Video uden tekster."]
+
+
+def test_there_is_one_site_wide_statement_and_one_per_organisation(copenhagen):
+    from django.db import IntegrityError, transaction
+
+    AccessibilityStatement.objects.create(organisation=None)
+    AccessibilityStatement.objects.create(organisation=copenhagen.organisation)
+    for organisation in (None, copenhagen.organisation):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AccessibilityStatement.objects.create(organisation=organisation)
