@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovations', '0006_organisation_recent_index'),
+        ("innovations", "0006_organisation_recent_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='innovation',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='A shared address of the unit or role, such as innovation@kk.dk.', max_length=254, verbose_name="contact e-mail (the organisation's)"),
+            model_name="innovation",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="A shared address of the unit or role, such as innovation@kk.dk.",
+                max_length=254,
+                verbose_name="contact e-mail (the organisation's)",
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_load_organisations'),
+        ("organisations", "0002_load_organisations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='start_time',
-            field=models.TimeField(blank=True, help_text='Local time, when known.', null=True, verbose_name='starts at'),
+            model_name="meeting",
+            name="start_time",
+            field=models.TimeField(
+                blank=True, help_text="Local time, when known.", null=True, verbose_name="starts at"
+            ),
         ),
     ]

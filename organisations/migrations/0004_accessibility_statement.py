@@ -6,29 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_meeting_start_time'),
+        ("organisations", "0003_meeting_start_time"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessibilityStatement',
+            name="AccessibilityStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard', models.CharField(default='WCAG 2.1 AA', max_length=100, verbose_name='standard')),
-                ('conformance', models.CharField(choices=[('full', 'Fully compliant'), ('partial', 'Partially compliant'), ('none', 'Not compliant')], default='partial', max_length=10, verbose_name='conformance status')),
-                ('known_exceptions', models.TextField(blank=True, help_text='What is not yet accessible, and why; one item per line.', verbose_name='known exceptions')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_text', models.TextField(blank=True, help_text='For example a phone number and opening hours.', verbose_name='how to contact us')),
-                ('prepared_on', models.DateField(blank=True, null=True, verbose_name='prepared on')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('organisation', models.OneToOneField(blank=True, help_text='Leave empty for the statement of the whole site.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='accessibility_statement', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "standard",
+                    models.CharField(
+                        default="WCAG 2.1 AA", max_length=100, verbose_name="standard"
+                    ),
+                ),
+                (
+                    "conformance",
+                    models.CharField(
+                        choices=[
+                            ("full", "Fully compliant"),
+                            ("partial", "Partially compliant"),
+                            ("none", "Not compliant"),
+                        ],
+                        default="partial",
+                        max_length=10,
+                        verbose_name="conformance status",
+                    ),
+                ),
+                (
+                    "known_exceptions",
+                    models.TextField(
+                        blank=True,
+                        help_text="What is not yet accessible, and why; one item per line.",
+                        verbose_name="known exceptions",
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "contact_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example a phone number and opening hours.",
+                        verbose_name="how to contact us",
+                    ),
+                ),
+                (
+                    "prepared_on",
+                    models.DateField(blank=True, null=True, verbose_name="prepared on"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Leave empty for the statement of the whole site.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="accessibility_statement",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accessibility statement',
-                'verbose_name_plural': 'accessibility statements',
-                'constraints': [models.UniqueConstraint(django.db.models.functions.comparison.Coalesce(models.F('organisation'), models.Value(0)), name='accessibility_statement_one_site_wide')],
+                "verbose_name": "accessibility statement",
+                "verbose_name_plural": "accessibility statements",
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.comparison.Coalesce(
+                            models.F("organisation"), models.Value(0)
+                        ),
+                        name="accessibility_statement_one_site_wide",
+                    )
+                ],
             },
         ),
     ]
