@@ -62,6 +62,7 @@ SHARED_COLUMNS = (
     "shared_summary",
     "state",
     "contact_role",
+    "contact_email",
     "innovation_types",
     "intended_values",
     "kle_code",
@@ -132,6 +133,7 @@ class CatalogueEntry:
     phase: str
     phase_label: str
     contact_role: str
+    contact_email: str
     innovation_types: list[str]
     intended_values: list[str]
     kle_code: str
@@ -233,15 +235,54 @@ def _search_words(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text) if len(w) >= 3]
 
 
-def _substring_match(words: list[str]) -> tuple[Q, Q]:
-    """Every word somewhere in the shared texts; and every word in the title."""
+# Keyboards without æ, ø and å: "aeldre", "boern" and "aarhus" mean "ældre", "børn", "århus".
+_DANISH_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+
+
+def with_danish_letters(text: str) -> str:
+    """``text`` with ae/oe/aa written as æ/ø/å (upper case kept); unchanged if it has none."""
+    for plain, letter in _DANISH_LETTERS:
+        text = re.sub(
+            plain,
+            lambda match, letter=letter: letter.upper() if match.group()[0].isupper() else letter,
+            text,
+            flags=re.IGNORECASE,
+        )
+    return text
+
+
+def _word_start(word: str) -> str:
+    r"""A regex for ``word`` at the start of a word: "ældre" in "ældre" or "ældrepleje", not in
+    "forældre" (PostgreSQL's ``\m``)."""
+    return "\\m" + re.escape(word)
+
+
+def _variants(word: str) -> list[str]:
+    danish = with_danish_letters(word)
+    return [word] if danish == word else [word, danish]
+
+
+def _matching(field: str, word: str, *, whole: bool) -> Q:
+    condition = Q()
+    for variant in _variants(word):
+        condition |= (
+            Q(**{f"{field}__iregex": _word_start(variant)})
+            if whole
+            else Q(**{f"{field}__icontains": variant})
+        )
+    return condition
+
+
+def _substring_match(words: list[str], *, whole: bool = False) -> tuple[Q, Q]:
+    """Every word somewhere in the shared texts; and every word in the title. With
+    ``whole``, only where a word begins (the word itself, or the start of a compound)."""
     in_title = Q()
     anywhere = Q()
     for word in words:
-        in_title &= Q(title__icontains=word)
-        word_anywhere = Q(title__icontains=word)
+        in_title &= _matching("title", word, whole=whole)
+        word_anywhere = _matching("title", word, whole=whole)
         for field in _BODY_FIELDS:
-            word_anywhere |= Q(**{f"{field}__icontains": word})
+            word_anywhere |= _matching(field, word, whole=whole)
         anywhere &= word_anywhere
     return in_title, anywhere
 
@@ -249,18 +290,32 @@ def _substring_match(words: list[str]) -> tuple[Q, Q]:
 def _search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     words = _search_words(text)
     in_title, anywhere = _substring_match(words)
+    word_in_title, word_anywhere = _substring_match(words, whole=True)
     # The vector is stored and indexed (a trigger keeps it, migration 0005), with the
     # title weighted A and the other shared texts B, so the rank puts a title match first.
     # Danish joins words ("hjemmeplejen"), which no stemmer splits: a plain match of the
-    # words finds the compounds too, ranked by where it matched.
+    # words finds the compounds too, ranked by where it matched: where a word begins
+    # ("ældre", "ældreplejen") well above inside a word ("forældre").
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    danish = with_danish_letters(text)
+    if danish != text:
+        query = query | SearchQuery(danish, config=SEARCH_CONFIG, search_type="websearch")
     matches = Q(search_vector=query)
-    plain_bonus: Any = Value(0.0, output_field=FloatField())
+    # A whole word or its inflection (the full-text match) first, whatever else matched;
+    # then where the letters stand: a word beginning in the title, anywhere in the title,
+    # a word beginning elsewhere, anywhere elsewhere ("ældre" before "forældre").
+    plain_bonus: Any = Case(
+        When(Q(search_vector=query), then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     if words:
         matches |= anywhere
-        plain_bonus = Case(
-            When(in_title, then=Value(0.5)),
-            When(anywhere, then=Value(0.2)),
+        plain_bonus = plain_bonus + Case(
+            When(word_in_title, then=Value(0.4)),
+            When(in_title, then=Value(0.3)),
+            When(word_anywhere, then=Value(0.2)),
+            When(anywhere, then=Value(0.1)),
             default=Value(0.0),
             output_field=FloatField(),
         )
@@ -367,6 +422,7 @@ def entries(user, rows: Iterable[Innovation], *, q: str = "") -> list[CatalogueE
                 phase=row.state,
                 phase_label=str(State(row.state).label),
                 contact_role=row.contact_role,
+                contact_email=row.contact_email,
                 innovation_types=list(row.innovation_types or []),
                 intended_values=list(row.intended_values or []),
                 kle_code=row.kle_code,

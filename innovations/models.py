@@ -283,6 +283,11 @@ class Innovation(models.Model):
     shared = models.BooleanField(_("shared in the catalogue"), default=False)
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
     contact_role = models.CharField(_("contact (role)"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail (the organisation's)"),
+        blank=True,
+        help_text=_("A shared address of the unit or role, such as innovation@kk.dk."),
+    )
     shared_summary = models.TextField(
         _("summary for the catalogue"),
         blank=True,

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from reminders.selectors import overdue_checkpoints
 
-from .models import ACTIVE_STATES, Innovation, State
+from .models import ACTIVE_STATES, FINAL_STATES, Innovation, State
 from .selectors import visible_innovations
 
 
@@ -41,16 +41,22 @@ def portfolio(
     organisation_id: int | None = None,
     committee_id: int | None = None,
     since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    in_period: bool = False,
 ) -> dict:
     """The figures for the innovations ``user`` may see, optionally narrowed.
 
-    ``since`` bounds the months counted in ``decisions_per_month`` (by default the last 12).
+    ``since`` and ``until`` bound the months counted in ``decisions_per_month`` (by default
+    the last 12). With ``in_period`` every figure counts only the innovations that were in
+    the portfolio during the period: raised by its end, and not finished before its start.
     """
     innovations = visible_innovations(user).select_related(None).order_by()
     if organisation_id is not None:
         innovations = innovations.filter(organisation_id=organisation_id)
     if committee_id is not None:
         innovations = innovations.filter(committee_id=committee_id)
+    if in_period:
+        innovations = in_the_period(innovations, since, until)
     if since is None:
         since = (timezone.localdate().replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
     return {
@@ -58,7 +64,7 @@ def portfolio(
         "by_committee": _by_committee(innovations),
         "overdue_checkpoints": _overdue_checkpoints(innovations),
         "median_days_in_state": _median_days_in_state(innovations),
-        "decisions_per_month": _decisions_per_month(innovations, since),
+        "decisions_per_month": _decisions_per_month(innovations, since, until),
         **_reuse_and_sharing(innovations, user),
     }
 
@@ -95,15 +101,40 @@ def _median_days_in_state(innovations: QuerySet[Innovation]) -> dict[str, float]
     age = ExpressionWrapper(Now() - F("state_entered_at"), output_field=DurationField())
     rows = active.values("state").annotate(median=_Median(age)).values_list("state", "median")
     medians = {state: median.total_seconds() / 86400 for state, median in rows}
-    return {state: round(days, 1) for state, days in sorted(medians.items())}
+    # In lifecycle order, as the phases are shown everywhere else.
+    return {
+        state.value: round(medians[state.value], 1) for state in State if state.value in medians
+    }
 
 
-def _decisions_per_month(innovations: QuerySet[Innovation], since: datetime.date) -> list[dict]:
+def in_the_period(
+    innovations: QuerySet[Innovation], since: datetime.date | None, until: datetime.date | None
+) -> QuerySet[Innovation]:
+    """The innovations in the portfolio at some time in the period: raised by its last day
+    and not completed or stopped before its first."""
+    if until is not None:
+        end = timezone.make_aware(
+            datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)
+        )
+        innovations = innovations.filter(created_at__lt=end)
+    if since is not None:
+        start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        innovations = innovations.exclude(state__in=FINAL_STATES, state_entered_at__lt=start)
+    return innovations
+
+
+def _decisions_per_month(
+    innovations: QuerySet[Innovation], since: datetime.date, until: datetime.date | None = None
+) -> list[dict]:
     from decisions.models import Decision
 
+    decisions = Decision.objects.filter(
+        innovation__in=innovations.values("pk"), meeting__date__gte=since
+    )
+    if until is not None:
+        decisions = decisions.filter(meeting__date__lte=until)
     rows = (
-        Decision.objects.filter(innovation__in=innovations.values("pk"), meeting__date__gte=since)
-        .annotate(month=TruncMonth("meeting__date"))
+        decisions.annotate(month=TruncMonth("meeting__date"))
         .values("month")
         .annotate(
             total=Count("id"),

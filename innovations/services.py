@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,6 +154,13 @@ def _clean_fields(
     return cleaned
 
 
+def _refuse_past_deadline(cleaned: dict[str, Any], *, current: datetime.date | None) -> None:
+    """A frame's deadline is set ahead; one already passed may stay as it was."""
+    deadline = cleaned.get("frame_deadline")
+    if deadline and deadline != current and deadline < timezone.localdate():
+        raise ValidationFailed({"frame_deadline": [_("The deadline cannot be in the past.")]})
+
+
 def _valid_kle(code: str) -> bool:
     parts = code.split(".")
     return 1 <= len(parts) <= 4 and all(p.isdigit() and len(p) == 2 for p in parts)
@@ -167,6 +174,7 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
             _("Only administrators, secretaries and officials can raise an innovation.")
         )
     cleaned = _clean_fields(organisation, data, creating=True)
+    _refuse_past_deadline(cleaned, current=None)
     if "owner" not in cleaned and actor.role == Role.OFFICIAL:
         cleaned["owner"] = actor
     with transaction.atomic():
@@ -204,6 +212,7 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
                 }
             )
         cleaned.pop("committee", None)
+        _refuse_past_deadline(cleaned, current=locked.frame_deadline)
         if (
             "value_direction" in cleaned
             and locked.state != State.NEED
@@ -573,6 +582,7 @@ def share_innovation(
     innovation: Innovation,
     contact_role: str | None = None,
     shared_summary: str | None = None,
+    contact_email: str | None = None,
 ) -> Innovation:
     """An administrator puts the innovation in the catalogue, or changes its shared entry.
 
@@ -588,11 +598,22 @@ def share_innovation(
         shared_summary = shared_summary.strip()
         if len(shared_summary) > 5000:
             errors["shared_summary"] = [_("At most 5000 characters.")]
+    if contact_email is not None:
+        contact_email = contact_email.strip()
+        if contact_email:
+            try:
+                EmailValidator()(contact_email)
+            except DjangoValidationError:
+                errors["contact_email"] = [_("Enter a valid e-mail address.")]
+            if len(contact_email) > 254:
+                errors["contact_email"] = [_("At most 254 characters.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = _lock_for_sharing(actor, innovation)
         changes: dict[str, Any] = {}
+        if contact_email is not None and contact_email != locked.contact_email:
+            changes["contact_email"] = contact_email
         if contact_role is not None and contact_role != locked.contact_role:
             changes["contact_role"] = contact_role
         if shared_summary is not None and shared_summary != locked.shared_summary:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import services as audit
 from innovations.errors import SporError, ValidationFailed
 
-from .models import Committee, Meeting, Membership, Organisation, User
+from .models import AccessibilityStatement, Committee, Meeting, Membership, Organisation, User
 
 
 def error_details(error: SporError) -> list[str]:
@@ -309,5 +309,34 @@ class UserAdmin(AuditedAdminMixin, OrganisationChoicesMixin, DjangoUserAdmin):
 
     def save_model(self, request, obj: User, form, change: bool) -> None:
         if is_scoped(request):
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(OrganisationScopedAdmin):
+    """The accessibility statement: superusers edit the site-wide one (no organisation), an
+    organisation's administrators their own organisation's."""
+
+    list_display = ("__str__", "standard", "conformance", "updated_at")
+    fields = (
+        "organisation",
+        "standard",
+        "conformance",
+        "known_exceptions",
+        "contact_email",
+        "contact_text",
+        "prepared_on",
+    )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if is_scoped(request):
+            initial.setdefault("organisation", request.user.organisation_id)
+        return initial
+
+    def save_model(self, request, obj, form, change) -> None:
+        if is_scoped(request):
+            # Only the operator speaks for the whole site.
             obj.organisation_id = request.user.organisation_id
         super().save_model(request, obj, form, change)

@@ -25,6 +25,7 @@ ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meeting": ("view", "add", "change"),
         "membership": ("view", "add", "change", "delete"),
         "user": ("view", "add", "change"),
+        "accessibilitystatement": ("view", "add", "change"),
     },
     "innovations": {
         "innovation": ("view",),

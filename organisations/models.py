@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,6 +141,9 @@ class Meeting(models.Model):
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
     )
     date = models.DateField(_("date"))
+    start_time = models.TimeField(
+        _("starts at"), null=True, blank=True, help_text=_("Local time, when known.")
+    )
     minutes_url = models.URLField(_("link to the published minutes"), blank=True)
 
     class Meta:
@@ -248,3 +252,63 @@ class Membership(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class Conformance(models.TextChoices):
+    FULL = "full", _("Fully compliant")
+    PARTIAL = "partial", _("Partially compliant")
+    NONE = "none", _("Not compliant")
+
+
+class AccessibilityStatement(models.Model):
+    """The accessibility statement (tilgængelighedserklæring) the web-accessibility law asks
+    for: one site-wide (no organisation), and optionally one per organisation, which its
+    people see instead. Without any row the page shows a default text."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accessibility_statement",
+        help_text=_("Leave empty for the statement of the whole site."),
+    )
+    standard = models.CharField(_("standard"), max_length=100, default="WCAG 2.1 AA")
+    conformance = models.CharField(
+        _("conformance status"),
+        max_length=10,
+        choices=Conformance.choices,
+        default=Conformance.PARTIAL,
+    )
+    known_exceptions = models.TextField(
+        _("known exceptions"),
+        blank=True,
+        help_text=_("What is not yet accessible, and why; one item per line."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_text = models.TextField(
+        _("how to contact us"),
+        blank=True,
+        help_text=_("For example a phone number and opening hours."),
+    )
+    prepared_on = models.DateField(_("prepared on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statements")
+        constraints = [
+            # One per organisation (the one-to-one) and one site-wide (no organisation).
+            models.UniqueConstraint(
+                Coalesce(models.F("organisation"), models.Value(0)),
+                name="accessibility_statement_one_site_wide",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation) if self.organisation_id else str(_("The whole site"))
+
+    @property
+    def exceptions_list(self) -> list[str]:
+        return [line.strip() for line in self.known_exceptions.splitlines() if line.strip()]

@@ -44,7 +44,12 @@ def create_committee(*, actor, name: str) -> Committee:
 
 
 def create_meeting(
-    *, actor, committee: Committee | int, date: datetime.date, minutes_url: str = ""
+    *,
+    actor,
+    committee: Committee | int,
+    date: datetime.date,
+    minutes_url: str = "",
+    start_time: datetime.time | None = None,
 ) -> Meeting:
     """Register a committee meeting: administrators, or a secretary of that committee."""
     committee_id = committee.pk if isinstance(committee, Committee) else committee
@@ -61,10 +66,15 @@ def create_meeting(
     if not isinstance(date, datetime.date):
         raise ValidationFailed({"date": [_("Enter a date as YYYY-MM-DD.")]})
     _check_backdating(actor, found.organisation_id, date)
+    if start_time is not None and not isinstance(start_time, datetime.time):
+        raise ValidationFailed({"start_time": [_("Enter a time as HH:MM.")]})
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
-                committee=found, date=date, minutes_url=(minutes_url or "").strip()
+                committee=found,
+                date=date,
+                start_time=start_time,
+                minutes_url=(minutes_url or "").strip(),
             )
             audit.record_change(
                 actor=actor, instance=meeting, before=None, after=audit.snapshot(meeting)

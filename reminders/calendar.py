@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from . import schedule, selectors
 from .delivery import checkpoint_url
 
+# A meeting with a known start time is shown as two hours long; without one, all day.
+MEETING_LENGTH = datetime.timedelta(hours=2)
+
 
 def feed_url(person) -> str:
     return f"{settings.SITE_URL}{reverse('reminders:calendar-feed', args=[person.calendar_token])}"
@@ -60,8 +63,15 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
             event = icalendar.Event()
             event.add("uid", f"meeting-{meeting.pk}@spor")
             event.add("dtstamp", now)
-            event.add("dtstart", meeting.date)
-            event.add("dtend", meeting.date + datetime.timedelta(days=1))
+            if meeting.start_time is not None:
+                start = datetime.datetime.combine(
+                    meeting.date, meeting.start_time, tzinfo=schedule.LOCAL_ZONE
+                )
+                event.add("dtstart", start)
+                event.add("dtend", start + MEETING_LENGTH)
+            else:
+                event.add("dtstart", meeting.date)
+                event.add("dtend", meeting.date + datetime.timedelta(days=1))
             event.add("summary", _("Meeting: %(committee)s") % {"committee": meeting.committee})
             if meeting.minutes_url:
                 event.add("url", meeting.minutes_url)

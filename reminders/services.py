@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -282,6 +283,15 @@ def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[
         return []
     now = timezone.now()
     today = schedule.local_date(now)
+    # A decision's follow-up date (set by the decision that brought the innovation here, or
+    # earlier) already asks for what a rule would ask for a few days apart: one is enough.
+    decided = list(
+        Checkpoint.objects.filter(
+            innovation=innovation,
+            source=CheckpointSource.DECISION,
+            status=CheckpointStatus.OPEN,
+        ).values_list("kind", "due_date")
+    )
     checkpoints = [
         _build_checkpoint(
             innovation=innovation,
@@ -295,8 +305,38 @@ def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[
             actor=actor,
         )
         for rule in rules
+        if not _within_merge_window(
+            rule.kind, today + datetime.timedelta(days=rule.due_after_days), decided
+        )
     ]
     return Checkpoint.objects.bulk_create(checkpoints)
+
+
+def merge_window_days() -> int:
+    return settings.SPOR_CHECKPOINT_MERGE_DAYS
+
+
+def _within_merge_window(
+    kind: str, due_date: datetime.date, decided: list[tuple[str, datetime.date]]
+) -> bool:
+    window = merge_window_days()
+    return any(k == kind and abs((d - due_date).days) <= window for k, d in decided)
+
+
+def _merge_rule_checkpoints_into(checkpoint: Checkpoint, *, now: datetime.datetime) -> int:
+    """Cancel the open rule checkpoints of the same kind within the window of a decision's
+    follow-up date: the decision's checkpoint stands for them."""
+    window = datetime.timedelta(days=merge_window_days())
+    return Checkpoint.objects.filter(
+        innovation=checkpoint.innovation,
+        kind=checkpoint.kind,
+        source=CheckpointSource.RULE,
+        status=CheckpointStatus.OPEN,
+        due_date__gte=checkpoint.due_date - window,
+        due_date__lte=checkpoint.due_date + window,
+    ).update(
+        status=CheckpointStatus.CANCELLED, closed_at=now, next_reminder_at=None, updated_at=now
+    )
 
 
 def create_checkpoint(
@@ -575,7 +615,7 @@ def on_decision_recorded(*, actor, decision) -> None:
     policy = policy_for(innovation.organisation_id)
     now = timezone.now()
     if decision.follow_up_date:
-        _build_checkpoint(
+        checkpoint = _build_checkpoint(
             innovation=innovation,
             kind=CheckpointKind.FOLLOW_UP,
             due_date=decision.follow_up_date,
@@ -586,7 +626,9 @@ def on_decision_recorded(*, actor, decision) -> None:
             title=_("Follow-up asked for by the decision of %(date)s")
             % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
             actor=actor,
-        ).save()
+        )
+        checkpoint.save()
+        _merge_rule_checkpoints_into(checkpoint, now=now)
     if decision.outcome == "referred":
         _refer_to_council(actor=actor, decision=decision, policy=policy, now=now)
     if decision.outcome == "postponed":

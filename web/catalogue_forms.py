@@ -70,6 +70,15 @@ class ShareForm(forms.Form):
         max_length=200,
         help_text=_("E.g. “Innovation consultant, Health and Care”. Others will contact it."),
     )
+    contact_email = forms.EmailField(
+        label=_("The organisation's contact e-mail"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "A shared address of the unit or role, such as innovation@kk.dk, "
+            "not a person's own. Shown on the catalogue entry."
+        ),
+    )
     shared_summary = forms.CharField(
         label=_("Summary of results and learning for others"),
         required=False,

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from innovations import barometer as barometer_module
@@ -32,6 +33,7 @@ from organisations.models import Role
 from workflow_project.db_router import reads_from_replica
 
 from . import catalogue_forms as forms
+from .diagrams import comparison_chart_svg
 from .views import _call, _innovation_or_404, domain_errors, unknown_csv_format
 
 PAGE_SIZE = 20
@@ -165,7 +167,11 @@ def innovation_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     if not permissions.is_administrator_of(request.user, innovation.organisation_id):
         raise DjangoPermissionDenied(_("Only an administrator shares innovations with others."))
-    initial = {"contact_role": innovation.contact_role, "shared_summary": innovation.shared_summary}
+    initial = {
+        "contact_role": innovation.contact_role,
+        "contact_email": innovation.contact_email,
+        "shared_summary": innovation.shared_summary,
+    }
     form = forms.ShareForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         shared = _call(
@@ -350,6 +356,14 @@ def _barometer(request: HttpRequest, form) -> barometer_module.Barometer | None:
     )
 
 
+BAROMETER_GROUPS = {
+    "headline": gettext_lazy("Reuse, collaboration, politics, evaluation and sharing"),
+    "collaboration": gettext_lazy("Made with"),
+    "types": gettext_lazy("Innovation types"),
+    "values": gettext_lazy("Values achieved according to evaluations (share of the evaluated)"),
+}
+
+
 @login_required
 @domain_errors
 @reads_from_replica
@@ -361,6 +375,15 @@ def barometer(request: HttpRequest) -> HttpResponse:
     if report is not None:
         for figure in report.figures:
             groups.setdefault(figure.group, []).append(figure)
+    charts = {
+        group: comparison_chart_svg(
+            [(f.label, f.share, f.national_share) for f in figures],
+            title=str(BAROMETER_GROUPS.get(group, group)),
+            ours=_("Our share"),
+            national=_("National figure"),
+        )
+        for group, figures in groups.items()
+    }
     query = request.GET.copy()
     return render(
         request,
@@ -368,7 +391,10 @@ def barometer(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "groups": groups,
+            "groups": [
+                (group, BAROMETER_GROUPS.get(group, group), figures, charts[group])
+                for group, figures in groups.items()
+            ],
             "editions": report.editions() if report else [],
             "source": barometer_module.national_figures()["source"],
             "query": query.urlencode(),

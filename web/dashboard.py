@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from innovations import csv_export, permissions
-from innovations.models import ACTIVE_STATES, State
+from innovations.models import State
 from workflow_project.db_router import reads_from_replica
 
 from . import forms, portfolio_selectors
@@ -53,7 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     figures = portfolio_selectors.dashboard_figures(request.user, filters)
     labels = dict(State.choices)
-    funnel_states = [*ACTIVE_STATES, State.COMPLETED]
+    # Every phase, in lifecycle order, so the bars add up to the total on the card.
+    funnel_states = list(State)
     charts = {
         "funnel": bar_chart_svg(
             [(labels[s], figures["by_state"].get(s.value, 0)) for s in funnel_states],
@@ -81,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     query = request.GET.urlencode()
+    refused = form.is_bound and not form.is_valid()
     return render(
         request,
         "web/dashboard.html",
@@ -92,7 +94,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "state_labels": labels,
             "funnel_rows": [(labels[s], figures["by_state"].get(s.value, 0)) for s in [*State]],
+            "month_rows": [
+                (_month_label(row["month"]), row["count"], row["approved"])
+                for row in figures["decisions_per_month"]
+            ],
         },
+        status=400 if refused else 200,
     )
 
 

@@ -6,8 +6,10 @@ title and a description so a screen reader has the same information as the pictu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,13 +24,16 @@ LINE = "#59636e"
 BOX = "#ffffff"
 CURRENT = "#0b5cad"
 DONE = "#e3edf7"
+NATIONAL = "#6b7580"  # the national figure beside ours: grey, 4.8:1 on white
 
 MAIN_ROW = [*ACTIVE_STATES, State.COMPLETED]
 SIDE_ROW = [State.PAUSED, State.STOPPED]
 
 
 def _text(x: float, y: float, content: str, **attrs: str) -> str:
-    extra = " ".join(f'{key.replace("_", "-")}="{escape(value)}"' for key, value in attrs.items())
+    extra = " ".join(
+        f'{key.rstrip("_").replace("_", "-")}="{escape(value)}"' for key, value in attrs.items()
+    )
     return f'<text x="{x:.1f}" y="{y:.1f}" {extra}>{escape(content)}</text>'
 
 
@@ -172,6 +177,21 @@ def lifecycle_svg(current: str, *, paused_from: str = "") -> SafeString:
     return mark_safe("".join(parts))  # nosec B308 B703
 
 
+def number(value: float) -> str:
+    """A figure as the page's language writes it: "112,2" in Danish, "1.250" grouped."""
+    places = 0 if float(value).is_integer() else 1
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+# Average advance of a character of the charts' sans-serif font, as a share of its size: a
+# generous estimate, so that a text measured with it is never wider than the room it gets.
+CHAR_WIDTH = 0.62
+
+
+def text_width(text: str, font_size: float) -> float:
+    return len(text) * font_size * CHAR_WIDTH
+
+
 def bar_chart_svg(
     rows: Sequence[tuple[str, float]],
     *,
@@ -180,11 +200,18 @@ def bar_chart_svg(
     width: int = 440,
     funnel: bool = False,
 ) -> SafeString:
-    """Horizontal bars with their value written out; a funnel centres the bars."""
-    bar_h, gap, label_w, value_w = 28, 8, 165, 75
+    """Horizontal bars with their value written out; a funnel centres the bars.
+
+    The value column is as wide as the widest value, so "112,2 dage" is never cut off.
+    """
+    font, bar_h, gap = 15, 28, 8
+    shown = [f"{number(value)}{(' ' + unit) if unit else ''}" for _label, value in rows]
+    value_w = max([text_width(text, font) for text in shown] + [30]) + 12
+    label_w = min(165, round(width * 0.38))
+    max_chars = max(4, int((label_w - 10) / (font * CHAR_WIDTH)))
     height = max(1, len(rows)) * (bar_h + gap) + 10
     top = max((value for _label, value in rows), default=0) or 1
-    chart_w = width - label_w - value_w
+    chart_w = max(20, width - label_w - value_w)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
         f' role="img" aria-label="{escape(title)}">',
@@ -193,11 +220,16 @@ def bar_chart_svg(
         y = 5 + index * (bar_h + gap)
         length = chart_w * (value / top) if value else 0
         x = label_w + (chart_w - length) / 2 if funnel else label_w
-        short = label if len(label) <= 17 else label[:16] + "…"
+        short = label if len(label) <= max_chars else label[: max_chars - 1] + "…"
         parts.append(
             f"<g><title>{escape(label)}</title>"
             + _text(
-                label_w - 8, y + bar_h / 2 + 5, short, text_anchor="end", font_size="15", fill=INK
+                label_w - 8,
+                y + bar_h / 2 + 5,
+                short,
+                text_anchor="end",
+                font_size=str(font),
+                fill=INK,
             )
             + "</g>"
         )
@@ -205,8 +237,16 @@ def bar_chart_svg(
             f'<rect x="{x:.1f}" y="{y}" width="{max(length, 1 if value else 0):.1f}"'
             f' height="{bar_h}" fill="{CURRENT}" rx="3"/>'
         )
-        shown = f"{value:g}{(' ' + unit) if unit else ''}"
-        parts.append(_text(width - value_w + 6, y + bar_h / 2 + 5, shown, font_size="15", fill=INK))
+        parts.append(
+            _text(
+                width - value_w + 6,
+                y + bar_h / 2 + 5,
+                shown[index],
+                font_size=str(font),
+                fill=INK,
+                class_="value",
+            )
+        )
     parts.append("</svg>")
     # Every text and attribute value above went through escape().
     return mark_safe("".join(parts))  # nosec B308 B703
@@ -215,11 +255,17 @@ def bar_chart_svg(
 def column_chart_svg(
     columns: Sequence[tuple[str, float, float]], *, title: str, width: int = 440
 ) -> SafeString:
-    """Columns per month: the total, and the approved part drawn darker inside it."""
-    height, bottom, top_pad = 200, 30, 20
+    """Columns per month: the total, and the approved part drawn darker inside it.
+
+    Month labels that would not fit side by side are thinned out (every second, third ...
+    month), and a value is written above its column only when it fits the column's slot.
+    """
+    height, bottom, top_pad, label_font, value_font = 200, 30, 20, 13, 12
     count = max(1, len(columns))
     slot = width / count
     col_w = min(36, slot * 0.7)
+    widest = max([text_width(label, label_font) for label, _t, _p in columns] + [1])
+    step = max(1, math.ceil((widest + 6) / slot))
     top = max((total for _label, total, _part in columns), default=0) or 1
     usable = height - bottom - top_pad
     parts = [
@@ -233,26 +279,113 @@ def column_chart_svg(
         h_total = usable * total / top
         h_part = usable * part / top
         parts.append(
+            f"<g><title>{escape(label)}: {escape(number(total))}</title>"
             f'<rect x="{x:.1f}" y="{height - bottom - h_total:.1f}" width="{col_w:.1f}"'
             f' height="{h_total:.1f}" fill="{DONE}" stroke="{CURRENT}" stroke-width="1"/>'
-        )
-        parts.append(
             f'<rect x="{x:.1f}" y="{height - bottom - h_part:.1f}" width="{col_w:.1f}"'
-            f' height="{h_part:.1f}" fill="{CURRENT}"/>'
+            f' height="{h_part:.1f}" fill="{CURRENT}"/></g>'
         )
-        parts.append(
-            _text(
-                x + col_w / 2,
-                height - bottom - h_total - 5,
-                f"{total:g}",
-                text_anchor="middle",
-                font_size="12",
-                fill=INK,
+        value = number(total)
+        if total and text_width(value, value_font) <= slot - 2:
+            parts.append(
+                _text(
+                    x + col_w / 2,
+                    height - bottom - h_total - 5,
+                    value,
+                    text_anchor="middle",
+                    font_size=str(value_font),
+                    fill=INK,
+                    class_="value",
+                )
             )
-        )
-        parts.append(
-            _text(x + col_w / 2, height - 10, label, text_anchor="middle", font_size="13", fill=INK)
-        )
+        if index % step == 0:
+            half = text_width(label, label_font) / 2
+            parts.append(
+                _text(
+                    min(max(x + col_w / 2, half + 1), width - half - 1),
+                    height - 10,
+                    label,
+                    text_anchor="middle",
+                    font_size=str(label_font),
+                    fill=INK,
+                    class_="month",
+                )
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """At most two lines of ``limit`` characters; the rest is in the title."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], (lines[1][: limit - 1] + "…")]
+    return lines
+
+
+def comparison_chart_svg(
+    rows: Sequence[tuple[str, float | None, float | None]],
+    *,
+    title: str,
+    ours: str,
+    national: str,
+    width: int = 440,
+) -> SafeString:
+    """Per question, our share beside the national figure: two bars on a 0-100 % scale.
+
+    A missing figure is written as "–", never drawn as zero.
+    """
+    # A bar as tall as a line of its value's text, so two values never touch.
+    font, bar_h, value_font = 14, 18, 13
+    value_w = text_width("100,0 %", value_font) + 10
+    limit = max(20, int((width - 4) / (font * CHAR_WIDTH)))
+    chart_w = width - value_w - 4
+    legend_h = 26
+    blocks = [(label, _wrap(label, limit), a, b) for label, a, b in rows]
+    height = legend_h + sum(
+        len(lines) * (font + 4) + 2 * bar_h + 18 for _l, lines, _a, _b in blocks
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart comparison" viewBox="0 0 {width}'
+        f' {height}" role="img" aria-label="{escape(title)}">',
+        f'<rect x="0" y="4" width="14" height="14" fill="{CURRENT}"/>',
+        _text(20, 16, ours, font_size=str(value_font), fill=INK),
+        f'<rect x="{width / 2:.1f}" y="4" width="14" height="14" fill="{NATIONAL}"/>',
+        _text(width / 2 + 20, 16, national, font_size=str(value_font), fill=INK),
+    ]
+    y = legend_h
+    for label, lines, mine, theirs in blocks:
+        parts.append(f"<g><title>{escape(label)}</title>")
+        for line in lines:
+            y += font + 4
+            parts.append(_text(0, y - 4, line, font_size=str(font), fill=INK, font_weight="700"))
+        parts.append("</g>")
+        for value, colour in ((mine, CURRENT), (theirs, NATIONAL)):
+            length = chart_w * max(0.0, min(float(value), 100.0)) / 100 if value is not None else 0
+            parts.append(
+                f'<rect x="0" y="{y + 1:.1f}" width="{max(length, 0):.1f}" height="{bar_h - 2}"'
+                f' fill="{colour}" rx="2"/>'
+            )
+            shown = "–" if value is None else f"{number(value)} %"
+            parts.append(
+                _text(
+                    length + 5,
+                    y + bar_h - 2,
+                    shown,
+                    font_size=str(value_font),
+                    fill=INK,
+                    class_="value",
+                )
+            )
+            y += bar_h
+        y += 18
     parts.append("</svg>")
     # Every text and attribute value above went through escape().
     return mark_safe("".join(parts))  # nosec B308 B703

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
@@ -23,7 +24,9 @@ from innovations.models import (
     Value,
 )
 from innovations.workflow import transition_specs
-from organisations.models import Committee, Meeting, ReminderDelivery, User
+from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
+
+from .fields import AmountField
 
 
 def apply_errors(form: forms.Form, error: SporError) -> None:
@@ -55,6 +58,15 @@ def _none_if_blank(value: Any) -> Any:
 # --- Innovations ------------------------------------------------------------------------------
 
 
+class OfficialChoiceField(forms.ModelChoiceField):
+    """An official by name with their unit or job title, so two namesakes can be told apart."""
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name() or obj.username
+        detail = obj.title or obj.get_role_display()
+        return f"{name} – {detail}" if detail else name
+
+
 class InnovationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     need = forms.CharField(
@@ -74,11 +86,15 @@ class InnovationForm(forms.Form):
     committee = forms.ModelChoiceField(
         label=_("Responsible committee"), queryset=Committee.objects.none()
     )
-    owner = forms.ModelChoiceField(
+    owner = OfficialChoiceField(
         label=_("Owning official"), queryset=User.objects.none(), required=False
     )
-    frame_budget = forms.DecimalField(
-        label=_("Budget (DKK)"), required=False, min_value=0, decimal_places=2, localize=True
+    frame_budget = AmountField(
+        label=_("Budget (DKK)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=_("For example 1.250.000,50."),
     )
     frame_deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     frame_scope = forms.CharField(
@@ -113,9 +129,13 @@ class InnovationForm(forms.Form):
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation_id=user.organisation_id
         )
-        self.fields["owner"].queryset = User.objects.filter(
-            organisation_id=user.organisation_id, is_active=True
-        ).order_by("first_name", "last_name", "username")
+        # Only officials own innovations (and the current owner stays choosable).
+        current_owner = innovation.owner_id if innovation is not None else None
+        self.fields["owner"].queryset = (
+            User.objects.filter(organisation_id=user.organisation_id, is_active=True)
+            .filter(Q(role=Role.OFFICIAL) | Q(pk=current_owner))
+            .order_by("first_name", "last_name", "username")
+        )
         if innovation is not None and innovation.state != State.NEED:
             # The mandate set the value direction; a correction of the decision changes it.
             del self.fields["value_direction"]
@@ -357,6 +377,11 @@ class FollowUpForm(_AgendaItemForm):
 class MeetingForm(forms.Form):
     committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.none())
     date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     minutes_url = forms.URLField(
         label=_("Link to the published minutes"), required=False, assume_scheme="https"
     )
@@ -521,6 +546,13 @@ class DashboardFilterForm(forms.Form):
         self.fields["committee"].queryset = Committee.objects.filter(
             organisation_id=user.organisation_id
         )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error("period_to", _("The period must end on or after its first day."))
+        return data
 
 
 class InnovationFilterForm(forms.Form):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from decisions.models import TRANSITION_CHOICES, Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
+from innovations.portfolio import in_the_period
 from innovations.selectors import visible_innovations
 from organisations.models import Meeting
 from reminders.models import Checkpoint, CheckpointStatus
@@ -97,6 +98,8 @@ def filtered_innovations(user, filters: Filters) -> QuerySet[Innovation]:
         innovations = innovations.filter(committee_id=filters.committee_id)
     if filters.phase:
         innovations = innovations.filter(state=filters.phase)
+    if filters.period_from or filters.period_to:
+        innovations = in_the_period(innovations, filters.period_from, filters.period_to)
     return innovations
 
 
@@ -112,6 +115,10 @@ def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
         due_date__lt=timezone.localdate(),
         innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
     )
+    if filters.period_from:
+        queryset = queryset.filter(due_date__gte=filters.period_from)
+    if filters.period_to:
+        queryset = queryset.filter(due_date__lte=filters.period_to)
     count, ids = _count_and_first_ids(queryset, ("due_date", "id"))
     rows = list(
         Checkpoint.objects.filter(pk__in=ids)
@@ -195,25 +202,47 @@ def _by_committee_in_phase(user, filters: Filters) -> list[dict]:
 
 
 def dashboard_figures(user, filters: Filters) -> dict:
+    """Every figure of the dashboard under the same filters: committee, and the period (the
+    innovations in the portfolio during it, the decisions and overdue checkpoints in it)."""
     from innovations.portfolio import portfolio
 
+    in_period = bool(filters.period_from or filters.period_to)
     figures = portfolio(
         user,
         organisation_id=user.organisation_id,
         committee_id=filters.committee_id,
         since=filters.period_from,
+        until=filters.period_to,
+        in_period=in_period,
     )
     if filters.phase:
         figures["by_committee"] = _by_committee_in_phase(user, filters)
-    if filters.period_to:
-        last = filters.period_to.strftime("%Y-%m")
-        figures["decisions_per_month"] = [
-            row for row in figures["decisions_per_month"] if row["month"] <= last
-        ]
+    figures["decisions_per_month"] = every_month(
+        figures["decisions_per_month"],
+        first=filters.period_from or _default_first_month(),
+        last=filters.period_to or timezone.localdate(),
+    )
     figures["overdue_count"], figures["overdue_list"] = overdue_checkpoints(user, filters)
     figures["stale_count"], figures["stale_list"] = stale_innovations(user, filters)
     figures["total"] = sum(figures["by_state"].values())
     return figures
+
+
+def _default_first_month() -> datetime.date:
+    return (timezone.localdate().replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+
+
+def every_month(rows: list[dict], *, first: datetime.date, last: datetime.date) -> list[dict]:
+    """The months from ``first`` to ``last``, those without a decision (a summer break's July)
+    as zero rather than left out."""
+    found = {row["month"]: row for row in rows}
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month) and len(months) < 240:
+        key = f"{year:04d}-{month:02d}"
+        months.append(found.get(key, {"month": key, "count": 0, "approved": 0}))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _count(model, **filters) -> Coalesce:

@@ -24,7 +24,9 @@ from innovations import permissions
 from innovations.models import FINAL_STATES, Innovation, State
 from innovations.selectors import visible_innovations
 from organisations.models import Committee, Meeting, Membership, Role
+from reminders.calendar import feed_url
 from reminders.models import Checkpoint, CheckpointStatus
+from reminders.selectors import calendar_meetings
 from reminders.selectors import unread_count as reminders_unread_count
 
 # --- Header ---------------------------------------------------------------------------------
@@ -277,6 +279,9 @@ def politician_committee_ids(user) -> set[int]:
     )
 
 
+COMMITTEE_KINDS = ("decision", "follow_up")
+
+
 def follow_ups_due(user):
     """Open checkpoints at my committees, soonest (most overdue) first."""
     checkpoints = _open_checkpoints()
@@ -284,18 +289,25 @@ def follow_ups_due(user):
         return []
     committee_ids = politician_committee_ids(user)
     return checkpoints.filter(
-        committee_id__in=committee_ids, innovation__organisation_id=user.organisation_id
+        committee_id__in=committee_ids,
+        innovation__organisation_id=user.organisation_id,
+        # what the committee decides or follows up; documentation and evaluations are the
+        # owning official's to deliver
+        kind__in=COMMITTEE_KINDS,
+        responsible="committee",
     ).order_by("due_date", "id")
 
 
 def checkpoints_for(user) -> list:
-    """Open checkpoints of the innovations I own, or set for me by name, soonest first."""
+    """What I must deliver myself, soonest first: the owner's checkpoints of the innovations I
+    own, and those set for me by name (the same ones I am reminded of); not the committee's."""
     checkpoints = _open_checkpoints()
     if not user.organisation_id:
         return []
     return list(
         checkpoints.filter(
-            Q(innovation__owner=user) | Q(responsible_person=user),
+            Q(responsible="owner", responsible_person__isnull=True, innovation__owner=user)
+            | Q(responsible_person=user),
             innovation__organisation_id=user.organisation_id,
         ).order_by("due_date", "id")[:200]
     )
@@ -350,6 +362,81 @@ def agenda_to_prepare(user) -> list[AgendaGroup]:
     return [AgendaGroup(c, upcoming.get(c.pk), due.get(c.pk, [])) for c in committees]
 
 
+@dataclasses.dataclass
+class CommitteeMeetings:
+    """A committee I serve, its last meeting (today or before) and its next one, with the
+    decisions and follow-ups still open by each: the secretary's starting point."""
+
+    committee: Committee
+    last: Meeting | None
+    next: Meeting | None
+    due_at_last: list
+    due_at_next: list
+
+    @property
+    def last_is_today(self) -> bool:
+        return self.last is not None and self.last.date == timezone.localdate()
+
+
+def meeting_overview(user) -> list[CommitteeMeetings]:
+    """Each of my committees' last and next meeting, in a fixed number of queries."""
+    committee_ids = my_committee_ids(user)
+    if not committee_ids:
+        return []
+    today = timezone.localdate()
+
+    def meeting_of(**filters):
+        ordering = "-date" if "date__lte" in filters else "date"
+        return Subquery(
+            Meeting.objects.filter(committee=OuterRef("pk"), **filters)
+            .order_by(ordering)
+            .values("pk")[:1]
+        )
+
+    committees = list(
+        Committee.objects.filter(pk__in=committee_ids)
+        .annotate(last_id=meeting_of(date__lte=today), next_id=meeting_of(date__gt=today))
+        .order_by("-is_council", "name")
+    )
+    wanted = {c.last_id for c in committees} | {c.next_id for c in committees}
+    meetings = {
+        m.pk: m
+        for m in Meeting.objects.filter(pk__in=wanted - {None})
+        .select_related("committee")
+        .annotate(decision_count=_count_of(Decision), follow_up_count=_count_of(FollowUp))
+    }
+    due: dict[int, list] = {}
+    checkpoints = _open_checkpoints()
+    if checkpoints is not None:
+        horizons = {
+            c.pk: meetings[c.next_id].date if c.next_id else today + datetime.timedelta(days=30)
+            for c in committees
+        }
+        for checkpoint in checkpoints.filter(
+            committee_id__in=committee_ids,
+            kind__in=("decision", "follow_up"),
+            due_date__lte=max(horizons.values()),
+        ).order_by("due_date", "id")[:500]:
+            committee_id = checkpoint.committee_id
+            if committee_id is not None and checkpoint.due_date <= horizons[committee_id]:
+                due.setdefault(committee_id, []).append(checkpoint)
+    result = []
+    for committee in committees:
+        last = meetings.get(committee.last_id)
+        cut = last.date if last else today
+        items = due.get(committee.pk, [])
+        result.append(
+            CommitteeMeetings(
+                committee=committee,
+                last=last,
+                next=meetings.get(committee.next_id),
+                due_at_last=[c for c in items if c.due_date <= cut],
+                due_at_next=[c for c in items if c.due_date > cut],
+            )
+        )
+    return result
+
+
 def phase_counts(user) -> list[tuple[str, str | Promise, int]]:
     counts = dict(
         visible_innovations(user)
@@ -399,10 +486,15 @@ def notification_url(notification) -> str:
     return ""
 
 
-def calendar_feed_url(request, user) -> str:
-    return request.build_absolute_uri(
-        reverse("reminders:calendar-feed", args=[user.calendar_token])
-    )
+def calendar_feed_url(user) -> str:
+    """The feed's address on the site's public address (SITE_URL), never the request's host."""
+    return feed_url(user)
+
+
+def meetings_ahead(user, *, limit: int = 10) -> list[Meeting]:
+    """The coming meetings of the committees in the person's calendar feed."""
+    today = timezone.localdate()
+    return list(calendar_meetings(user, today).filter(date__gte=today)[:limit])
 
 
 def due_by_meeting(meeting: Meeting) -> list:
@@ -414,4 +506,91 @@ def due_by_meeting(meeting: Meeting) -> list:
             kind__in=("decision", "follow_up"),
             due_date__lte=meeting.date,
         ).order_by("due_date", "id")[:100]
+    )
+
+
+# --- The accessibility statement ------------------------------------------------------------
+
+
+def accessibility_statement(user):
+    """The statement of the person's organisation, else the site's; None for the default."""
+    from organisations.models import AccessibilityStatement
+
+    organisation_id = getattr(user, "organisation_id", None)
+    statements = {
+        s.organisation_id: s
+        for s in AccessibilityStatement.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+        )
+    }
+    return statements.get(organisation_id) or statements.get(None)
+
+
+# --- The innovation's papers ------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class EffectRow:
+    value: str
+    effect: str
+    effect_code: str
+    basis: str
+    comment: str
+
+
+@dataclasses.dataclass
+class InnovationPapers:
+    """What a politician reads before a meeting: documents, the latest status report, and the
+    latest evaluation with its effect per value and its recommendation."""
+
+    documents: list
+    status_report: object | None
+    status_report_count: int
+    evaluation: object | None
+    effects: list[EffectRow]
+
+
+def innovation_papers(innovation: Innovation, *, documents: int = 10) -> InnovationPapers:
+    """Four queries whatever the number of papers."""
+    from innovations.models import Effect, EffectBasis, Value
+
+    reports = list(
+        innovation.status_reports.select_related("submitted_by", "document").order_by(
+            "-submitted_at", "-id"
+        )[:1]
+    )
+    evaluation = (
+        innovation.evaluations.select_related("submitted_by")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    values, effect_labels, bases = (
+        dict(Value.choices),
+        dict(Effect.choices),
+        dict(EffectBasis.choices),
+    )
+    effects = []
+    if evaluation is not None:
+        for value, assessed in (evaluation.effects or {}).items():
+            assessed = assessed if isinstance(assessed, dict) else {"effect": str(assessed)}
+            code = assessed.get("effect") or ""
+            effects.append(
+                EffectRow(
+                    value=str(values.get(value, value)),
+                    effect=str(effect_labels.get(code, code or "–")),
+                    effect_code=code,
+                    basis=str(bases.get(assessed.get("basis") or "", "")),
+                    comment=assessed.get("text") or "",
+                )
+            )
+    return InnovationPapers(
+        documents=list(
+            innovation.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id")[
+                :documents
+            ]
+        ),
+        status_report=reports[0] if reports else None,
+        status_report_count=innovation.status_reports.count(),
+        evaluation=evaluation,
+        effects=effects,
     )

@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", views.switch_language, name="switch_language"),
+    path("accessibility/", views.accessibility_statement, name="accessibility_statement"),
     path("innovations/", views.innovation_list, name="innovation_list"),
     path("innovations/new/", views.innovation_create, name="innovation_create"),
     path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
 from innovations import services as innovation_services
+from innovations.catalogue import reuse_registration_of
 from innovations.errors import NotFound, PermissionDenied, SporError
 from innovations.models import Innovation
 from innovations.selectors import get_visible_innovation
@@ -99,8 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, Any] = {"role": user.role}
     if user.role in (Role.SECRETARY, Role.ADMINISTRATOR):
-        context["meetings"] = list(selectors.meetings_of_my_committees(user)[:6])
-        context["agenda"] = selectors.agenda_to_prepare(user)
+        context["overview"] = selectors.meeting_overview(user)
     if user.role == Role.OFFICIAL:
         context["innovations"] = list(selectors.my_innovations(user)[:10])
         context["due"] = selectors.checkpoints_for(user)[:10]
@@ -276,6 +277,8 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
             "can_act": permissions.can_apply_transitions(request.user, innovation),
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
+            "papers": selectors.innovation_papers(innovation),
+            "reused_from": reuse_registration_of(request.user, innovation),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
             "request_form": forms.DecisionRequestForm(),
             "is_administrator": is_administrator,
@@ -407,7 +410,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/meeting_list.html",
-        {"page": page, "form": form, "agenda": selectors.agenda_to_prepare(user)},
+        {
+            "page": page,
+            "form": form,
+            "agenda": selectors.agenda_to_prepare(user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -564,7 +572,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/calendar.html",
-        {"feed_url": selectors.calendar_feed_url(request, request.user)},
+        {
+            "feed_url": selectors.calendar_feed_url(request.user),
+            "meetings": selectors.meetings_ahead(request.user),
+        },
     )
 
 
@@ -614,6 +625,18 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def person_data(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's data as JSON, for the person and their organisation's administrators."""
     return _person_data_response(request.user, privacy_selectors.person_for(request.user, pk))
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The tilgængelighedserklæring, for everyone, signed in or not."""
+    return render(
+        request,
+        "web/accessibility_statement.html",
+        {
+            "statement": selectors.accessibility_statement(request.user),
+            "fallback_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        },
+    )
 
 
 @require_POST

@@ -193,6 +193,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language (English: day month year, never the US order).
+FORMAT_MODULE_PATH = ["workflow_project.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -318,6 +320,9 @@ SPOR_REMINDER_REQUEUE_MINUTES = env_int("SPOR_REMINDER_REQUEUE_MINUTES", 3, mini
 # /readyz fails when a reminder recorded this long ago is still not delivered.
 SPOR_READYZ_UNDELIVERED_MINUTES = env_int("SPOR_READYZ_UNDELIVERED_MINUTES", 15, minimum=1)
 SPOR_MAIL_DOMAIN = env_str("SPOR_MAIL_DOMAIN", "spor.local")
+# A rule's checkpoint due within this many days of a decision's follow-up date of the same
+# kind is merged into it (the 90-day rule and a mandate's own follow-up date, a day apart).
+SPOR_CHECKPOINT_MERGE_DAYS = env_int("SPOR_CHECKPOINT_MERGE_DAYS", 14, minimum=0)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

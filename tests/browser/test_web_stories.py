@@ -16,7 +16,7 @@ from decisions.models import Decision, TransitionLog
 from innovations.models import Evaluation, Innovation, State
 
 from ..factories import DecisionFactory, InnovationFactory
-from .conftest import assert_accessible, screenshot, sign_in
+from .conftest import PHONE, assert_accessible, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -176,13 +176,13 @@ def test_an_administrator_filters_the_dashboard_and_downloads_the_csv(page, cope
     assert all(r["committee"] == copenhagen.committee.name for r in rows)
 
 
-def test_the_pages_work_on_a_375_pixel_phone(phone_page, copenhagen):
+def test_the_pages_work_on_a_phone(phone_page, copenhagen):
     innovation = InnovationFactory(committee=copenhagen.committee, owner=copenhagen.official)
     sign_in(phone_page, copenhagen.secretary)
     phone_page.goto(f"/innovations/{innovation.pk}/")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the page is {width}px wide on a 375px screen"
+    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px screen"
     screenshot(phone_page, "phone-innovation")
     phone_page.goto(f"/meetings/{copenhagen.meeting.pk}/")
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone_page, "phone-meeting")

@@ -168,8 +168,15 @@ def test_the_barometer_page_and_its_csv(copenhagen):
     page = browser.get("/barometer/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Innovationsbarometeret, 1st edition" in html
+    # the sources in the page's language, not as the data file writes them
+    assert "Innovation Barometer, edition 1" in html
     assert 'id="figure-reused"' in html
+    copenhagen.politician.language = "da"
+    copenhagen.politician.save(update_fields=["language"])
+    danish = browser.get("/barometer/").content.decode()
+    assert "Innovationsbarometeret, 1. udgave" in danish
+    assert "den officielle statistik" in danish
+    assert "1st edition" not in danish and "the official statistics" not in danish
 
     csv_response = browser.get("/barometer.csv")
     assert csv_response.status_code == 200

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from django import forms, template
 from django.utils import timezone
 
@@ -78,3 +81,36 @@ def transition_label(value: str) -> str:
     from decisions.models import TRANSITION_CHOICES
 
     return str(dict(TRANSITION_CHOICES).get(value, value))
+
+
+@register.filter
+def notification_text(notification) -> str:
+    """A reminder worded as of today ("due in 8 days"); any other notification as sent."""
+    from reminders.wording import reminder_wording
+
+    return reminder_wording(notification, timezone.localdate()) or notification.verb
+
+
+_STORED_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
+@register.filter
+def checkpoint_title(checkpoint) -> str:
+    """The title in the reader's language: the titles Spor itself wrote for a decision's
+    follow-up date and a postponed decision are stored in the language of whoever recorded
+    it, so they are written again from their date; a title typed by a person is shown as is."""
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    title = checkpoint.title or ""
+    found = _STORED_DATE.search(title)
+    if not found or checkpoint.source not in ("decision", "postponed"):
+        return title
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        date = formats.date_format(datetime.date(year, month, day), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return title
+    if checkpoint.source == "decision":
+        return _("Follow-up asked for by the decision of %(date)s") % {"date": date}
+    return _("Decision postponed on %(date)s") % {"date": date}
