@@ -1,6 +1,6 @@
 """The world of the fault tests: a throwaway Redis, an SMTP server, real Celery workers on the
 test database, and due checkpoints. Fixtures shared by tests/test_reminders_faults.py,
-tests/test_reliability_findings.py and tests/test_faults.py.
+tests/reminders/test_reliability_findings.py and tests/test_faults.py.
 """
 
 from __future__ import annotations

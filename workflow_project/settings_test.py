@@ -6,7 +6,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SECRET_KEY", "spor-test-secret-key")
 # The tests connect as the superuser (pytest-django creates and flushes the test database);
-# the application's role is granted its rights there too, and tests/test_db_roles.py and the
+# the application's role is granted its rights there too, and tests/audit/test_db_roles.py and the
 # stateful test act as it where the database's refusals are the point.
 os.environ.setdefault("SPOR_DB_APP_ROLE", "spor_app")
 os.environ.setdefault(

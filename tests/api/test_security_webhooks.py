@@ -20,7 +20,7 @@ from api import services
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from innovations.errors import ValidationFailed
 
-from .network import no_connections
+from ..network import no_connections
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.db import connection
 from decisions.models import TransitionLog
 from innovations.models import Innovation
 
-from .lifecycle import innovation_in
+from ..lifecycle import innovation_in
 
 real_database = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -21,7 +21,7 @@ from web.diagrams import (
     text_width,
 )
 
-from .factories import DecisionFactory, InnovationFactory, MeetingFactory
+from ..factories import DecisionFactory, InnovationFactory, MeetingFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 WIDTHS = (440, 320)  # the chart as drawn for a desktop card and a phone

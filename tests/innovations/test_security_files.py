@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from innovations.models import Document
 
-from .factories import InnovationFactory
+from ..factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
 

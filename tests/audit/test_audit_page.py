@@ -22,7 +22,7 @@ from innovations.models import Innovation
 from reminders import services as reminders
 from reminders.models import ReminderPolicy
 
-from .lifecycle import raise_need
+from ..lifecycle import raise_need
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from organisations.admin_access import grant_admin_access
 from organisations.models import Meeting, Membership, Role, User
 from reminders import services as reminders
 
-from .lifecycle import raise_need
+from ..lifecycle import raise_need
 from .test_admin import admin_url
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from privacy import tasks
 from privacy.services import purge_expired
 from reminders.models import Checkpoint, Reminder
 
-from .privacy_world import secretary_with_history
+from ..privacy_world import secretary_with_history
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from access.models import ApiToken
 
-from .factories import api_key_for
+from ..factories import api_key_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from privacy.selectors import person_data
 
-from .privacy_world import secretary_with_history
+from ..privacy_world import secretary_with_history
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from audit.tasks import verify_audit
 from decisions.models import Decision, FollowUp, TransitionLog
 from innovations import services as innovations
 
-from .lifecycle import innovation_in, raise_need, record
+from ..lifecycle import innovation_in, raise_need, record
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from privacy.selectors import person_data
 from privacy.services import anonymise_person
 from reminders.models import Reminder
 
-from .factories import api_key_for
-from .privacy_world import secretary_with_history
+from ..factories import api_key_for
+from ..privacy_world import secretary_with_history
 
 pytestmark = pytest.mark.django_db
 

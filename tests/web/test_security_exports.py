@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from innovations.csv_export import neutralise
 
-from .factories import DecisionFactory, InnovationFactory
+from ..factories import DecisionFactory, InnovationFactory
 
 pytestmark = pytest.mark.django_db
 

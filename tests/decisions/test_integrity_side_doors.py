@@ -19,8 +19,8 @@ from innovations.models import Innovation
 from organisations.models import Meeting
 from reminders.models import Checkpoint, CheckpointStatus
 
-from .factories import MeetingFactory, api_key_for
-from .lifecycle import innovation_in, raise_need, record
+from ..factories import MeetingFactory, api_key_for
+from ..lifecycle import innovation_in, raise_need, record
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from innovations.services import (
 )
 from organisations.models import AccessibilityStatement
 
-from .catalogue_world import evaluation_of, shared_innovation
-from .factories import InnovationFactory
+from ..catalogue_world import evaluation_of, shared_innovation
+from ..factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
 

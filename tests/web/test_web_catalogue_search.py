@@ -7,7 +7,7 @@ import pytest
 
 from innovations.catalogue import CatalogueFilters, search_catalogue, with_danish_letters
 
-from .catalogue_world import shared_innovation
+from ..catalogue_world import shared_innovation
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from innovations.services import (
     update_innovation,
 )
 
-from .factories import InnovationFactory
+from ..factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
 

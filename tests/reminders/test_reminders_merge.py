@@ -11,7 +11,7 @@ from django.utils import timezone
 from decisions import services as decisions
 from reminders.models import Checkpoint
 
-from .lifecycle import VALUE_DIRECTION, innovation_in, raise_need
+from ..lifecycle import VALUE_DIRECTION, innovation_in, raise_need
 
 pytestmark = pytest.mark.django_db
 

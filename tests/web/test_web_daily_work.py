@@ -13,7 +13,7 @@ from django.utils import timezone
 from reminders.models import Checkpoint
 from reminders.services import create_checkpoint
 
-from .factories import InnovationFactory, MeetingFactory
+from ..factories import InnovationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from reminders import delivery
 from reminders.models import EmailStatus, Reminder, SweepRun
 from reminders.sweep import DELIVERY_CHUNK, requeue_undelivered, sweep
 
-from .fault_world import seed_checkpoints_due_yesterday
-from .processes import Beat, Worker, database_url, free_port, publishing_to, wait_until
-from .processes import worker_environment as environment_for
+from ..fault_world import seed_checkpoints_due_yesterday
+from ..processes import Beat, Worker, database_url, free_port, publishing_to, wait_until
+from ..processes import worker_environment as environment_for
 
 real_database = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
