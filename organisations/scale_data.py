@@ -220,7 +220,8 @@ class ScaleData:
         """The first of ``n`` ids after the highest in use; the sequence moves past them."""
         table = model._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+            # the table name is our own model's, never input
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # nosec B608
             (highest,) = cursor.fetchone()
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, highest + n + 1]
@@ -286,7 +287,8 @@ class ScaleData:
                 target = field.related_model._meta.db_table
                 column = field.target_field.column
                 cursor.execute(
-                    f"SELECT count(*) FROM {table} t LEFT JOIN {target} r "
+                    # table and column names are our own models', never input
+                    f"SELECT count(*) FROM {table} t LEFT JOIN {target} r "  # nosec B608
                     f"ON r.{column} = t.{field.column} "
                     f"WHERE t.{field.column} IS NOT NULL AND r.{column} IS NULL"
                 )

@@ -110,13 +110,13 @@ class DatabaseCollector:
     def collect(self) -> Iterator[Metric]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
+                """
                 SELECT count(*),
                        count(notified_at),
                        count(*) FILTER (WHERE email_status = %s),
                        count(*) FILTER (WHERE email_status = %s),
                        coalesce(sum(greatest(attempts - 1, 0)), 0)
-                FROM {Reminder._meta.db_table}
+                FROM reminders_reminder
                 """,
                 [EmailStatus.SENT, EmailStatus.FAILED],
             )
