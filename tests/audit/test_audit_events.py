@@ -24,7 +24,7 @@ from organisations.models import Meeting, Membership, Role, User
 from reminders import services as reminders
 
 from ..lifecycle import raise_need
-from .test_admin import admin_url
+from ..organisations.test_admin import admin_url
 
 pytestmark = pytest.mark.django_db
 
