@@ -279,6 +279,8 @@ def services(
             pg_server.start()
             pg_server.create_database(database)
             urls["DATABASE_URL"] = pg_server.url(database)
+            # scripts/run then runs Spor as a role that owns nothing, as in production
+            urls["SPOR_EMBEDDED_POSTGRES"] = "1"
         if redis:
             redis_server.start()
             urls["REDIS_URL"] = redis_server.url()
