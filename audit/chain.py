@@ -169,10 +169,12 @@ def verify() -> list[Finding]:
     for chain in sorted(set(by_chain) | set(heads)):
         findings += _verify_links(chain, by_chain.get(chain, []), heads.get(chain))
 
-    entries_by_row = {
-        (entry.model, entry.row_id): entry for chained in by_chain.values() for entry in chained
-    }
+    entries_by_model: dict[str, dict[int, ChainEntry]] = defaultdict(dict)
+    for chained in by_chain.values():
+        for entry in chained:
+            entries_by_model[entry.model][entry.row_id] = entry
     for label in CHAINED_MODELS:
+        entries = entries_by_model[label]
         model = apps.get_model(label)
         fields = _fields(model)
         seen: set[int] = set()
@@ -182,7 +184,7 @@ def verify() -> list[Finding]:
         for row in rows.iterator(chunk_size=5000):
             row_id = row[model._meta.pk.attname]
             seen.add(row_id)
-            entry = entries_by_row.get((label, row_id))
+            entry = entries.get(row_id)
             organisation_id = row["chain_organisation"]
             if entry is None:
                 findings.append(
@@ -192,8 +194,8 @@ def verify() -> list[Finding]:
                 findings.append(
                     Finding(organisation_id, "altered", label, row_id, "differs from its hash")
                 )
-        for (entry_label, row_id), entry in entries_by_row.items():
-            if entry_label == label and row_id not in seen:
+        for row_id, entry in entries.items():
+            if row_id not in seen:
                 findings.append(
                     Finding(entry.chain or None, "removed", label, row_id, "chained but gone")
                 )

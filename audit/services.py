@@ -105,7 +105,7 @@ def record_change(
     with transaction.atomic():
         event = AuditEvent.objects.create(
             organisation_id=organisation_id,
-            # A command run by the operator acts as an unsaved superuser: no person to name.
+            # an anonymous or unsaved actor (the operator at the shell) is recorded as none
             actor=actor if getattr(actor, "is_authenticated", False) and actor.pk else None,
             at=timezone.now(),
             content_type=ContentType.objects.get_for_model(type(instance)),
