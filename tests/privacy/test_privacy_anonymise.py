@@ -8,8 +8,9 @@ never a private e-mail.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
@@ -28,6 +29,13 @@ from ..factories import api_key_for
 from ..privacy_world import secretary_with_history
 
 pytestmark = pytest.mark.django_db
+
+
+def can_sign_in(username: str, password: str) -> bool:
+    """Whether the sign-in backends accept these credentials (django-axes needs a request)."""
+    request = RequestFactory().post(reverse("login"))
+    return authenticate(request, username=username, password=password) is not None
+
 
 PRIVATE = ("Karen", "Sekretærsen", "karen.privat@example.dk", "aar-secretary")
 
@@ -65,8 +73,8 @@ def test_a_person_who_leaves_is_anonymised_and_the_trail_keeps_role_and_organisa
         assert text not in html, text
 
     # she can no longer sign in, nor use her token
-    assert not Client().login(username="aar-secretary", password="demo-password")
-    assert not Client().login(username=person.username, password="demo-password")
+    assert not can_sign_in("aar-secretary", "demo-password")
+    assert not can_sign_in(person.username, "demo-password")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/innovations/").status_code == 401
