@@ -14,6 +14,7 @@ from innovations.models import Innovation
 
 from ..catalogue_world import evaluation_of, shared_innovation
 from ..factories import InnovationFactory, UserFactory
+from ..lifecycle import innovation_in
 
 pytestmark = pytest.mark.django_db
 
@@ -191,11 +192,10 @@ def test_a_body_far_above_the_limit_is_refused_before_it_is_read(copenhagen, set
 
 
 def test_status_reports_and_evaluations(copenhagen):
-    innovation = InnovationFactory(
-        committee=copenhagen.committee,
-        owner=copenhagen.official,
-        intended_values=["quality", "democracy"],
-    )
+    # an evaluation is submitted in the phase evaluating; the official raised the need
+    innovation = innovation_in(copenhagen, "evaluating")
+    assert innovation.owner == copenhagen.official
+    assert innovation.intended_values == ["quality", "citizen_satisfaction"]
     base = f"/api/v1/innovations/{innovation.pk}/"
     api = client_for(copenhagen.official)
 
@@ -210,14 +210,28 @@ def test_status_reports_and_evaluations(copenhagen):
         base + "evaluations/",
         {
             "method": "external",
-            "effects": {"quality": {"effect": "improved", "basis": "measured"}},
+            "effects": {
+                "quality": {"effect": "improved", "basis": "measured"},
+                "citizen_satisfaction": {"effect": "unknown", "text": "Ikke målt endnu."},
+            },
             "learning": "Start småt.",
             "spreading": "recommended",
         },
         format="json",
     )
     assert evaluation.status_code == 201, evaluation.content
-    assert evaluation.json()["effects"]["democracy"]["effect"] == "unknown"
+    assert evaluation.json()["effects"]["citizen_satisfaction"]["effect"] == "unknown"
+    # every intended value is stated, "unknown" with a reason at the least
+    silent = api.post(
+        base + "evaluations/",
+        {
+            "method": "external",
+            "effects": {"quality": {"effect": "improved"}},
+            "learning": "Start småt.",
+        },
+        format="json",
+    )
+    assert silent.status_code == 400, silent.content
     assert len(api.get(base + "evaluations/").json()) == 1
 
     wrong = api.post(
