@@ -86,7 +86,7 @@ def test_an_old_log_row_for_the_same_move_does_not_authorise_it(copenhagen):
     # exploring -> testing -> exploring (recycle): a log row "exploring -> testing" exists,
     # from an earlier transaction; a plain UPDATE repeating that move is still refused.
     innovation = innovation_in(copenhagen, "testing")
-    from .lifecycle import walk
+    from ..lifecycle import walk
 
     walk(copenhagen, innovation, ["recycle"])
     assert TransitionLog.objects.filter(source="exploring", target="testing").exists()
