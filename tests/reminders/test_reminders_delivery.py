@@ -91,7 +91,7 @@ def test_the_email_speaks_the_recipients_language(reminded):
 
 
 def test_a_failed_send_is_retried_with_backoff_and_notifies_only_once(reminded, settings):
-    settings.EMAIL_BACKEND = "tests.test_reminders_delivery.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.reminders.test_reminders_delivery.RefusingBackend"
     with time_machine.travel(SEND, tick=False):
         assert delivery.deliver_reminders([reminded.pk]) == [reminded.pk]
     reminded.refresh_from_db()
@@ -118,7 +118,7 @@ def test_a_failed_send_is_retried_with_backoff_and_notifies_only_once(reminded, 
 def test_a_worker_killed_after_the_server_accepted_resends_once_with_the_same_message_id(
     reminded, settings
 ):
-    settings.EMAIL_BACKEND = "tests.test_reminders_delivery.AcceptsThenKilledBackend"
+    settings.EMAIL_BACKEND = "tests.reminders.test_reminders_delivery.AcceptsThenKilledBackend"
     with time_machine.travel(SEND, tick=False), pytest.raises(WorkerKilled):
         delivery.deliver_reminders([reminded.pk])
     reminded.refresh_from_db()
@@ -170,7 +170,7 @@ def test_the_delivery_task_retries_only_the_failed_emails_and_gives_up_after_eig
 ):
     from reminders.tasks import deliver_reminders
 
-    settings.EMAIL_BACKEND = "tests.test_reminders_delivery.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.reminders.test_reminders_delivery.RefusingBackend"
     # run by Celery itself, in this process: its retries run at once, ahead of the backoff,
     # and start no attempt; each run at the e-mail's retry time makes one
     moment = SEND
