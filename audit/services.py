@@ -36,8 +36,10 @@ def _jsonable(value: Any) -> Any:
         return (
             timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
         )
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):

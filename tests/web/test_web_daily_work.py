@@ -43,7 +43,8 @@ def due(world, innovation, kind: str, days: int, **fields) -> Checkpoint:
 
 
 def test_the_overview_starts_with_todays_meeting_and_what_is_due_at_the_next(client, copenhagen):
-    todays = MeetingFactory(committee=copenhagen.committee, date=today())
+    todays = copenhagen.meeting  # the world's meeting is today's
+    assert todays.date == today()
     far = [
         MeetingFactory(committee=copenhagen.committee, date=today() + datetime.timedelta(days=d))
         for d in (300, 330, 360)
@@ -68,7 +69,8 @@ def test_the_overview_starts_with_todays_meeting_and_what_is_due_at_the_next(cli
 
 
 def test_the_meeting_list_marks_today_and_links_the_next_meeting_heading(client, copenhagen):
-    todays = MeetingFactory(committee=copenhagen.committee, date=today())
+    todays = copenhagen.meeting  # the world's meeting is today's
+    assert todays.date == today()
     nxt = MeetingFactory(committee=copenhagen.committee, date=today() + datetime.timedelta(days=7))
 
     html = page(client, copenhagen.secretary, "/meetings/")
@@ -147,11 +149,22 @@ def test_a_reminder_reads_relative_to_the_day_it_is_shown(client, copenhagen):
 
 
 def test_an_answered_checkpoint_says_so_in_its_unread_reminders(client, copenhagen):
-    from reminders.services import complete_checkpoint
+    from decisions.services import record_follow_up
 
     innovation = InnovationFactory(committee=copenhagen.committee, title="Skærmbesøg")
     checkpoint = reminded(copenhagen, innovation, 3)
-    complete_checkpoint(actor=copenhagen.secretary, checkpoint=checkpoint)
+    # a follow-up checkpoint is answered by the committee's follow-up, not closed by hand
+    record_follow_up(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_item="Orientering om skærmbesøg",
+        assessment="on_track",
+        summary="Projektet følger planen.",
+        taken_note="Udvalget tog orienteringen til efterretning.",
+    )
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == "completed"
 
     html = page(client, copenhagen.politician, "/my/notifications/")
     assert "Opfølgning er besvaret; intet mere forfalder" in html
