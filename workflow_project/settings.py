@@ -244,9 +244,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Beat's scheduled work (the sweep, the backstop, the digest check, the webhook sweep) has a
-# queue of its own, served by a worker of its own in every topology: behind a delivery
-# backlog on the default queue it would expire unrun. `celery worker -Q sweep`.
+# Beat's scheduled work (the sweep, the backstop, the digest check, the webhook sweep, the
+# audit chain check, the retention purge) has a queue of its own, served by a worker of its
+# own in every topology: behind a delivery backlog on the default queue it would expire
+# unrun. `celery worker -Q sweep`.
 SPOR_SWEEP_QUEUE = "sweep"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
@@ -256,6 +257,8 @@ CELERY_TASK_ROUTES = {
         "reminders.backstop",
         "reminders.send_digests",
         "api.webhook_sweep",
+        "audit.verify",
+        "privacy.purge_expired",
     )
 }
 
