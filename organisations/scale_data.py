@@ -585,7 +585,7 @@ class ScaleData:
                     "En ny måde at arbejde på." if state != "need" else "",
                     None, None, "", org.id, committee, owner, json.dumps(["citizens"]),
                     json.dumps(["service"]), json.dumps(["quality", "efficiency"]), "",
-                    shared, entered_at if shared else None, "Projektleder" if shared else "",
+                    shared, entered_at if shared else None, "Projektleder" if shared else "", "",
                     f"Erfaringer med {subject.lower()}." if shared else "",
                     org.administrator if shared else None, state, paused_from, entered_at,
                     stop_reason, stop_learning, owner, created_at, entered_at,
@@ -596,7 +596,7 @@ class ScaleData:
             "id", "title", "need", "value_direction", "solution", "frame_budget",
             "frame_deadline", "frame_scope", "organisation_id", "committee_id", "owner_id",
             "collaborators", "innovation_types", "intended_values", "kle_code", "shared",
-            "shared_at", "contact_role", "shared_summary", "shared_by_id", "state",
+            "shared_at", "contact_role", "contact_email", "shared_summary", "shared_by_id", "state",
             "paused_from", "state_entered_at", "stop_reason", "stop_learning", "created_by_id",
             "created_at", "updated_at",
         ]  # fmt: skip
