@@ -55,6 +55,7 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "password_reset_confirm": ("secret", None),
     "password_reset_complete": ("open", None),
     "switch_language": ("open", None),
+    "accessibility_statement": ("open", None),
     "set_language": ("open", None),
     "innovation_list": ("own", None),
     "innovation_create": ("own", None),
@@ -63,6 +64,8 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "innovation_evaluation": ("org", "innovation"),
     "innovation_ask_for_decision": ("org", "innovation"),
     "innovation_transition": ("org", "innovation"),
+    "innovation_committee": ("org", "innovation"),
+    "checkpoint_waive": ("org", "checkpoint"),
     "meeting_list": ("own", None),
     "meeting_detail": ("org", "meeting"),
     "record_correction": ("org", "decision"),
@@ -74,6 +77,8 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "calendar": ("own", None),
     "preferences": ("own", None),
     "my_data": ("own", None),
+    "api_tokens": ("own", None),
+    "api_token_revoke": ("org", "token"),
     "person_data": ("org", "person"),
     "catalogue_list": ("own", None),
     "catalogue_entry": ("org", "innovation"),
@@ -91,6 +96,12 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "dashboard_rule_edit": ("org", "rule"),
     "dashboard_portfolio_csv": ("own", None),
     "dashboard_decisions_csv": ("own", None),
+    # the organisation's audit trail: each organisation sees only its own events
+    "audit": ("own", None),
+    "audit_csv": ("own", None),
+    # the operator's figures for Prometheus (counts over all organisations, no one's text;
+    # refused without the metrics token or an allowed address)
+    "metrics": ("open", None),
     "reminders:calendar-feed": ("secret", None),
     # --- API -----------------------------------------------------------------------------
     "schema": ("open", None),
@@ -101,6 +112,9 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "api:portfolio": ("own", None),
     "api:workflow": ("open", None),
     "api:my-data": ("own", None),
+    "api:api-token-list": ("own", None),
+    "api:api-token-detail": ("org", "token"),
+    "api:api-token-revoke": ("org", "token"),
     "api:person-data": ("org", "person"),
     "api:catalogue": ("own", None),
     "api:catalogue-entry": ("org", "innovation"),
@@ -125,6 +139,7 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "api:innovation-apply": ("org", "innovation"),
     "api:innovation-timeline": ("org", "innovation"),
     "api:innovation-transitions": ("org", "innovation"),
+    "api:innovation-committee": ("org", "innovation"),
     "api:decision-list": ("own", None),
     "api:decision-detail": ("org", "decision"),
     "api:follow-up-list": ("own", None),
@@ -245,6 +260,9 @@ def objects_of_a(copenhagen) -> dict[str, object]:
     delivery = WebhookDelivery.objects.create(
         endpoint=webhook, event_type="decision.recorded", payload={"title": SENTINEL}
     )
+    from access.services import create_token
+
+    token, _key = create_token(actor=copenhagen.official, name=SENTINEL)
     rule = CheckpointRule.objects.create(
         organisation=copenhagen.organisation,
         state="need",
@@ -262,6 +280,7 @@ def objects_of_a(copenhagen) -> dict[str, object]:
         "webhook": webhook,
         "delivery": delivery,
         "rule": rule,
+        "token": token,
         "meeting": copenhagen.meeting,
         "committee": copenhagen.committee,
         "organisation": copenhagen.organisation,
