@@ -170,6 +170,7 @@ def update_meeting(
             changes["minutes_url"] = minutes_url.strip()
         if not changes:
             return locked
+        before = audit.snapshot(locked)
         for key, value in changes.items():
             setattr(locked, key, value)
         try:
@@ -179,6 +180,9 @@ def update_meeting(
             raise ValidationFailed(
                 {"date": [_("The committee already has a meeting that day.")]}
             ) from exc
+        audit.record_change(
+            actor=actor, instance=locked, before=before, after=audit.snapshot(locked)
+        )
     return locked
 
 

@@ -204,7 +204,31 @@ class Checkpoint(models.Model):
         on_delete=models.PROTECT,
         related_name="checkpoints",
     )
+    answered_by_decision = models.ForeignKey(
+        "decisions.Decision",
+        verbose_name=_("answered by decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_checkpoints",
+    )
+    answered_by_follow_up = models.ForeignKey(
+        "decisions.FollowUp",
+        verbose_name=_("answered by follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_checkpoints",
+    )
     waived_reason = models.TextField(_("why it was waived"), blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -429,14 +429,29 @@ def _close(checkpoint: Checkpoint, *, status: str, now: datetime.datetime, **ext
     checkpoint.save(update_fields=["status", "closed_at", "next_reminder_at", "updated_at", *extra])
 
 
-def _complete_locked(checkpoint: Checkpoint, *, actor, now: datetime.datetime) -> None:
-    """Complete an open, locked checkpoint; a recurring rule sets the next one."""
+def _complete_locked(
+    checkpoint: Checkpoint, *, actor, now: datetime.datetime, answered_by=None
+) -> None:
+    """Complete an open, locked checkpoint; a recurring rule sets the next one.
+
+    ``answered_by``: the decision or follow-up that answers a committee's checkpoint (kept,
+    so a correction that annuls or moves the record can re-open it).
+    """
+    answers = {}
+    if answered_by is not None:
+        key = (
+            "answered_by_decision_id"
+            if hasattr(answered_by, "outcome")
+            else ("answered_by_follow_up_id")
+        )
+        answers[key] = answered_by.pk
     _close(
         checkpoint,
         status=CheckpointStatus.COMPLETED,
         now=now,
         completed_at=now,
         completed_by=actor if actor is not None and actor.is_authenticated else None,
+        **answers,
     )
     rule = checkpoint.rule
     if (
@@ -503,7 +518,13 @@ def waive_checkpoint(*, actor, checkpoint: Checkpoint, reason: str) -> Checkpoin
                 {"checkpoint": [_("The checkpoint is already %(status)s.")
                                 % {"status": locked.get_status_display()}]}
             )  # fmt: skip
-        _close(locked, status=CheckpointStatus.WAIVED, now=timezone.now(), waived_reason=reason)
+        _close(
+            locked,
+            status=CheckpointStatus.WAIVED,
+            now=timezone.now(),
+            waived_reason=reason,
+            waived_by=actor,
+        )
     return locked
 
 
@@ -576,7 +597,12 @@ def cancel_checkpoints_for_state(
 
 
 def _complete_first_open(
-    innovation: Innovation, kind: str, *, actor, committee_id: int | None = None
+    innovation: Innovation,
+    kind: str,
+    *,
+    actor,
+    committee_id: int | None = None,
+    answered_by=None,
 ) -> Checkpoint | None:
     """Complete the open checkpoint of ``kind`` that is due first, if there is one.
 
@@ -596,7 +622,7 @@ def _complete_first_open(
     )
     if checkpoint is None:
         return None
-    _complete_locked(checkpoint, actor=actor, now=timezone.now())
+    _complete_locked(checkpoint, actor=actor, now=timezone.now(), answered_by=answered_by)
     return checkpoint
 
 
@@ -606,32 +632,55 @@ def _complete_first_open(
 def on_decision_recorded(*, actor, decision) -> None:
     """A decision completes the decision checkpoint; its follow-up date or postponement sets
     the next one."""
+    _answer(decision, actor=actor)
+    _set_by_decision(decision, actor=actor)
+
+
+def _answer(record, *, actor) -> None:
+    """A decision answers the open decision checkpoint at its meeting's committee; a
+    follow-up the open follow-up checkpoint."""
+    if hasattr(record, "outcome"):
+        _complete_first_open(
+            record.innovation,
+            CheckpointKind.DECISION,
+            actor=actor,
+            committee_id=record.meeting.committee_id,
+            answered_by=record,
+        )
+    else:
+        _complete_first_open(
+            record.innovation, CheckpointKind.FOLLOW_UP, actor=actor, answered_by=record
+        )
+
+
+def _set_by_decision(decision, *, actor, only_missing: bool = False) -> None:
+    """The checkpoints a decision sets: its follow-up date, its postponement, its referral.
+
+    ``only_missing`` (after a correction): those it has not set on its innovation already.
+    """
     innovation = decision.innovation
-    _complete_first_open(
-        innovation, CheckpointKind.DECISION, actor=actor, committee_id=decision.meeting.committee_id
-    )
     if innovation.state in FINAL_STATES:
         return
     policy = policy_for(innovation.organisation_id)
     now = timezone.now()
-    if decision.follow_up_date:
-        checkpoint = _build_checkpoint(
-            innovation=innovation,
-            kind=CheckpointKind.FOLLOW_UP,
-            due_date=decision.follow_up_date,
-            source=CheckpointSource.DECISION,
-            policy=policy,
-            now=now,
-            origin_decision=decision,
-            title=_("Follow-up asked for by the decision of %(date)s")
-            % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
-            actor=actor,
-        )
+    already = Checkpoint.objects.filter(
+        origin_decision_id=decision.pk,
+        innovation_id=innovation.pk,
+        status__in=(CheckpointStatus.OPEN, CheckpointStatus.COMPLETED),
+    )
+
+    def missing(**lookup: Any) -> bool:
+        return not only_missing or not already.filter(**lookup).exists()
+
+    if decision.follow_up_date and missing(kind=CheckpointKind.FOLLOW_UP):
+        checkpoint = _follow_up_checkpoint(decision, actor=actor, policy=policy, now=now)
         checkpoint.save()
         _merge_rule_checkpoints_into(checkpoint, now=now)
-    if decision.outcome == "referred":
+    if decision.outcome == "referred" and missing(
+        kind=CheckpointKind.DECISION, source=CheckpointSource.DECISION
+    ):
         _refer_to_council(actor=actor, decision=decision, policy=policy, now=now)
-    if decision.outcome == "postponed":
+    if decision.outcome == "postponed" and missing(source=CheckpointSource.POSTPONED):
         meeting = decision.meeting
         next_meeting = (
             Meeting.objects.filter(committee_id=meeting.committee_id, date__gt=meeting.date)
@@ -656,6 +705,23 @@ def on_decision_recorded(*, actor, decision) -> None:
             title=_("Decision postponed on %(date)s") % {"date": meeting.date.strftime("%d.%m.%Y")},
             actor=actor,
         ).save()
+
+
+def _follow_up_checkpoint(
+    decision, *, actor, policy: ReminderPolicy, now: datetime.datetime
+) -> Checkpoint:
+    return _build_checkpoint(
+        innovation=decision.innovation,
+        kind=CheckpointKind.FOLLOW_UP,
+        due_date=decision.follow_up_date,
+        source=CheckpointSource.DECISION,
+        policy=policy,
+        now=now,
+        origin_decision=decision,
+        title=_("Follow-up asked for by the decision of %(date)s")
+        % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
+        actor=actor,
+    )
 
 
 def _refer_to_council(*, actor, decision, policy: ReminderPolicy, now: datetime.datetime) -> None:
@@ -697,19 +763,122 @@ def _refer_to_council(*, actor, decision, policy: ReminderPolicy, now: datetime.
     ).save()
 
 
-def on_correction_recorded(*, actor, correction) -> None:
-    """A corrected follow-up date moves the checkpoint the decision set (or sets or cancels it).
+# Corrections of these change which checkpoints the record answers or sets.
+ANSWERING_FIELDS = {"innovation", "meeting", "outcome", "annulled"}
 
-    Runs inside the correction's transaction, with the innovation locked.
+
+def on_correction_recorded(*, actor, correction) -> None:
+    """The checkpoints follow the corrected record.
+
+    A corrected follow-up date moves the checkpoint the decision set (or sets or cancels it).
+    A correction of the innovation, meeting or outcome, or an annulment: a checkpoint the
+    record answered and no longer answers re-opens (or is cancelled if its phase is over);
+    a checkpoint it set and would no longer set is cancelled; what the corrected record
+    answers or sets is then answered or set. Runs inside the correction's transaction, with
+    the innovation locked.
     """
-    if not correction.decision_id or "follow_up_date" not in correction.corrected_values:
+    from decisions.selectors import effective_record
+
+    record = correction.decision if correction.decision_id else correction.follow_up
+    current = effective_record(record)
+    values = correction.corrected_values
+    substantive = bool(ANSWERING_FIELDS & set(values))
+    if substantive:
+        _withdraw(record, current, actor=actor)
+    if getattr(current, "annulled", False):
         return
-    decision = correction.decision
-    raw = correction.corrected_values["follow_up_date"]
-    due_date = datetime.date.fromisoformat(raw) if raw else None
+    if correction.decision_id and "follow_up_date" in values:
+        _move_follow_up_date(current, actor=actor)
+    if substantive:
+        answered = Checkpoint.objects.filter(
+            status=CheckpointStatus.COMPLETED,
+            **{_answer_key(record): record.pk, "innovation_id": current.innovation_id},
+        )
+        if not answered.exists():
+            _answer(current, actor=actor)
+        if correction.decision_id:
+            _set_by_decision(current, actor=actor, only_missing=True)
+
+
+def _answer_key(record) -> str:
+    return "answered_by_decision_id" if hasattr(record, "outcome") else "answered_by_follow_up_id"
+
+
+def _withdraw(record, current, *, actor) -> None:
+    """Undo what the record did to checkpoints that the corrected record does not do."""
+    now = timezone.now()
+    annulled = getattr(current, "annulled", False)
+    is_decision = hasattr(record, "outcome")
+    for checkpoint in (
+        Checkpoint.objects.select_for_update(of=("self",))
+        .select_related("innovation")
+        .filter(status=CheckpointStatus.COMPLETED, **{_answer_key(record): record.pk})
+    ):
+        still = (
+            not annulled
+            and checkpoint.innovation_id == current.innovation_id
+            and (not is_decision or checkpoint.committee_id in (None, current.meeting.committee_id))
+        )
+        if not still:
+            _reopen(checkpoint, now=now)
+    if not is_decision:
+        return
+    for checkpoint in Checkpoint.objects.select_for_update(of=("self",)).filter(
+        origin_decision_id=record.pk, status=CheckpointStatus.OPEN
+    ):
+        if checkpoint.source == CheckpointSource.POSTPONED:
+            applies = current.outcome == "postponed" and (
+                checkpoint.committee_id == current.meeting.committee_id
+            )
+        elif checkpoint.kind == CheckpointKind.DECISION:  # the referral to the council
+            applies = current.outcome == "referred"
+        else:  # the follow-up date
+            applies = True
+        if annulled or checkpoint.innovation_id != current.innovation_id or not applies:
+            _close(checkpoint, status=CheckpointStatus.CANCELLED, now=now)
+
+
+def _reopen(checkpoint: Checkpoint, *, now: datetime.datetime) -> None:
+    """A completed checkpoint whose answer was annulled or moved: open again (reminders
+    resume), or cancelled if the innovation has left the phase it belonged to."""
+    checkpoint.completed_at = None
+    checkpoint.completed_by = None
+    checkpoint.answered_by_decision = None
+    checkpoint.answered_by_follow_up = None
+    checkpoint.sequence += 1
+    fields = [
+        "status",
+        "closed_at",
+        "next_reminder_at",
+        "completed_at",
+        "completed_by",
+        "answered_by_decision",
+        "answered_by_follow_up",
+        "sequence",
+        "updated_at",
+    ]
+    if checkpoint.state and checkpoint.state != checkpoint.innovation.state:
+        checkpoint.status = CheckpointStatus.CANCELLED
+        checkpoint.closed_at = now
+        checkpoint.next_reminder_at = None
+    else:
+        checkpoint.status = CheckpointStatus.OPEN
+        checkpoint.closed_at = None
+        checkpoint.next_reminder_at = schedule.next_reminder_at(
+            checkpoint.due_date, policy_for(checkpoint.innovation.organisation_id), now
+        )
+    checkpoint.save(update_fields=fields)
+
+
+def _move_follow_up_date(decision, *, actor) -> None:
+    """The decision's corrected follow-up date: its checkpoint moves, is set or cancelled."""
+    raw = decision.follow_up_date
+    due_date = (
+        raw if isinstance(raw, datetime.date) or raw is None else datetime.date.fromisoformat(raw)
+    )
     now = timezone.now()
     open_ones = Checkpoint.objects.select_for_update().filter(
-        origin_decision=decision, status=CheckpointStatus.OPEN
+        origin_decision_id=decision.pk, kind=CheckpointKind.FOLLOW_UP, status=CheckpointStatus.OPEN
     )
     if due_date is None:
         open_ones.update(
@@ -725,20 +894,11 @@ def on_correction_recorded(*, actor, correction) -> None:
         checkpoint.sequence += 1
         checkpoint.next_reminder_at = schedule.next_reminder_at(due_date, policy, now)
         checkpoint.save(update_fields=["due_date", "sequence", "next_reminder_at", "updated_at"])
-    already_set = Checkpoint.objects.filter(origin_decision=decision).exists()
+    already_set = Checkpoint.objects.filter(
+        origin_decision_id=decision.pk, kind=CheckpointKind.FOLLOW_UP
+    ).exists()
     if not checkpoints and not already_set and decision.innovation.state not in FINAL_STATES:
-        _build_checkpoint(
-            innovation=decision.innovation,
-            kind=CheckpointKind.FOLLOW_UP,
-            due_date=due_date,
-            source=CheckpointSource.DECISION,
-            policy=policy,
-            now=now,
-            origin_decision=decision,
-            title=_("Follow-up asked for by the decision of %(date)s")
-            % {"date": decision.meeting.date.strftime("%d.%m.%Y")},
-            actor=actor,
-        ).save()
+        _follow_up_checkpoint(decision, actor=actor, policy=policy, now=now).save()
 
 
 def on_committee_changed(
@@ -757,7 +917,7 @@ def on_committee_changed(
 
 
 def on_follow_up_recorded(*, actor, follow_up) -> None:
-    _complete_first_open(follow_up.innovation, CheckpointKind.FOLLOW_UP, actor=actor)
+    _answer(follow_up, actor=actor)
 
 
 def _owners_submission(innovation: Innovation, kind: str, *, actor) -> None:

@@ -143,6 +143,23 @@ def test_a_meeting_moved_in_the_admin_is_audited(client, copenhagen, staff_admin
     assert event.changes["date"] == [meeting.date.isoformat(), "2026-02-03"]
 
 
+def test_a_meeting_moved_through_the_api_is_audited(copenhagen):
+    from rest_framework.test import APIClient
+
+    meeting = copenhagen.other_meeting
+    client = APIClient()
+    client.force_authenticate(copenhagen.other_secretary)
+
+    response = client.patch(
+        f"/api/v1/meetings/{meeting.pk}/", {"date": "2026-02-03"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    (event,) = events_for(meeting)
+    assert event.actor == copenhagen.other_secretary
+    assert event.changes["date"] == [meeting.date.isoformat(), "2026-02-03"]
+
+
 def test_a_role_and_a_membership_changed_in_the_admin_are_audited(
     client, copenhagen, staff_administrator
 ):
