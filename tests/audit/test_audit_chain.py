@@ -81,6 +81,13 @@ def test_an_altered_decision_is_found(trail):
 def test_a_removed_follow_up_and_log_row_are_found(trail):
     _, follow_up, _ = trail
     last_move = TransitionLog.objects.order_by("-id").first()
+    # the one removing it first unhooks the checkpoint the follow-up answered
+    as_superuser(
+        "reminders_checkpoint",
+        "UPDATE reminders_checkpoint SET answered_by_follow_up_id = NULL "
+        "WHERE answered_by_follow_up_id = %s",
+        [follow_up.pk],
+    )
     as_superuser(
         "decisions_followup", "DELETE FROM decisions_followup WHERE id = %s", [follow_up.pk]
     )
