@@ -32,7 +32,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("dashboard/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("workflow/", views.WorkflowView.as_view(), name="workflow"),
-    path("people/me/data/", views.PersonDataView.as_view(), name="my-data"),
+    path("people/me/data/", views.MyDataView.as_view(), name="my-data"),
     path("people/<int:pk>/data/", views.PersonDataView.as_view(), name="person-data"),
     path("catalogue/", catalogue_views.CatalogueListView.as_view(), name="catalogue"),
     path(

@@ -378,6 +378,15 @@ class PersonDataView(APIView):
         return Response(privacy_selectors.person_data(request.user, person))
 
 
+class MyDataView(PersonDataView):
+    """``people/me/data/``: the caller's own data, under its own operation id."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="my_data")
+    def get(self, request, pk: int | None = None):
+        """The caller's own data as JSON (GDPR access and portability)."""
+        return super().get(request)
+
+
 class WorkflowView(APIView):
     @extend_schema(responses={200: s.WorkflowOut}, operation_id="workflow")
     def get(self, request):

@@ -336,6 +336,8 @@ def worker_environment(
         SECRET_KEY="spor-worker-test-key",
         SPOR_VAR_DIR=str(var_directory),
         DEBUG="0",
+        # served over plain http on the loopback, with no TLS-terminating proxy in front
+        SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -30,7 +30,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from notifications.models import Notification
-from rest_framework.authtoken.models import Token
 
 from decisions.models import Decision, TransitionLog
 from innovations.models import Innovation
@@ -38,7 +37,7 @@ from reminders import delivery, schedule, services
 from reminders.models import Checkpoint, EmailStatus, Reminder, SweepRun
 from reminders.sweep import backstop, sweep
 
-from .factories import InnovationFactory
+from .factories import InnovationFactory, api_key_for
 from .fault_world import seed_checkpoints_due_yesterday
 from .processes import (
     ROOT,
@@ -351,10 +350,17 @@ def start_web(tmp_path, port: int) -> subprocess.Popen:
     return process
 
 
+def answers_text(answers: list) -> str:
+    return "; ".join(
+        f"{a.status_code} {a.text[:300]}" if isinstance(a, requests.Response) else repr(a)
+        for a in answers
+    )
+
+
 @real_database
 def test_a_web_process_killed_mid_record_leaves_no_half_applied_transition(copenhagen, tmp_path):
     innovation = InnovationFactory(committee=copenhagen.committee, owner=copenhagen.official)
-    token = Token.objects.create(user=copenhagen.secretary).key
+    token = api_key_for(copenhagen.secretary)
     payload = {
         "innovation": innovation.pk,
         "meeting": copenhagen.meeting.pk,
@@ -405,7 +411,11 @@ def test_a_web_process_killed_mid_record_leaves_no_half_applied_transition(copen
             return cursor.fetchone()[0] >= 1
 
     try:
-        wait_until(waiting_for_the_lock, timeout=30, message="the request never reached the lock")
+        wait_until(
+            waiting_for_the_lock,
+            timeout=30,
+            message=lambda: f"the request never reached the lock: {answers_text(answers)}",
+        )
     finally:
         # when the web process is killed with SIGKILL
         os.killpg(web.pid, signal.SIGKILL)

@@ -69,9 +69,11 @@ class Gunicorn:
                 start_new_session=True,
             )  # fmt: skip
 
+        # (probed at /healthz, not at the sign-in page whose requests a test counts: a probe
+        # that timed out while a worker booted is still answered, and counted, later)
         def answers() -> bool:
             try:
-                return requests.get(f"{self.url}/sign-in/", timeout=2).status_code == 200
+                return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
             except requests.RequestException:
                 return False
 

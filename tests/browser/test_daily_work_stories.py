@@ -76,7 +76,8 @@ def today() -> datetime.date:
 
 def test_a_secretary_starts_at_todays_meeting_and_the_next(device, copenhagen):
     page = device
-    todays = MeetingFactory(committee=copenhagen.committee, date=today())
+    todays = copenhagen.meeting  # the committee's meeting today, made by the shared world
+    assert todays.date == today()
     following = MeetingFactory(
         committee=copenhagen.committee, date=today() + datetime.timedelta(days=14)
     )
@@ -277,8 +278,8 @@ def svg_texts_fit(page) -> None:
 def test_an_administrator_reads_the_figures_and_the_barometer(device, copenhagen):
     page = device
     for state in (State.NEED, State.EXPLORING, State.PAUSED, State.STOPPED):
-        made = InnovationFactory(committee=copenhagen.committee, collaborators=["citizens"])
-        Innovation.objects.filter(pk=made.pk).update(state=state)
+        # made in its phase: a phase changed by UPDATE needs its transition-log row
+        InnovationFactory(committee=copenhagen.committee, collaborators=["citizens"], state=state)
 
     sign_in(page, copenhagen.administrator)
     go(page, "Portefølje")

@@ -164,16 +164,22 @@ def test_an_administrator_filters_the_dashboard_and_downloads_the_csv(page, cope
 
     with page.expect_download() as download_info:
         page.click("#portfolio-csv")
-    content = download_info.value.path().read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(content)))
+    # what Danish Excel opens by double-click: a BOM, semicolons, Danish headers and phases
+    raw = download_info.value.path().read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    content = raw.decode("utf-8-sig")
+    header = content.splitlines()[0]
+    assert header.split(";")[:4] == ["id", "titel", "fase", "udvalg"]
+    assert "beslutninger" in header.split(";")
+    rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
     expected = Innovation.objects.filter(committee=copenhagen.committee).order_by("id")
     assert [int(r["id"]) for r in rows] == [i.pk for i in expected]
-    assert [r["title"] for r in rows] == [i.title for i in expected]
-    assert {r["phase"] for r in rows} == {"need"}
-    assert [int(r["decisions"]) for r in rows] == [
+    assert [r["titel"] for r in rows] == [i.title for i in expected]
+    assert {r["fase"] for r in rows} == {"Behov"}
+    assert [int(r["beslutninger"]) for r in rows] == [
         Decision.objects.filter(innovation=i).count() for i in expected
     ]
-    assert all(r["committee"] == copenhagen.committee.name for r in rows)
+    assert all(r["udvalg"] == copenhagen.committee.name for r in rows)
 
 
 def test_the_pages_work_on_a_phone(phone_page, copenhagen):

@@ -106,6 +106,8 @@ PRODUCTION_ENV = {
 
 def production(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV, **(extra or {})}
+    # the browser tests' conftest allows sync ORM calls in this process; production does not
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
