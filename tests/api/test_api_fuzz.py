@@ -45,6 +45,7 @@ DOMAIN_RULES = {
     "GET /api/v1/barometer/": "the period must end on or after its first day",
     "GET /api/v1/barometer/csv/": "the period must end on or after its first day",
     "POST /api/v1/committees/": "a committee's name is unique in its organisation",
+    "POST /api/v1/tokens/": "a token's name is unique among its owner's live tokens",
     "POST /api/v1/corrections/": "the corrected record must exist and be yours to see",
     "POST /api/v1/decisions/": "the innovation and the meeting must exist and be yours",
     "POST /api/v1/follow-ups/": "the innovation and the meeting must exist and be yours",
