@@ -22,6 +22,7 @@ from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations.models import Document, Innovation, Reuse, State
 from organisations.demo_content import DEMO_PASSWORD, ORGANISATIONS, SUPERUSER
 from organisations.models import Membership, MembershipRole, Organisation, Role, User
+from privacy.services import anonymise_person
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,34 @@ def test_refused_when_debug_is_off_unless_forced():
     with pytest.raises(CommandError, match="demo mode only"):
         seed(debug=False)
     assert row_counts() == before
+
+
+def test_a_demo_secretary_who_leaves_is_anonymised_and_the_trail_keeps_her_role(seeded):
+    """GDPR: a person with a real history (the demo's secretary of Aarhus) leaves."""
+    secretary = (
+        User.objects.filter(role=Role.SECRETARY, organisation__name__icontains="Aarhus")
+        .filter(pk__in=Decision.objects.values("recorded_by"))
+        .first()
+    )
+    administrator = User.objects.filter(
+        role=Role.ADMINISTRATOR, organisation=secretary.organisation
+    ).first()
+    private = [secretary.first_name, secretary.last_name, secretary.email]
+    recorded = list(Decision.objects.filter(recorded_by=secretary).values_list("pk", "resolution"))
+    assert recorded and all(private)
+
+    anonymise_person(actor=administrator, person=secretary)
+
+    person = User.objects.get(pk=secretary.pk)
+    assert not person.is_active and not person.has_usable_password()
+    assert person.email == ""
+    label = str(person)
+    assert secretary.organisation.name in label
+    assert not any(text in label for text in private)
+    # every decision she recorded is the same immutable row, now under her role
+    for pk, resolution in recorded:
+        decision = Decision.objects.select_related("recorded_by").get(pk=pk)
+        assert decision.resolution == resolution
+        assert str(decision.recorded_by) == label
+    request = RequestFactory().post("/sign-in/")
+    assert authenticate(request, username=secretary.username, password=DEMO_PASSWORD) is None
