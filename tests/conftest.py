@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from organisations.models import Committee, Meeting, Role, User
+from organisations.models import Committee, Meeting, Organisation, Role, User
 
 from .factories import (
     CommitteeFactory,
@@ -59,6 +61,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 f"TO {settings.SPOR_DB_APP_ROLE}"
             )
         db_roles.grant_app_role(connection, settings.SPOR_DB_APP_ROLE)
+        _restore_reference_data()
+
+
+def _restore_reference_data() -> None:
+    """Put back the rows the data migrations load, when a reused test database lost them.
+
+    ``--reuse-db`` keeps the database of the previous run as its last test left it, and a
+    transactional test ends by emptying every table: the next run (CI's slow tiers after
+    the fast one) would find no organisation, and serialise that empty state for the tests
+    that restore it. The data migrations' own functions load the rows again, and the
+    serialised copy is taken anew.
+    """
+    if Organisation.objects.exists():
+        return
+    for module, function in (
+        ("organisations.migrations.0002_load_organisations", "load"),
+        ("reminders.migrations.0002_default_policy_and_rules", "seed"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+    if hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
