@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 
+import psycopg
 import pytest
 import requests
 import time_machine
@@ -443,6 +444,91 @@ def test_a_web_process_killed_mid_record_leaves_no_half_applied_transition(copen
     assert innovation.state == "exploring"
     assert_recovered("web process killed mid-record", ended, mail=None, expected_reminders=0,
                      decisions=[answer.json()["id"]])  # fmt: skip
+
+
+@real_database
+def test_a_web_process_stopped_with_sigterm_mid_record_finishes_it_then_exits(copenhagen, tmp_path):
+    """`docker stop` sends SIGTERM: gunicorn finishes the request in progress, then exits."""
+    innovation = InnovationFactory(committee=copenhagen.committee, owner=copenhagen.official)
+    token = api_key_for(copenhagen.secretary)
+    payload = {
+        "innovation": innovation.pk,
+        "meeting": copenhagen.meeting.pk,
+        "agenda_item": "Punkt 8",
+        "transition": "mandate",
+        "outcome": "approved",
+        "resolution": "Udvalget giver mandat.",
+        "votes_for": 7,
+        "votes_against": 0,
+        "votes_abstaining": 0,
+        "value_direction": "Hurtigere tilbage til hverdagen.",
+        "apply_transition": True,
+    }
+    headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}
+    port = free_port()
+    web = start_web(tmp_path, port)
+    answers: list = []
+
+    def record() -> None:
+        try:
+            answers.append(
+                requests.post(
+                    f"http://127.0.0.1:{port}/api/v1/decisions/",
+                    json=payload,
+                    headers=headers,
+                    timeout=60,
+                )
+            )
+        except requests.RequestException as exc:
+            answers.append(exc)
+
+    # given the recording request waits, in the middle of its transaction, for a row lock
+    locker = psycopg.connect(database_url(connection.settings_dict), autocommit=False)
+    locker.execute(
+        "SELECT id FROM innovations_innovation WHERE id = %s FOR UPDATE", [innovation.pk]
+    )
+    request = threading.Thread(target=record, daemon=True)
+    request.start()
+
+    def waiting_for_the_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] >= 1
+
+    try:
+        wait_until(
+            waiting_for_the_lock,
+            timeout=30,
+            message=lambda: f"the request never reached the lock: {answers_text(answers)}",
+        )
+        # when the web process gets SIGTERM while the request is in progress
+        os.killpg(web.pid, signal.SIGTERM)
+        # it has taken the signal, and still runs: it waits for the request to finish
+        log = tmp_path / f"web-{port}.log"
+        wait_until(
+            lambda: "Handling signal: term" in log.read_text(errors="replace"),
+            timeout=20,
+            message="gunicorn did not take the SIGTERM",
+        )
+        assert web.poll() is None, "gunicorn exited without finishing the request"
+        assert not answers, answers_text(answers)
+    finally:
+        # when the lock is released, the request goes on
+        locker.rollback()
+        locker.close()
+    request.join(timeout=60)
+    web.wait(timeout=40)
+    # then the request was answered and its decision and move are recorded
+    assert isinstance(answers[0], requests.Response), answers_text(answers)
+    assert answers[0].status_code == 201, answers_text(answers)
+    innovation.refresh_from_db()
+    assert innovation.state == "exploring"
+    assert Decision.objects.filter(pk=answers[0].json()["id"]).exists()
+    assert TransitionLog.objects.filter(innovation=innovation).count() == 1
+    assert web.returncode == 0, f"gunicorn exited with {web.returncode}"
 
 
 # --- The clock across both daylight-saving changes ------------------------------------------
