@@ -707,6 +707,8 @@ class TrailMachine(RuleBasedStateMachine):
         assert chain.verify() == []
 
 
+# A property test of 200 generated stories: the `fuzz` tier, a step of its own in CI.
+@pytest.mark.fuzz
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_trail_holds_under_random_steps_by_random_people(copenhagen, aarhus):
     TrailMachine.worlds = [copenhagen, aarhus]
