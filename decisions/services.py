@@ -23,7 +23,13 @@ from innovations.errors import (
     TransitionNotPossible,
     ValidationFailed,
 )
-from innovations.models import Innovation, State, TransitionContext
+from innovations.models import (
+    ApprovedDecision,
+    Innovation,
+    State,
+    StopReasonAndLearning,
+    TransitionContext,
+)
 from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
@@ -136,10 +142,12 @@ def _apply_locked(
         reason=reason,
         learning=learning,
     )
-    reasons = [r for condition in spec.conditions if (r := condition.reason(innovation, context))]
-    if reasons:
+    failed = [(c, r) for c in spec.conditions if (r := c.reason(innovation, context))]
+    if failed:
         raise TransitionNotPossible(
-            _("“%(name)s” is not possible now.") % {"name": spec.label}, reasons=reasons
+            _("“%(name)s” is not possible now.") % {"name": spec.label},
+            reasons=[reason for _condition, reason in failed],
+            field=_field_of(failed[0][0], context),
         )
     innovation._transition_context = context
     try:
@@ -177,6 +185,21 @@ def _apply_locked(
         raise ConcurrentChange(_("This evidence has already authorised a transition.")) from exc
     hooks.transition_applied(actor=actor, innovation=innovation, log_entry=entry)
     return entry
+
+
+def _field_of(condition, context: TransitionContext) -> str | None:
+    """The input a failed condition is about, so a form shows the reason on that field."""
+    if isinstance(condition, StopReasonAndLearning):
+        return "reason" if not context.reason.strip() else "learning"
+    if (
+        isinstance(condition, ApprovedDecision)
+        and condition.value_direction
+        and isinstance(context.evidence, Decision)
+        and context.evidence.is_approved
+        and not context.evidence.value_direction.strip()
+    ):
+        return "value_direction"
+    return None
 
 
 def _check_possible_from_here(innovation: Innovation, name: str) -> None:

@@ -455,3 +455,14 @@ def test_the_api_gives_and_takes_a_meetings_start_time(copenhagen):
     assert created.json()["start_time"] == "16:30:00"
     listed = client.get(f"/api/v1/meetings/{copenhagen.meeting.pk}/").json()
     assert "start_time" in listed and listed["start_time"] is None
+
+
+def test_a_reason_sits_on_the_field_it_concerns(client, copenhagen, need):
+    client.force_login(copenhagen.secretary)
+    response = client.post(
+        meeting_url(copenhagen),
+        decision_post(need, value_direction="", apply_transition="on"),
+    )
+    errors = field_errors(response.content.decode(), "value_direction")
+    assert "kræver en godkendt beslutning om “Giv mandat” med en værdimæssig retning" in errors
+    assert not Decision.objects.exists()
