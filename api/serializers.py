@@ -94,7 +94,7 @@ class CommitteeIn(serializers.Serializer):
 class MeetingOut(serializers.ModelSerializer):
     class Meta:
         model = Meeting
-        fields = ["id", "committee", "date", "minutes_url"]
+        fields = ["id", "committee", "date", "start_time", "minutes_url"]
 
 
 class MeetingChangeIn(serializers.Serializer):
@@ -106,6 +106,7 @@ class MeetingChangeIn(serializers.Serializer):
 class MeetingIn(serializers.Serializer):
     committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     date = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True)
     minutes_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
 
 

@@ -7,10 +7,17 @@ row, ``delete()``, and queryset ``update()``/``delete()``; on the database a tri
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Membership, MembershipRole
 
 
 class ImmutableRecordError(Exception):
@@ -43,6 +50,87 @@ class ImmutableRecord(models.Model):
         raise ImmutableRecordError(
             f"{self.__class__.__name__} {self.pk} is recorded and cannot be deleted"
         )
+
+
+# How long a text of the minutes may be. A resolution is a page or two of the minutes; a
+# statement or a value direction a paragraph or a few. Over the limit the record is refused
+# with the limit and the length (a pasted document is a mistake, not a resolution).
+RESOLUTION_MAX_LENGTH = 10_000
+STATEMENT_MAX_LENGTH = 4_000
+
+
+class TextLengthValidator(MaxLengthValidator):
+    message = _("The text has %(show_value)d characters; at most %(limit_value)d are allowed.")
+
+
+def text_limit(limit: int) -> list[TextLengthValidator]:
+    return [TextLengthValidator(limit)]
+
+
+def max_length_of(model: type[models.Model], field: str) -> int | None:
+    """The limit a field's length validator sets, for forms and counters (one source)."""
+    for validator in model._meta.get_field(field).validators:
+        if isinstance(validator, MaxLengthValidator):
+            return int(validator.limit_value)
+    return None
+
+
+def field_errors(model: type[models.Model], values: dict) -> dict[str, list[str]]:
+    """The model fields' own validators run on ``values`` (lengths): the services' check."""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as error:
+            errors.setdefault(name, []).extend(str(m) for m in error.messages)
+    return errors
+
+
+VOTING_ROLES = (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRole.MEMBER)
+
+
+def voting_members(committee_id: int, day: datetime.date) -> int:
+    """How many people sat on the committee, with a vote, on ``day``."""
+    return (
+        Membership.objects.valid_on(day)
+        .filter(committee_id=committee_id, role__in=VOTING_ROLES)
+        .values("person")
+        .distinct()
+        .count()
+    )
+
+
+def votes_error(meeting, votes_for, votes_against, votes_abstaining) -> str | None:
+    """Why the votes cannot be right for the meeting's committee, or None.
+
+    The votes cast (for, against, abstaining) cannot outnumber the members the committee had
+    on the meeting's day (``Membership.objects.valid_on``); fewer is fine: members may be
+    absent.
+    """
+    cast = sum(v for v in (votes_for, votes_against, votes_abstaining) if v)
+    if not cast:
+        return None
+    members = voting_members(meeting.committee_id, meeting.date)
+    if cast <= members:
+        return None
+    day = formats.date_format(meeting.date, "SHORT_DATE_FORMAT")
+    if not members:
+        return str(
+            _(
+                "%(committee)s had no members registered in Spor on %(date)s, so the votes "
+                "cannot be checked: leave them empty, or register the committee's members first."
+            )
+            % {"committee": meeting.committee.name, "date": day}
+        )
+    return str(
+        _(
+            "%(cast)d votes in all (for, against and abstaining), but %(committee)s had "
+            "%(members)d members on %(date)s."
+        )
+        % {"cast": cast, "committee": meeting.committee.name, "members": members, "date": day}
+    )
 
 
 TRANSITION_CHOICES = [
@@ -99,12 +187,18 @@ class Decision(ImmutableRecord):
         _("transition decided on"), max_length=40, choices=TRANSITION_CHOICES, blank=True
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
-    resolution = models.TextField(_("resolution text"))
+    resolution = models.TextField(
+        _("resolution text"), validators=text_limit(RESOLUTION_MAX_LENGTH)
+    )
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     votes_abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
-    minority_statements = models.TextField(_("minority statements"), blank=True)
-    value_direction = models.TextField(_("value direction"), blank=True)
+    minority_statements = models.TextField(
+        _("minority statements"), blank=True, validators=text_limit(STATEMENT_MAX_LENGTH)
+    )
+    value_direction = models.TextField(
+        _("value direction"), blank=True, validators=text_limit(STATEMENT_MAX_LENGTH)
+    )
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,6 +225,15 @@ class Decision(ImmutableRecord):
     def is_approved(self) -> bool:
         return self.outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.meeting_id:
+            problem = votes_error(
+                self.meeting, self.votes_for, self.votes_against, self.votes_abstaining
+            )
+            if problem:
+                raise ValidationError({"votes_for": problem})
+
 
 class FollowUp(ImmutableRecord):
     """An item for information (orienteringssag): a status report the committee took note of."""
@@ -152,8 +255,12 @@ class FollowUp(ImmutableRecord):
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
     assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices)
-    summary = models.TextField(_("status report"))
-    taken_note = models.TextField(_("what the committee took note of or asked for"), blank=True)
+    summary = models.TextField(_("status report"), validators=text_limit(RESOLUTION_MAX_LENGTH))
+    taken_note = models.TextField(
+        _("what the committee took note of or asked for"),
+        blank=True,
+        validators=text_limit(STATEMENT_MAX_LENGTH),
+    )
     transition = models.CharField(
         _("transition it documents"), max_length=40, choices=TRANSITION_CHOICES, blank=True
     )
@@ -197,7 +304,7 @@ class Correction(ImmutableRecord):
         on_delete=models.PROTECT,
         related_name="corrections",
     )
-    reason = models.TextField(_("why"))
+    reason = models.TextField(_("why"), validators=text_limit(STATEMENT_MAX_LENGTH))
     corrected_values = models.JSONField(_("corrected values"), default=dict)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

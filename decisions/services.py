@@ -23,12 +23,27 @@ from innovations.errors import (
     TransitionNotPossible,
     ValidationFailed,
 )
-from innovations.models import Innovation, State, TransitionContext
+from innovations.models import (
+    ApprovedDecision,
+    Innovation,
+    State,
+    StopReasonAndLearning,
+    TransitionContext,
+)
 from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
 from . import hooks, selectors
-from .models import Assessment, Correction, Decision, FollowUp, Outcome, TransitionLog
+from .models import (
+    Assessment,
+    Correction,
+    Decision,
+    FollowUp,
+    Outcome,
+    TransitionLog,
+    field_errors,
+    votes_error,
+)
 
 
 @dataclasses.dataclass
@@ -108,9 +123,7 @@ def _apply_locked(
         raise TransitionNotPossible(
             _("“%(name)s” is not possible from the phase %(state)s.")
             % {"name": spec.label, "state": innovation.get_state_display()},
-            reasons=[
-                _("possible from %(states)s") % {"states": ", ".join(spec.sources)},
-            ],
+            reasons=[_("possible from %(states)s") % {"states": _state_labels(spec.sources)}],
         )
     if (decision is not None and spec.requires != "decision") or (
         follow_up is not None and spec.requires != "follow_up"
@@ -129,10 +142,12 @@ def _apply_locked(
         reason=reason,
         learning=learning,
     )
-    reasons = [r for condition in spec.conditions if (r := condition.reason(innovation, context))]
-    if reasons:
+    failed = [(c, r) for c in spec.conditions if (r := c.reason(innovation, context))]
+    if failed:
         raise TransitionNotPossible(
-            _("“%(name)s” is not possible now.") % {"name": spec.label}, reasons=reasons
+            _("“%(name)s” is not possible now.") % {"name": spec.label},
+            reasons=[reason for _condition, reason in failed],
+            field=_field_of(failed[0][0], context),
         )
     innovation._transition_context = context
     try:
@@ -172,6 +187,21 @@ def _apply_locked(
     return entry
 
 
+def _field_of(condition, context: TransitionContext) -> str | None:
+    """The input a failed condition is about, so a form shows the reason on that field."""
+    if isinstance(condition, StopReasonAndLearning):
+        return "reason" if not context.reason.strip() else "learning"
+    if (
+        isinstance(condition, ApprovedDecision)
+        and condition.value_direction
+        and isinstance(context.evidence, Decision)
+        and context.evidence.is_approved
+        and not context.evidence.value_direction.strip()
+    ):
+        return "value_direction"
+    return None
+
+
 def _check_possible_from_here(innovation: Innovation, name: str) -> None:
     """An approval must be able to authorise its transition from the phase the innovation is
     in; rejected, postponed and referred decisions are recorded whatever the phase."""
@@ -180,19 +210,23 @@ def _check_possible_from_here(innovation: Innovation, name: str) -> None:
         raise TransitionNotPossible(
             _("An approved “%(name)s” is not possible from the phase %(state)s.")
             % {"name": spec.label, "state": innovation.get_state_display()},
-            reasons=[
-                _("possible from %(states)s")
-                % {"states": ", ".join(str(State(s).label) for s in spec.sources)}
-            ],
+            reasons=[_("possible from %(states)s") % {"states": _state_labels(spec.sources)}],
             field="transition",
         )
+
+
+def _state_labels(states) -> str:
+    return ", ".join(str(State(state).label) for state in states)
 
 
 def _check_expected_state(locked: Innovation, expected_state: str | None) -> None:
     if expected_state and locked.state != expected_state:
         raise ConcurrentChange(
             _("The innovation moved from %(seen)s to %(now)s while you were acting.")
-            % {"seen": expected_state, "now": locked.state},
+            % {
+                "seen": dict(State.choices).get(expected_state, expected_state),
+                "now": locked.get_state_display(),
+            },
             reasons=[_("it is now in the phase %(state)s") % {"state": locked.get_state_display()}],
         )
 
@@ -373,11 +407,25 @@ def record_decision(
         )
     elif transition and cast(TransitionSpec, spec_for(transition)).requires != "decision":
         errors.setdefault("transition", []).append(
-            _("“%(name)s” is documented by a follow-up, not decided.") % {"name": transition}
+            _("“%(name)s” is documented by a follow-up, not decided.")
+            % {"name": cast(TransitionSpec, spec_for(transition)).label}
         )
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
     )
+    for field, messages in field_errors(
+        Decision,
+        {
+            "resolution": resolution,
+            "minority_statements": minority_statements,
+            "value_direction": value_direction,
+        },
+    ).items():
+        errors.setdefault(field, []).extend(messages)
+    if not any(field in errors for field in votes):
+        problem = votes_error(meeting, **votes)
+        if problem:
+            errors.setdefault("votes_for", []).append(problem)
     if follow_up_date is not None and follow_up_date <= meeting.date:
         errors.setdefault("follow_up_date", []).append(
             _("The follow-up date must be after the meeting.")
@@ -449,6 +497,10 @@ def record_follow_up(
         errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
     )
     summary = _clean_text(errors, "summary", summary, required=True, label=_("The status report"))
+    for field, messages in field_errors(
+        FollowUp, {"summary": summary, "taken_note": taken_note}
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if assessment not in Assessment.values:
         errors.setdefault("assessment", []).append(
             _("Choose one of: %(values)s.") % {"values": ", ".join(Assessment.values)}
@@ -459,7 +511,7 @@ def record_follow_up(
         if spec is None or spec.requires != "follow_up":
             errors.setdefault("transition", []).append(
                 _("A follow-up can document only %(names)s.")
-                % {"names": ", ".join(s.name for s in _follow_up_specs())}
+                % {"names": ", ".join(f"“{s.label}”" for s in _follow_up_specs())}
             )
     if apply_transition and not transition:
         errors.setdefault("transition", []).append(
@@ -528,6 +580,7 @@ CORRECTABLE_FOLLOW_UP_FIELDS: dict[str, Any] = {
     "assessment": Assessment,
     "annulled": bool,
 }
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstaining")
 # Corrections of these change what the record authorises (or whether it authorises at all).
 SUBSTANTIVE_FIELDS = ("innovation", "meeting", "outcome", "transition", "annulled")
 
@@ -605,6 +658,10 @@ def _clean_corrected_values(
                 errors.setdefault(key, []).append(_("This value cannot be empty."))
             elif key == "agenda_item" and len(text) > 200:
                 errors.setdefault(key, []).append(_("At most 200 characters."))
+            elif problems := field_errors(
+                Decision if requires == "decision" else FollowUp, {key: text}
+            ):
+                errors.setdefault(key, []).extend(problems[key])
             else:
                 cleaned[key] = text
     if errors:
@@ -636,6 +693,8 @@ def record_correction(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_("Say why the record is corrected.")]})
+    if problems := field_errors(Correction, {"reason": reason}):
+        raise ValidationFailed(problems)
     original = cast(Decision | FollowUp, decision or follow_up)
     fields: dict[str, Any] = (
         CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
@@ -684,6 +743,15 @@ def record_correction(
             transition = cleaned.get("transition", current.transition)
             if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
                 _check_possible_from_here(target, transition)
+        if decision is not None and ({"meeting", *VOTE_FIELDS} & set(cleaned)):
+            # the votes as corrected, against the committee of the meeting as corrected
+            problem = votes_error(
+                meeting, **{f: cleaned.get(f, getattr(current, f)) for f in VOTE_FIELDS}
+            )
+            if problem:
+                raise ValidationFailed(
+                    {next((f for f in VOTE_FIELDS if f in cleaned), "votes_for"): [problem]}
+                )
         follow_up_date = cleaned.get(
             "follow_up_date", _iso(getattr(current, "follow_up_date", None))
         )

@@ -93,6 +93,14 @@ class TransitionContext:
     learning: str = ""
 
 
+def transition_label(name: str) -> str:
+    """The transition's name in the UI's words ("Approve testing"), from its declaration."""
+    from .workflow import spec_for  # the workflow reads the declarations of this module
+
+    spec = spec_for(name)
+    return spec.label if spec is not None else name
+
+
 class Requirement:
     """A django-fsm condition that can also say, in words, why it is not met."""
 
@@ -118,10 +126,13 @@ class ApprovedDecision(Requirement):
     def description(self) -> str:  # type: ignore[override]
         if self.value_direction:
             return str(
-                _("needs an approved decision of kind %(kind)s with a value direction")
-                % {"kind": self.kind}
+                _("needs an approved decision on “%(transition)s” with a value direction")
+                % {"transition": transition_label(self.kind)}
             )
-        return str(_("needs an approved decision of kind %(kind)s") % {"kind": self.kind})
+        return str(
+            _("needs an approved decision on “%(transition)s”")
+            % {"transition": transition_label(self.kind)}
+        )
 
     def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
         from decisions.models import Decision
@@ -152,8 +163,8 @@ class FollowUpTakenNote(Requirement):
     @property
     def description(self) -> str:  # type: ignore[override]
         return str(
-            _("needs a follow-up for %(kind)s whose status the committee has taken note of")
-            % {"kind": self.kind}
+            _("needs a follow-up on “%(transition)s” whose status the committee has taken note of")
+            % {"transition": transition_label(self.kind)}
         )
 
     def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
@@ -198,12 +209,16 @@ def _evidence_problem(
     if (evidence.transition or "") != kind:
         if not evidence.transition:
             return str(
-                _("the %(noun)s decides on no transition, not %(kind)s")
-                % {"noun": noun, "kind": kind}
+                _("the %(noun)s decides on no transition, not on “%(transition)s”")
+                % {"noun": noun, "transition": transition_label(kind)}
             )
         return str(
-            _("the %(noun)s is of kind %(actual)s, not %(kind)s")
-            % {"noun": noun, "actual": evidence.transition, "kind": kind}
+            _("the %(noun)s is on “%(actual)s”, not on “%(transition)s”")
+            % {
+                "noun": noun,
+                "actual": transition_label(evidence.transition),
+                "transition": transition_label(kind),
+            }
         )
     if context.evidence_already_used:
         return str(_("the %(noun)s has already authorised a transition") % {"noun": noun})

@@ -32,6 +32,7 @@ from notifications.models import Notification
 from innovations.models import Innovation
 
 from .models import Checkpoint, CheckpointStatus, DigestRun, EmailStatus, Reminder
+from .wording import due_wording
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +68,14 @@ def preferences_url() -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def stage_text(stage: str, due_date: datetime.date) -> str:
-    kind, _sep, number = stage.partition("-")
-    if kind == "before":
-        return _("due in %(days)s days, on %(date)s") % {
-            "days": number,
-            "date": due_date.strftime("%d.%m.%Y"),
-        }
-    if kind == "due":
-        return _("due today, %(date)s") % {"date": due_date.strftime("%d.%m.%Y")}
-    if kind == "escalation":
-        return _("overdue since %(date)s; escalated to the chair and the administrators") % {
-            "date": due_date.strftime("%d.%m.%Y")
-        }
-    return _("overdue since %(date)s") % {"date": due_date.strftime("%d.%m.%Y")}
+def stage_text(stage: str, due_date: datetime.date, today: datetime.date | None = None) -> str:
+    """How the reminder reads when it leaves: relative to the day it is sent ("due in 3 days,
+    on 5.12.2026"), as the in-app notification reads relative to the day it is read
+    (``reminders.wording``), with the date in the recipient's language's format."""
+    when = due_wording(due_date, today or timezone.localdate())
+    if stage.partition("-")[0] == "escalation":
+        return _("%(when)s; escalated to the chair and the administrators") % {"when": when}
+    return when
 
 
 def reminder_context(reminder: Reminder) -> dict:

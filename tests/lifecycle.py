@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from decisions import services
+from decisions.models import voting_members
 from innovations.models import Innovation
 from innovations.services import create_innovation, submit_evaluation
 
@@ -94,13 +95,29 @@ def path_to(state: str, paused_from: str = "") -> list[str]:
     return PATHS[state]
 
 
+# The name each transition has in the UI (English), written out by hand like the table.
+LABELS = {
+    "mandate": "Give a mandate",
+    "approve_test": "Approve testing",
+    "approve_implementation": "Approve implementation",
+    "recycle": "Back to exploration",
+    "start_evaluation": "Start evaluation",
+    "spread": "Spread",
+    "complete": "Complete",
+    "close": "Close",
+    "pause": "Pause",
+    "resume": "Resume",
+    "stop": "Stop",
+}
+
+
 def needs_reason(name: str) -> str:
-    """The reason, in DESIGN.md's words, that a transition gives when it has no evidence."""
+    """The reason, in the UI's words, that a transition gives when it has no evidence."""
     if name == "mandate":
-        return "needs an approved decision of kind mandate with a value direction"
+        return "needs an approved decision on “Give a mandate” with a value direction"
     if EVIDENCE_OF[name] == FOLLOW_UP:
-        return f"needs a follow-up for {name} whose status the committee has taken note of"
-    return f"needs an approved decision of kind {name}"
+        return f"needs a follow-up on “{LABELS[name]}” whose status the committee has taken note of"
+    return f"needs an approved decision on “{LABELS[name]}”"
 
 
 def raise_need(world, *, title: str = "Digital genoptræning i eget hjem") -> Innovation:
@@ -142,6 +159,7 @@ def record(
             transition=name,
             apply_transition=apply,
         )
+    seats = voting_members(meeting.committee_id, meeting.date)
     return services.record_decision(
         actor=actor,
         innovation=innovation,
@@ -150,9 +168,10 @@ def record(
         transition=name,
         outcome=outcome,
         resolution="Udvalget godkender indstillingen.",
-        votes_for=7,
-        votes_against=2,
-        votes_abstaining=0,
+        # as many votes as the committee had members that day (the service checks the sum)
+        votes_for=seats or None,
+        votes_against=0 if seats else None,
+        votes_abstaining=0 if seats else None,
         value_direction=value_direction if name == "mandate" else "",
         apply_transition=apply,
         reason=reason if name == "stop" else "",

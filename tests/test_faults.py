@@ -369,7 +369,7 @@ def test_a_web_process_killed_mid_record_leaves_no_half_applied_transition(copen
         "transition": "mandate",
         "outcome": "approved",
         "resolution": "Udvalget giver mandat.",
-        "votes_for": 7,
+        "votes_for": 2,
         "votes_against": 0,
         "votes_abstaining": 0,
         "value_direction": "Hurtigere tilbage til hverdagen.",

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
+from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome, max_length_of
 from innovations.errors import SporError, TransitionNotPossible, ValidationFailed
 from innovations.models import (
     Collaborator,
@@ -23,7 +23,7 @@ from innovations.models import (
     State,
     Value,
 )
-from innovations.workflow import transition_specs
+from innovations.workflow import spec_for, transition_specs
 from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
 
 from .fields import AmountField
@@ -279,11 +279,103 @@ class EvaluationForm(forms.Form):
 
 
 FOLLOW_UP_TRANSITIONS = [
-    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "follow_up"
+    (spec.name, spec.lazy_label) for spec in transition_specs() if spec.requires == "follow_up"
 ]
 DECISION_TRANSITIONS = [
-    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "decision"
+    (spec.name, spec.lazy_label) for spec in transition_specs() if spec.requires == "decision"
 ]
+
+
+class LongText(forms.Textarea):
+    """A textarea with a visible character counter (``static/js/counter.js``).
+
+    The limit comes from the model field's validator; it is not a ``maxlength`` (a paste
+    would be cut off silently): over the limit the counter says so and the service refuses.
+    """
+
+    def __init__(self, limit: int | None, rows: int = 3) -> None:
+        attrs: dict[str, Any] = {"rows": rows}
+        if limit:
+            attrs["data-max-length"] = str(limit)
+            # filled in by the script: %(count)s, %(limit)s, %(over)s
+            attrs["data-counter"] = _("%(count)s of %(limit)s characters")
+            attrs["data-counter-over"] = _(
+                "%(over)s characters too many: at most %(limit)s are allowed"
+            )
+        super().__init__(attrs=attrs)
+
+
+def long_text(model, name: str, label, *, rows: int = 3, required: bool = True, **kwargs):
+    """A form field for a long text of the minutes, limited as the model limits it."""
+    limit = max_length_of(model, name)
+    # No max_length here: the service checks the model's limit and the error comes back on
+    # the field; a maxlength attribute would cut a paste off without a word.
+    return forms.CharField(
+        label=label, required=required, widget=LongText(limit, rows=rows), **kwargs
+    )
+
+
+class PhaseSelect(forms.Select):
+    """The innovation dropdown; each option says its phase, for the transition dropdown."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-phase"] = instance.state
+            option["attrs"]["data-phase-label"] = str(instance.get_state_display())
+        return option
+
+
+class TransitionSelect(forms.Select):
+    """The transitions, each with the phases it is possible from; those not possible from the
+    chosen innovation's phase are disabled and say from where they are."""
+
+    phase: str = ""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        spec = spec_for(str(value)) if value else None
+        if spec is None:
+            return option
+        elsewhere = transition_unavailable_label(spec)
+        option["attrs"].update(
+            {
+                "data-from": " ".join(spec.sources),
+                "data-label": str(label),
+                "data-unavailable-label": elsewhere,
+            }
+        )
+        if self.phase and self.phase not in spec.sources:
+            option["attrs"]["disabled"] = True
+            option["label"] = elsewhere
+        return option
+
+
+def transition_unavailable_label(spec) -> str:
+    return str(
+        _("%(transition)s (only from %(phases)s)")
+        % {
+            "transition": spec.label,
+            "phases": ", ".join(str(State(source).label) for source in spec.sources),
+        }
+    )
+
+
+def transition_note(phase: str, choices) -> str:
+    """Which transitions are possible from the phase, and why the others are not offered."""
+    names = [
+        str(label)
+        for value, label in choices
+        if value and (spec := spec_for(value)) is not None and phase in spec.sources
+    ]
+    return str(
+        _(
+            "From the phase %(phase)s the committee can decide on: %(names)s. The other "
+            "transitions are not possible from this phase."
+        )
+        % {"phase": State(phase).label, "names": ", ".join(names) or "–"}
+    )
 
 
 # --- Recording a meeting's items ----------------------------------------------------------------
@@ -298,31 +390,41 @@ class _AgendaItemForm(forms.Form):
     def __init__(self, *args, innovations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["innovation"].queryset = innovations
+        self.fields["innovation"].widget = PhaseSelect()
+        self.fields["innovation"].widget.choices = self.fields["innovation"].choices
         self.fields["innovation"].label_from_instance = lambda innovation: (
             f"{innovation.title} ({innovation.get_state_display()})"
         )
+
+    def chosen_innovation(self) -> Innovation | None:
+        """The innovation chosen (posted, or pre-filled from the due list), if one of ours."""
+        key = self.add_prefix("innovation")
+        value = self.data.get(key) if self.is_bound else self.initial.get("innovation")
+        if not value or not str(value).isdigit():
+            return None
+        return self.fields["innovation"].queryset.filter(pk=value).first()
 
 
 class DecisionForm(_AgendaItemForm):
     transition = forms.ChoiceField(
         label=_("Transition decided on"),
-        choices=[("", _("None: a decision that moves nothing")), *TRANSITION_CHOICES],
+        choices=[("", _("None: a decision that moves nothing")), *DECISION_TRANSITIONS],
         required=False,
+        widget=TransitionSelect,
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    resolution = forms.CharField(
-        label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    resolution = long_text(Decision, "resolution", _("Resolution text"), rows=4)
     votes_for = forms.IntegerField(label=_("Votes for"), required=False, min_value=0)
     votes_against = forms.IntegerField(label=_("Votes against"), required=False, min_value=0)
     votes_abstaining = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0)
-    minority_statements = forms.CharField(
-        label=_("Minority statements"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    minority_statements = long_text(
+        Decision, "minority_statements", _("Minority statements"), rows=2, required=False
     )
-    value_direction = forms.CharField(
-        label=_("Value direction"),
+    value_direction = long_text(
+        Decision,
+        "value_direction",
+        _("Value direction"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a mandate: what the new solution must serve."),
     )
     follow_up_date = forms.DateField(
@@ -343,8 +445,56 @@ class DecisionForm(_AgendaItemForm):
         label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    moves_nothing_confirmed = forms.BooleanField(
+        label=_("Yes, record an approval that moves nothing"),
+        required=False,
+        help_text=_("For example an approval of a budget or a plan, not of a transition."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        innovation = self.chosen_innovation()
+        self.phase = innovation.state if innovation is not None else ""
+        widget = self.fields["transition"].widget
+        widget.phase = self.phase
+        widget.attrs["data-note-template"] = str(
+            _(
+                "From the phase %(phase)s the committee can decide on: %(names)s. The other "
+                "transitions are not possible from this phase."
+            )
+            % {"phase": "{phase}", "names": "{names}"}
+        )
+        self.fields["transition"].help_text = (
+            transition_note(self.phase, self.fields["transition"].choices)
+            if self.phase
+            else _(
+                "Choose the innovation first: only the transitions possible from its phase "
+                "can be chosen."
+            )
+        )
+        # Asked only once the secretary has been warned (see clean()).
+        self.asks_to_confirm = bool(self.data.get(self.add_prefix("moves_nothing_confirmed")))
+
+    def clean(self):
+        data = super().clean()
+        approved = data.get("outcome") in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+        if approved and not data.get("transition") and not data.get("moves_nothing_confirmed"):
+            # Not a rule of the engine (such a decision may be recorded), a warning: an
+            # approval that names no transition authorises no move, now or later.
+            self.asks_to_confirm = True
+            self.add_error(
+                "transition",
+                _(
+                    "This approval names no transition, so it authorises nothing: the "
+                    "innovation cannot move on it, now or later. Choose the transition the "
+                    "committee approved, or confirm below that the approval moves nothing."
+                ),
+            )
+        return data
+
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("moves_nothing_confirmed", None)
         if not data["transition"]:
             data["apply_transition"] = False
         return data
@@ -352,11 +502,13 @@ class DecisionForm(_AgendaItemForm):
 
 class FollowUpForm(_AgendaItemForm):
     assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
-    summary = forms.CharField(label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4}))
-    taken_note = forms.CharField(
-        label=_("What the committee took note of or asked for"),
+    summary = long_text(FollowUp, "summary", _("Status report"), rows=4)
+    taken_note = long_text(
+        FollowUp,
+        "taken_note",
+        _("What the committee took note of or asked for"),
+        rows=2,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
     transition = forms.ChoiceField(
         label=_("Transition it documents"),
@@ -392,9 +544,7 @@ class MeetingForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the record is corrected"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = long_text(Correction, "reason", _("Why the record is corrected"), rows=2)
 
     DECISION_FIELDS = {
         "meeting": lambda: forms.ModelChoiceField(
@@ -411,9 +561,7 @@ class CorrectionForm(forms.Form):
             choices=[("", _("None: a decision that moves nothing")), *DECISION_TRANSITIONS],
             required=False,
         ),
-        "resolution": lambda: forms.CharField(
-            label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
-        ),
+        "resolution": lambda: long_text(Decision, "resolution", _("Resolution text"), rows=4),
         "votes_for": lambda: forms.IntegerField(label=_("Votes for"), min_value=0, required=False),
         "votes_against": lambda: forms.IntegerField(
             label=_("Votes against"), min_value=0, required=False
@@ -421,13 +569,11 @@ class CorrectionForm(forms.Form):
         "votes_abstaining": lambda: forms.IntegerField(
             label=_("Abstaining"), min_value=0, required=False
         ),
-        "minority_statements": lambda: forms.CharField(
-            label=_("Minority statements"),
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
+        "minority_statements": lambda: long_text(
+            Decision, "minority_statements", _("Minority statements"), rows=2, required=False
         ),
-        "value_direction": lambda: forms.CharField(
-            label=_("Value direction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        "value_direction": lambda: long_text(
+            Decision, "value_direction", _("Value direction"), required=False
         ),
         "follow_up_date": lambda: forms.DateField(
             label=_("Follow-up date"), required=False, widget=DateInput()
@@ -446,13 +592,13 @@ class CorrectionForm(forms.Form):
             required=False,
         ),
         "assessment": lambda: forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices),
-        "summary": lambda: forms.CharField(
-            label=_("Status report"), widget=forms.Textarea(attrs={"rows": 4})
-        ),
-        "taken_note": lambda: forms.CharField(
-            label=_("What the committee took note of or asked for"),
+        "summary": lambda: long_text(FollowUp, "summary", _("Status report"), rows=4),
+        "taken_note": lambda: long_text(
+            FollowUp,
+            "taken_note",
+            _("What the committee took note of or asked for"),
+            rows=2,
             required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
         ),
     }
 

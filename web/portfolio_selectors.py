@@ -25,11 +25,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import TRANSITION_CHOICES, Correction, Decision, FollowUp, Outcome
+from decisions.models import Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
 from innovations.portfolio import in_the_period
 from innovations.selectors import visible_innovations
+from innovations.workflow import transition_specs
 from organisations.models import Meeting
 from reminders.models import Checkpoint, CheckpointStatus
 
@@ -58,7 +59,9 @@ DECISION_COLUMNS = [
     Column("agenda_item", _("agenda item")),
     Column("innovation_id", _("innovation id")),
     Column("innovation", _("innovation")),
-    Column("transition", _("transition"), dict(TRANSITION_CHOICES)),
+    Column(
+        "transition", _("transition"), {spec.name: spec.lazy_label for spec in transition_specs()}
+    ),
     Column("outcome", _("outcome"), dict(Outcome.choices)),
     Column("votes_for", _("votes for")),
     Column("votes_against", _("votes against")),

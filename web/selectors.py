@@ -23,6 +23,7 @@ from decisions.selectors import mark_corrections
 from innovations import permissions
 from innovations.models import FINAL_STATES, Innovation, State
 from innovations.selectors import visible_innovations
+from innovations.workflow import specs_from
 from organisations.models import Committee, Meeting, Membership, Role
 from reminders.calendar import feed_url
 from reminders.models import Checkpoint, CheckpointStatus
@@ -498,15 +499,39 @@ def meetings_ahead(user, *, limit: int = 10) -> list[Meeting]:
 
 
 def due_by_meeting(meeting: Meeting) -> list:
-    """The decisions and follow-ups due at the committee by this meeting's date: its agenda."""
-    checkpoints = _open_checkpoints()
-    return list(
-        checkpoints.filter(
+    """The decisions and follow-ups due at the committee by this meeting's date: its agenda.
+
+    Each decision checkpoint carries ``suggested_transition``: the move forward from the
+    innovation's phase, which "record it" pre-fills in the decision form.
+    """
+    checkpoints = list(
+        _open_checkpoints()
+        .filter(
             committee_id=meeting.committee_id,
             kind__in=("decision", "follow_up"),
             due_date__lte=meeting.date,
-        ).order_by("due_date", "id")[:100]
+        )
+        .order_by("due_date", "id")[:100]
     )
+    for checkpoint in checkpoints:
+        suggested = forward_transition(checkpoint.innovation.state)
+        checkpoint.suggested_transition = suggested if checkpoint.kind == "decision" else ""  # type: ignore[attr-defined]
+    return checkpoints
+
+
+def forward_transition(state: str) -> str:
+    """The decision that moves an innovation on from ``state`` along the lifecycle (not a
+    pause, a stop or a step back), or "" when there is none."""
+    order = [s.value for s in State]
+    for spec in specs_from(state):
+        if (
+            spec.requires == "decision"
+            and spec.target in order
+            and spec.target not in (State.PAUSED, State.STOPPED)
+            and order.index(spec.target) > order.index(state)
+        ):
+            return spec.name
+    return ""
 
 
 # --- The accessibility statement ------------------------------------------------------------

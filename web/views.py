@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ from innovations import permissions
 from innovations import services as innovation_services
 from innovations.catalogue import reuse_registration_of
 from innovations.errors import NotFound, PermissionDenied, SporError
-from innovations.models import Innovation
+from innovations.models import Innovation, State
 from innovations.selectors import get_visible_innovation
 from organisations import services as organisation_services
 from organisations.models import Role
@@ -273,7 +273,6 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diagram": lifecycle_svg(innovation.state, paused_from=innovation.paused_from),
             "timeline": decision_selectors.timeline(innovation),
             "options": options,
-            "transition_form": forms.TransitionForm(),
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
             "can_act": permissions.can_apply_transitions(request.user, innovation),
             "evaluations": list(innovation.evaluations.select_related("submitted_by")),
@@ -340,10 +339,13 @@ def innovation_ask_for_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 @domain_errors
 def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Apply a transition on the evidence already recorded for it."""
+    """Apply a transition on the evidence already recorded for it.
+
+    GET asks for confirmation, naming the decision or follow-up the move rests on; POST
+    applies it and says what moved from where to where on which evidence.
+    """
     innovation = _innovation_or_404(request.user, pk)
     option = next(
         (
@@ -353,6 +355,23 @@ def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         ),
         None,
     )
+    if request.method == "GET":
+        if option is None or option.evidence is None or not option.available:
+            messages.error(request, _("The transition is not possible now."))
+            return redirect("innovation_detail", pk=pk)
+        return render(
+            request,
+            "web/transition_confirm.html",
+            {
+                "innovation": innovation,
+                "option": option,
+                "evidence": option.evidence,
+                "form": forms.TransitionForm(),
+                "can_act": permissions.can_apply_transitions(request.user, innovation),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     form = forms.TransitionForm(request.POST)
     if option is None or option.evidence is None or not form.is_valid():
         messages.error(request, _("The transition is not possible now."))
@@ -371,14 +390,43 @@ def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     else:
         kwargs["follow_up"] = evidence
     try:
-        decision_services.apply_transition(**kwargs)
+        result = decision_services.apply_transition(**kwargs)
     except (PermissionDenied, NotFound):
         raise
     except SporError as error:
         messages.error(request, " ".join([error.message, *map(str, error.reasons)]))
         return redirect("innovation_detail", pk=pk)
-    messages.success(request, _("The innovation moved on."))
+    entry = result.log_entry
+    messages.success(
+        request,
+        _("“%(title)s” moved from %(source)s to %(target)s (%(transition)s) on %(evidence)s.")
+        % {
+            "title": result.innovation.title,
+            "source": State(entry.source).label,
+            "target": State(entry.target).label,
+            "transition": option.label,
+            "evidence": evidence_description(evidence),
+        },
+    )
     return redirect("innovation_detail", pk=pk)
+
+
+def evidence_description(record) -> str:
+    """ "the decision of Sundhedsudvalget 12.11.2026, Punkt 4 (Approved)", in the UI's words."""
+    values = {
+        "committee": record.meeting.committee.name,
+        "date": formats.date_format(record.meeting.date, "SHORT_DATE_FORMAT"),
+        "item": record.agenda_item,
+    }
+    if hasattr(record, "outcome"):
+        return str(
+            _("the decision of %(committee)s %(date)s, %(item)s (%(outcome)s)")
+            % {**values, "outcome": record.get_outcome_display()}
+        )
+    return str(
+        _("the follow-up at %(committee)s %(date)s, %(item)s (%(assessment)s)")
+        % {**values, "assessment": record.get_assessment_display()}
+    )
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -429,11 +477,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_record = meeting.committee_id in selectors.my_committee_ids(user)
     innovations = selectors.innovations_for_meeting(meeting)
     kind = request.POST.get("kind") if request.method == "POST" else ""
+    # "record it" on the due list pre-fills the innovation and the transition
     decision_form = forms.DecisionForm(
         request.POST if kind == "decision" else None,
         innovations=innovations,
         prefix="decision",
-        initial={"innovation": request.GET.get("innovation")},
+        initial={
+            "innovation": request.GET.get("innovation"),
+            "transition": request.GET.get("transition", ""),
+        },
     )
     follow_up_form = forms.FollowUpForm(
         request.POST if kind == "follow_up" else None,

@@ -166,7 +166,7 @@ def correction_body(target: World, mine: World) -> dict:
     return {
         "decision": target.decision.pk,
         "reason": "Stemmetallet var forkert",
-        "corrected_values": {"votes_for": 5},
+        "corrected_values": {"votes_for": 1},  # the committee has two members with a vote
     }
 
 

@@ -54,7 +54,7 @@ def test_secretary_raises_a_need_records_the_mandate_and_sees_the_trail(copenhag
     assert options["mandate"]["requires"] == "decision"
     assert options["mandate"]["target"] == "exploring"
     assert options["mandate"]["reasons"] == [
-        "needs an approved decision of kind mandate with a value direction"
+        "needs an approved decision on “Give a mandate” with a value direction"
     ]
 
     # the committee gives the mandate; the secretary records it and applies it in one call
@@ -67,8 +67,8 @@ def test_secretary_raises_a_need_records_the_mandate_and_sees_the_trail(copenhag
             "transition": "mandate",
             "outcome": "approved",
             "resolution": "Udvalget giver mandat til at undersøge løsninger.",
-            "votes_for": 7,
-            "votes_against": 2,
+            "votes_for": 1,  # the committee has two members with a vote
+            "votes_against": 1,
             "votes_abstaining": 0,
             "value_direction": "Borgeren skal hurtigere tilbage til hverdagen.",
             "apply_transition": True,
@@ -133,7 +133,7 @@ def test_a_rejected_decision_is_recorded_and_the_transition_then_answers_409(cop
     assert set(body) == {"detail", "reasons"}
     assert body["reasons"] == [
         "the decision was not approved (outcome: Rejected); "
-        "needs an approved decision of kind mandate with a value direction"
+        "needs an approved decision on “Give a mandate” with a value direction"
     ]
 
 

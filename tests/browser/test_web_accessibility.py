@@ -44,7 +44,10 @@ def world(copenhagen):
         due_date=timezone.localdate() + datetime.timedelta(days=3),
         title="Status",
     )
-    return {"innovation": innovation, "decision": decision}
+    # an approved mandate, recorded and not yet applied: "Gennemfør" asks to confirm it
+    mandated = InnovationFactory(committee=copenhagen.committee, title="Skærmbesøg")
+    DecisionFactory(innovation=mandated, meeting=copenhagen.meeting, transition="mandate")
+    return {"innovation": innovation, "decision": decision, "mandated": mandated}
 
 
 def pages_for(copenhagen, world) -> dict[str, list[str]]:
@@ -58,6 +61,7 @@ def pages_for(copenhagen, world) -> dict[str, list[str]]:
             f"/records/decision/{decision}/correction/",
             "/innovations/",
             f"/innovations/{innovation}/",
+            f"/innovations/{world['mandated'].pk}/transitions/mandate/",
             "/catalogue/",
         ],
         "official": [

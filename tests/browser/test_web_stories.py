@@ -38,8 +38,8 @@ def test_a_secretary_records_an_approved_mandate_and_sees_the_innovation_move(pa
     page.select_option("#id_decision-transition", "mandate")
     page.select_option("#id_decision-outcome", "approved")
     page.fill("#id_decision-resolution", "Udvalget giver mandat til at udforske løsninger.")
-    page.fill("#id_decision-votes_for", "7")
-    page.fill("#id_decision-votes_against", "2")
+    page.fill("#id_decision-votes_for", "1")
+    page.fill("#id_decision-votes_against", "1")
     page.fill("#id_decision-votes_abstaining", "0")
     page.fill(
         "#id_decision-minority_statements", "V ønsker en udgiftsneutral løsning ført til protokol."
@@ -53,7 +53,7 @@ def test_a_secretary_records_an_approved_mandate_and_sees_the_innovation_move(pa
     need.refresh_from_db()
     assert need.state == State.EXPLORING
     decision = Decision.objects.get(innovation=need)
-    assert (decision.votes_for, decision.votes_against, decision.outcome) == (7, 2, "approved")
+    assert (decision.votes_for, decision.votes_against, decision.outcome) == (1, 1, "approved")
     assert TransitionLog.objects.get(innovation=need).decision == decision
 
     page.click(f"#items a[href='/innovations/{need.pk}/']")

@@ -153,7 +153,7 @@ def test_of_two_concurrent_transitions_exactly_one_wins(copenhagen):
         # the loser is told, in words, that someone else moved the innovation first
         assert isinstance(error, ConcurrentChange), error
         assert error.message == (
-            f"The innovation moved from need to {TARGETS[winner]} while you were acting."
+            f"The innovation moved from Need to {TARGETS[winner].capitalize()} while you were acting."
         )
         stored = Innovation.objects.get(pk=innovation_pk)
         assert stored.state == TARGETS[winner]

@@ -27,7 +27,7 @@ def trail(copenhagen):
         actor=copenhagen.secretary,
         decision=decision,
         reason="Stemmetallet var forkert gengivet i referatet.",
-        corrected_values={"votes_for": 8, "votes_against": 1},
+        corrected_values={"votes_for": 1, "votes_against": 1},
     )
     return {
         Decision: decision,
@@ -134,7 +134,7 @@ def test_a_correction_keeps_the_original_and_both_are_visible(trail, copenhagen)
     )
     [shown] = [d for d in selectors.decisions_for(innovation) if d.pk == decision.pk]
     assert [c.corrected_values for c in shown.corrections.all()] == [
-        {"votes_for": 8, "votes_against": 1},
+        {"votes_for": 1, "votes_against": 1},
         {"agenda_item": "Punkt 12"},
     ]
     assert second.target == stored

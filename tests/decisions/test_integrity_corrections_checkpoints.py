@@ -169,7 +169,7 @@ def test_a_correction_of_the_votes_changes_nothing_due(copenhagen):
     follow_up = Checkpoint.objects.get(origin_decision=decision)
     before = {c.pk: (c.status, c.sequence, c.closed_at) for c in Checkpoint.objects.all()}
 
-    correct(copenhagen, decision, votes_for=4)
+    correct(copenhagen, decision, votes_for=1)
 
     after = {c.pk: (c.status, c.sequence, c.closed_at) for c in Checkpoint.objects.all()}
     assert after == before

@@ -571,14 +571,14 @@ def test_a_correction_changes_the_outcome_and_the_move_stands_with_a_warning(cli
         {
             "decision": decision.pk,
             "reason": "Forslaget blev forkastet; referatet var forkert.",
-            "corrected_values": {"outcome": "rejected", "votes_for": 4},
+            "corrected_values": {"outcome": "rejected", "votes_for": 1},
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
     changes = {c["field"]: c for c in response.json()["changes"]}
     assert changes["votes_for"]["label"] == "Votes for"
-    assert (changes["votes_for"]["before"], changes["votes_for"]["after"]) == ("7", "4")
+    assert (changes["votes_for"]["before"], changes["votes_for"]["after"]) == ("2", "1")
     assert changes["outcome"]["after"] == "Rejected"
     innovation.refresh_from_db()
     assert innovation.state == "testing"  # no silent rewind
@@ -593,7 +593,7 @@ def test_a_correction_changes_the_outcome_and_the_move_stands_with_a_warning(cli
     # the page says it too, in Danish, with field names and no raw keys
     client.force_login(copenhagen.secretary)
     page = client.get(reverse("innovation_detail", args=[innovation.pk])).content.decode()
-    assert "Stemmer for: 7 → 4" in page
+    assert "Stemmer for: 2 → 1" in page
     assert "votes_for" not in page
     assert "rettet" in page.lower()
     assert "Tilbage til afprøvning" in page or "Tilbage til udforskning" in page

@@ -20,7 +20,7 @@ def test_secretary_records_mandate_and_moves_need_to_exploring(copenhagen):
     options = {o.name: o for o in services.available_transitions(innovation, copenhagen.secretary)}
     assert options["mandate"].available is False
     assert options["mandate"].reasons == [
-        "needs an approved decision of kind mandate with a value direction"
+        "needs an approved decision on “Give a mandate” with a value direction"
     ]
 
     # when the secretary records the approved mandate and applies it

@@ -50,7 +50,7 @@ def test_mandate_without_a_value_direction_is_refused(copenhagen, value_directio
         record(copenhagen, innovation, "mandate", value_direction=value_direction, apply=True)
     assert refused.value.reasons == [
         "the mandate decision has no value direction; "
-        "needs an approved decision of kind mandate with a value direction"
+        "needs an approved decision on “Give a mandate” with a value direction"
     ]
     assert not Decision.objects.filter(innovation=innovation).exists()
 
@@ -180,7 +180,7 @@ def test_record_and_apply_on_a_stale_view_records_nothing(copenhagen):
     with pytest.raises(ConcurrentChange) as refused:
         pause("approved")
     assert refused.value.message == (
-        "The innovation moved from exploring to testing while you were acting."
+        "The innovation moved from Exploring to Testing while you were acting."
     )
     assert not Decision.objects.filter(innovation=innovation, transition="pause").exists()
     # a rejected decision moves nothing, so it is recorded whatever the phase
@@ -315,9 +315,9 @@ def test_available_transitions_says_who_may_act_with_which_evidence(copenhagen, 
         assert mine["recycle"].evidence == rejected
         assert mine["recycle"].reasons == [
             "the decision was not approved (outcome: Rejected); "
-            "needs an approved decision of kind recycle"
+            "needs an approved decision on “Back to exploration”"
         ]
-        assert mine["pause"].reasons == ["needs an approved decision of kind pause"]
+        assert mine["pause"].reasons == ["needs an approved decision on “Pause”"]
 
     for user in (
         copenhagen.politician,
@@ -331,7 +331,7 @@ def test_available_transitions_says_who_may_act_with_which_evidence(copenhagen, 
         assert set(theirs) == {"approve_implementation", "recycle", "pause", "stop"}
         assert not any(o.available for o in theirs.values()), user
         assert theirs["approve_implementation"].reasons == [NOT_MAY_ACT]
-        assert theirs["pause"].reasons == [NOT_MAY_ACT, "needs an approved decision of kind pause"]
+        assert theirs["pause"].reasons == [NOT_MAY_ACT, "needs an approved decision on “Pause”"]
 
 
 def test_available_transitions_forget_evidence_already_used(copenhagen):

@@ -21,6 +21,7 @@ from ..lifecycle import (
     DECISION,
     EVIDENCE_OF,
     FOLLOW_UP,
+    LABELS,
     MOVES,
     STATES,
     STOP_LEARNING,
@@ -195,7 +196,8 @@ def expected_reason(move: Move, problem: str, world) -> str:
         "postponed": f"the decision was not approved (outcome: {outcome}); "
         f"{needs_reason(move.transition)}",
         "another_innovation": f"the {noun} concerns another innovation",
-        "another_transition": f"the {noun} is of kind {other_kind(move)}, not {move.transition}",
+        "another_transition": f"the {noun} is on “{LABELS[other_kind(move)]}”, "
+        f"not on “{LABELS[move.transition]}”",
         "another_organisation": f"the {noun} was made by a committee of another organisation",
         "a_committee_not_responsible": f"the {noun} was made by {world.other_committee.name}, "
         "which is neither the responsible committee nor the council",

@@ -131,8 +131,8 @@ def test_the_secretary_records_an_approved_mandate_on_the_meeting_page(client, c
             "decision-transition": "mandate",
             "decision-outcome": "approved",
             "decision-resolution": "Udvalget giver mandat.",
-            "decision-votes_for": "7",
-            "decision-votes_against": "2",
+            "decision-votes_for": "1",
+            "decision-votes_against": "1",
             "decision-value_direction": "Mere tid til borgerne.",
             "decision-apply_transition": "on",
         },
@@ -141,7 +141,7 @@ def test_the_secretary_records_an_approved_mandate_on_the_meeting_page(client, c
     need.refresh_from_db()
     assert need.state == State.EXPLORING
     decision = Decision.objects.get(innovation=need)
-    assert (decision.votes_for, decision.votes_against) == (7, 2)
+    assert (decision.votes_for, decision.votes_against) == (1, 1)
 
 
 def test_a_mandate_without_value_direction_is_refused_with_the_reason(client, copenhagen, need):
@@ -187,13 +187,13 @@ def test_a_recorded_decision_is_corrected_and_both_stay_visible(client, copenhag
             "reason": "Stemmetallet var forkert.",
             "agenda_item": decision.agenda_item,
             "resolution": decision.resolution,
-            "votes_for": "5",
+            "votes_for": "1",
             "value_direction": decision.value_direction,
         },
     )
     assert response.status_code == 302
     correction = Correction.objects.get(decision=decision)
-    assert correction.corrected_values == {"votes_for": 5}
+    assert correction.corrected_values == {"votes_for": 1}
     meeting_page = client.get(reverse("meeting_detail", args=[copenhagen.meeting.pk]))
     assert "Stemmetallet var forkert." in meeting_page.content.decode()
 

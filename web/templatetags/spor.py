@@ -78,9 +78,10 @@ def state_label(value: str) -> str:
 
 @register.filter
 def transition_label(value: str) -> str:
-    from decisions.models import TRANSITION_CHOICES
+    """One name per transition, everywhere: the label of its django-fsm declaration."""
+    from innovations.models import transition_label as label
 
-    return str(dict(TRANSITION_CHOICES).get(value, value))
+    return label(value) if value else ""
 
 
 @register.filter
