@@ -231,13 +231,28 @@ class InnovationIn(serializers.Serializer):
     collaborators = serializers.ListField(
         child=serializers.ChoiceField(choices=Collaborator.choices), required=False
     )
-    frame_budget = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
-    )
-    frame_deadline = serializers.DateField(required=False, allow_null=True)
-    frame_scope = serializers.CharField(required=False, allow_blank=True)
     kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs):
+        # The frame is the mandate card's: a client that still sends it is told so, rather
+        # than having it silently dropped.
+        sent = [
+            k for k in ("frame_budget", "frame_deadline", "frame_scope") if k in self.initial_data
+        ]
+        if sent:
+            raise serializers.ValidationError(
+                {
+                    key: [
+                        _(
+                            "The frame comes from the mandate card in force; it changes only by "
+                            "a decision that amends the mandate."
+                        )
+                    ]
+                    for key in sent
+                }
+            )
+        return attrs
 
 
 class ChangeCommitteeIn(serializers.Serializer):

@@ -49,6 +49,11 @@ MOVES: list[Move] = [
     Move("spread", "evaluating", "spreading", DECISION, needs_evaluation=True),
     Move("complete", "evaluating", "completed", DECISION, needs_evaluation=True),
     Move("close", "spreading", "completed", FOLLOW_UP),
+    # a new version of the mandate card; the phase stays
+    *[
+        Move("amend_mandate", state, state, DECISION)
+        for state in ["exploring", "testing", "implementing", "evaluating"]
+    ],
     *[Move("pause", state, "paused", DECISION) for state in ACTIVE],
     *[Move("resume", "paused", state, DECISION, paused_from=state) for state in ACTIVE],
     *[Move("stop", state, "stopped", DECISION, needs_reason_and_learning=True) for state in ACTIVE],
@@ -86,6 +91,7 @@ EVIDENCE_OF = {move.transition: move.evidence for move in MOVES}
 VALUE_DIRECTION = "Borgeren skal opleve kortere ventetid og mere nærvær."
 STOP_REASON = "Løsningen gav ikke de forventede gevinster."
 STOP_LEARNING = "Medarbejderne skal inddrages fra starten."
+AMENDED_STOP_CRITERIA = "Udvalget stopper, hvis ventetiden ikke falder inden for et år."
 
 
 def path_to(state: str, paused_from: str = "") -> list[str]:
@@ -98,6 +104,8 @@ def needs_reason(name: str) -> str:
     """The reason, in DESIGN.md's words, that a transition gives when it has no evidence."""
     if name == "mandate":
         return "needs an approved decision of kind mandate with a value direction"
+    if name == "amend_mandate":
+        return "needs an approved decision of kind amend_mandate with the mandate card it records"
     if EVIDENCE_OF[name] == FOLLOW_UP:
         return f"needs a follow-up for {name} whose status the committee has taken note of"
     return f"needs an approved decision of kind {name}"
@@ -154,6 +162,7 @@ def record(
         votes_against=2,
         votes_abstaining=0,
         value_direction=value_direction if name == "mandate" else "",
+        mandate_card={"stop_criteria": AMENDED_STOP_CRITERIA} if name == "amend_mandate" else None,
         apply_transition=apply,
         reason=reason if name == "stop" else "",
         learning=learning if name == "stop" else "",
