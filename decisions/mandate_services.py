@@ -60,10 +60,7 @@ def current_card(innovation: Innovation | int) -> MandateCard | None:
 
 def _errors_of(exc: DjangoValidationError, prefix: str = "") -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {
-            f"{prefix}{k}": [str(m) for e in v for m in e.messages]
-            for k, v in exc.message_dict.items()
-        }
+        return {f"{prefix}{k}": [str(m) for m in v] for k, v in exc.message_dict.items()}
     return {prefix.rstrip(".") or "non_field_errors": [str(m) for m in exc.messages]}
 
 
