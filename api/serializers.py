@@ -19,6 +19,7 @@ from notifications.models import Notification
 from rest_framework import serializers
 
 from decisions import selectors as decision_selectors
+from decisions.mandate import Fidelity
 from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
@@ -28,6 +29,7 @@ from reminders.models import Checkpoint, CheckpointStatus
 from reminders.services import local_today
 
 from . import selectors as api_selectors
+from .mandate_serializers import MandateCardIn, ReadingIn
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 
@@ -458,6 +460,14 @@ class DecisionIn(serializers.Serializer):
     learning = serializers.CharField(
         required=False, allow_blank=True, help_text=_("For stop: what was learned.")
     )
+    mandate_card = MandateCardIn(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "For mandate and amend_mandate: the mandate card (an amendment gives only the "
+            "parts it changes)."
+        ),
+    )
 
 
 class FollowUpOut(MarkedRecordOut):
@@ -498,6 +508,18 @@ class FollowUpIn(serializers.Serializer):
     assessment = serializers.ChoiceField(choices=Assessment.choices)
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)
+    readings = serializers.DictField(
+        child=ReadingIn(),
+        required=False,
+        help_text=_("The current reading per indicator of the mandate card, by indicator id."),
+    )
+    serves = serializers.ChoiceField(
+        choices=Fidelity.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Does the work still serve the mandate's value direction?"),
+    )
+    serves_why = serializers.CharField(required=False, allow_blank=True)
     transition = serializers.ChoiceField(
         choices=[("start_evaluation", _("Start evaluation")), ("close", _("Close"))],
         required=False,
@@ -687,6 +709,12 @@ class ReusedOut(serializers.Serializer):
     by_others = serializers.IntegerField()
 
 
+class MandateShareOut(serializers.Serializer):
+    evaluated = serializers.IntegerField()
+    met = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
 class PortfolioOut(serializers.Serializer):
     by_state = serializers.DictField(child=serializers.IntegerField())
     by_committee = CommitteeCountOut(many=True)
@@ -695,6 +723,12 @@ class PortfolioOut(serializers.Serializer):
     decisions_per_month = MonthCountOut(many=True)
     reused = ReusedOut()
     shared = serializers.IntegerField()
+    mandates = MandateShareOut(
+        help_text=_(
+            "Of the innovations evaluated against a mandate card, how many met their mandate "
+            "(the value direction realised and every target reached)."
+        )
+    )
 
 
 class WorkflowStateOut(serializers.Serializer):

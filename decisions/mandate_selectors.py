@@ -273,6 +273,14 @@ def result_of(against: MandateEvaluation) -> MandateResult:
     )
 
 
+def results_by_evaluation(evaluation_ids: list[int]) -> dict[int, MandateResult]:
+    """Each evaluation's result against the card it was held against (three queries)."""
+    return {
+        against.evaluation_id: result_of(against)
+        for against in _evaluations_with_results().filter(evaluation_id__in=evaluation_ids)
+    }
+
+
 def mandate_results(innovation_ids: list[int]) -> dict[int, MandateResult]:
     """The latest evaluation against the card of each innovation (three queries in all)."""
     latest: dict[int, MandateEvaluation] = {}
