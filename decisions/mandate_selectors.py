@@ -82,7 +82,8 @@ def _part_text(
 def part_label(part: str) -> str:
     if part == "indicators":
         return str(_("Indicators"))
-    return str(capfirst(MandateCard._meta.get_field(part).verbose_name))
+    field = MandateCard._meta.get_field(part)
+    return str(capfirst(getattr(field, "verbose_name", part)))
 
 
 @dataclasses.dataclass
