@@ -48,6 +48,12 @@ def number(value: Decimal | None) -> str:
     return formats.number_format(normal, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+def amount(value: Decimal) -> str:
+    """An amount of kroner: whole kroner without decimals, else with two (1.250.000,50)."""
+    places = 0 if value == value.to_integral_value() else 2
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 def indicator_text(indicator: MandateIndicator) -> str:
     return _("%(name)s: from %(baseline)s %(unit)s (%(date)s) to %(target)s %(unit)s") % {
         "name": indicator.name,
@@ -64,7 +70,7 @@ def _part_text(
     """One part of a card as lines of text, as the minutes read it (``indicators``: those of
     a card not yet recorded, for the preview)."""
     if part == "budget":
-        return [f"{number(card.budget)} kr." if card.budget is not None else "–"]
+        return [f"{amount(card.budget)} kr." if card.budget is not None else "–"]
     if part == "deadline":
         return [formats.date_format(card.deadline, "SHORT_DATE_FORMAT") if card.deadline else "–"]
     if part == "indicators":

@@ -1016,9 +1016,7 @@ def on_transition_applied(*, actor, innovation: Innovation, log_entry) -> None:
 
 
 def _follow_new_cadence(*, innovation: Innovation, decision_id: int | None) -> None:
-    card = (
-        MandateCard.objects.filter(decision_id=decision_id).first() if decision_id else None
-    )
+    card = MandateCard.objects.filter(decision_id=decision_id).first() if decision_id else None
     if card is None or "follow_up_months" not in card.changed_fields:
         return
     now = timezone.now()

@@ -84,7 +84,7 @@ def test_the_secretary_gives_a_mandate_previews_the_card_and_amends_it(device, c
     page.click("#preview-button")
     page.wait_for_selector("#mandate-preview")
     preview = page.inner_text("#mandate-preview")
-    assert "1.250.000,5 kr." in preview
+    assert "1.250.000,50 kr." in preview
     assert "Ventetid på hjælp" in preview and "7,5 dage" in preview
     assert not MandateCard.objects.exists()
     check(page, "preview")

@@ -88,7 +88,7 @@ def test_the_mandate_form_asks_its_questions_and_previews_the_card(client, copen
     preview = html[html.index('id="mandate-preview"') : html.index('id="mandate-form"')]
     assert "The card as it will read in the minutes" in preview
     assert "Ventetid på hjælp: from 14 dage" in preview and "to 7.5 dage" in preview
-    assert "1,250,000.5 kr." in preview
+    assert "1,250,000.50 kr." in preview
     assert "Citizens, Staff" in preview
     assert not Decision.objects.exists() and not MandateCard.objects.exists()
 
