@@ -238,6 +238,17 @@ def clean_card(
                     changed.append(key)
             elif before[key] != fields[key]:
                 changed.append(key)
+        if not changed and not data:
+            raise ValidationFailed(
+                {
+                    "mandate_card": [
+                        _(
+                            "Say what the amendment changes: record it from the innovation's "
+                            "mandate card, where each part of the card can be changed."
+                        )
+                    ]
+                }
+            )
         if not changed:
             raise ValidationFailed(
                 {"mandate_card": [_("An amendment must change at least one part of the card.")]}

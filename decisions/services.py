@@ -857,8 +857,12 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
     options = []
     for spec in specs:
         evidence = candidates.best_for(spec.name, spec.requires)
+        card = None
+        if isinstance(evidence, Decision) and spec.name in mandate_services.MANDATE_TRANSITIONS:
+            card = MandateCard.objects.filter(decision_id=evidence.pk).first()
         context = TransitionContext(
             evidence=evidence,
+            mandate_card=card,
             evidence_already_used=False,
             has_submitted_evaluation=has_evaluation,
             # stop asks for reason and learning at the moment of acting

@@ -209,3 +209,49 @@ def test_the_cards_cadence_sets_the_committees_follow_ups(copenhagen):
 def test_add_months_keeps_to_the_calendar():
     assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
     assert add_months(datetime.date(2026, 11, 15), 3) == datetime.date(2027, 2, 15)
+
+
+def test_an_amendment_recorded_first_is_applied_later_on_its_card(copenhagen):
+    innovation = mandated_in(copenhagen, "implementing")
+    recorded = services.record_decision(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_item="Punkt 5",
+        transition="amend_mandate",
+        outcome="approved",
+        resolution="Udvalget ændrer mandatet.",
+        mandate_card={"scope": "Hele kommunen."},
+    )
+    assert not recorded.applied
+
+    option = next(
+        o
+        for o in services.available_transitions(innovation, copenhagen.secretary)
+        if o.name == "amend_mandate"
+    )
+    assert option.available, option.reasons
+    assert (option.source, option.target) == ("implementing", "implementing")
+
+    services.apply_transition(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        transition="amend_mandate",
+        decision=recorded.record,
+    )
+    assert Innovation.objects.get(pk=innovation.pk).frame_scope == "Hele kommunen."
+
+
+def test_an_amendment_without_its_changes_says_where_to_record_them(copenhagen):
+    innovation = mandated_in(copenhagen, "exploring")
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_decision(
+            actor=copenhagen.secretary,
+            innovation=innovation,
+            meeting=copenhagen.meeting,
+            agenda_item="Punkt 5",
+            transition="amend_mandate",
+            outcome="approved",
+            resolution="Udvalget ændrer mandatet.",
+        )
+    assert "mandate card" in refused.value.errors["mandate_card"][0]
