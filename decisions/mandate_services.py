@@ -367,6 +367,8 @@ def clean_follow_up_check(
         )
     if errors:
         raise ValidationFailed(errors)
+    if not serves:  # a follow-up that does not answer on the value direction
+        return None, [], {}
     return card, cleaned, {"serves": serves, "why": serves_why}
 
 

@@ -418,9 +418,16 @@ def record_decision(
         if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
             _check_possible_from_here(locked, transition)
         card = None
-        if transition in mandate_services.MANDATE_TRANSITIONS and outcome in (
-            Outcome.APPROVED,
-            Outcome.APPROVED_WITH_CHANGES,
+        # A mandate without a value direction records no card: the engine refuses the move
+        # and says why, in the words of the lifecycle.
+        gives_direction = bool(
+            (value_direction or "").strip()
+            or str((mandate_card or {}).get("value_direction") or "").strip()
+        )
+        if (
+            transition in mandate_services.MANDATE_TRANSITIONS
+            and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+            and (transition == "amend_mandate" or gives_direction)
         ):
             card = mandate_services.clean_card(
                 innovation=locked,

@@ -217,3 +217,10 @@ def test_the_evaluation_against_the_card_keeps_to_the_evaluating_phase(copenhage
     with pytest.raises(TransitionNotPossible):
         evaluate(copenhagen, innovation)
     assert not Evaluation.objects.exists()
+
+
+def test_a_follow_up_that_does_not_answer_on_the_value_direction_records_no_check(copenhagen):
+    innovation = mandated_in(copenhagen, "exploring")
+    result = follow_up(copenhagen, innovation)
+    assert not ValueDirectionCheck.objects.filter(follow_up=result.record).exists()
+    assert not IndicatorReading.objects.exists()
