@@ -138,10 +138,21 @@ class MandateOut(serializers.Serializer):
     result = MandateResultOut(allow_null=True)
 
 
+class ParticipantsIn(serializers.Serializer):
+    """The number who took part from each group (leave out the groups that did not)."""
+
+    def get_fields(self):
+        return {
+            group: serializers.IntegerField(
+                required=False, min_value=1, max_value=100000, help_text=str(label)
+            )
+            for group, label in InvolvedGroup.choices
+        }
+
+
 class InvolvementIn(serializers.ModelSerializer):
-    participants = serializers.DictField(
-        child=serializers.IntegerField(min_value=1, max_value=100000),
-        help_text=_("The number who took part, per group: citizens, companies, staff, ..."),
+    participants = ParticipantsIn(
+        help_text=_("The number who took part, per group: citizens, companies, staff, ...")
     )
 
     class Meta:
@@ -149,11 +160,6 @@ class InvolvementIn(serializers.ModelSerializer):
         fields = ["date", "form", "title", "participants", "learned", "platform_url"]
 
     def validate_participants(self, value: dict) -> dict:
-        unknown = sorted(set(value) - set(InvolvedGroup.values))
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown groups: %(groups)s.") % {"groups": ", ".join(unknown)}
-            )
         return dict(value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,6 +35,9 @@ class MandateView(APIView):
 
 
 class InvolvementView(APIView):
+    # the participants are an object per group: JSON only
+    parser_classes = [JSONParser]
+
     @extend_schema(responses={200: ms.InvolvementOut(many=True)}, operation_id="involvement_list")
     def get(self, request, pk: int):
         """The involvement log of exploration and testing, newest first."""
