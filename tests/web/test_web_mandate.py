@@ -309,3 +309,25 @@ def test_the_budget_is_accepted_as_spor_shows_it(client, copenhagen, typed, stor
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert str(MandateCard.objects.get(innovation=innovation).budget) == stored
     assert str(Innovation.objects.get(pk=innovation.pk).frame_budget) == stored
+
+
+def test_the_card_page_reads_in_the_same_number_of_queries_for_more_versions(client, copenhagen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..mandate_world import amend
+
+    innovation = mandated_in(copenhagen, "exploring")
+    client.force_login(copenhagen.politician)
+    url = f"/innovations/{innovation.pk}/mandate/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    amend(copenhagen, innovation, budget="1300000")
+    two = count()
+    amend(copenhagen, innovation, budget="1400000")
+    amend(copenhagen, innovation, follow_up_months=2)
+    assert count() == two
