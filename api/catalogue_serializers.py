@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from decisions.mandate import Verdict
 from innovations import csv_export
 from innovations.models import (
     DocumentKind,
@@ -25,6 +26,7 @@ from innovations.models import (
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee
 
+from .mandate_serializers import MandateResultOut
 from .serializers import ScopedPrimaryKeyField
 
 # --- The catalogue --------------------------------------------------------------------------
@@ -74,6 +76,11 @@ class CatalogueEntryOut(serializers.Serializer):
     region_name = serializers.CharField()
     evaluated = serializers.BooleanField()
     evaluation = EvaluationSummaryOut(allow_null=True)
+    against_mandate = MandateResultOut(
+        allow_null=True,
+        default=None,
+        help_text=_("The result of the latest evaluation against the mandate card."),
+    )
     reuse_count = serializers.IntegerField()
     named_reusers = serializers.ListField(child=serializers.CharField())
     is_own = serializers.BooleanField()
@@ -197,6 +204,22 @@ class EvaluationIn(serializers.Serializer):
         choices=SpreadingRecommendation.choices, required=False, allow_blank=True
     )
 
+    results = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text=_(
+            "With a mandate card: the measured result per indicator id, a number or "
+            '{"value", "note"}.'
+        ),
+    )
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("With a mandate card: was the value direction realised?"),
+    )
+    verdict_why = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
     def validate_effects(self, effects: dict) -> dict:
         unknown = sorted(set(effects) - set(Value.values))
         if unknown:
@@ -218,6 +241,11 @@ class EvaluationOut(serializers.Serializer):
     intended_values = serializers.ListField(child=serializers.CharField())
     submitted_by = serializers.IntegerField(source="submitted_by_id")
     submitted_at = serializers.DateTimeField()
+    against_mandate = MandateResultOut(
+        allow_null=True,
+        read_only=True,
+        help_text=_("The result against the mandate card, when it was held against one."),
+    )
 
 
 # --- The barometer --------------------------------------------------------------------------

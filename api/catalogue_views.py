@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from decisions import mandate_selectors, mandate_services
 from innovations import barometer as barometer_module
 from innovations import catalogue, csv_export
 from innovations import selectors as innovation_selectors
@@ -25,6 +26,7 @@ from workflow_project.db_router import reads_from_replica
 
 from . import catalogue_serializers as cs
 from . import serializers as s
+from .mandate_serializers import MandateResultOut
 from .pagination import Pagination
 from .views import parse
 
@@ -37,6 +39,16 @@ def _innovation(user, pk: int) -> Innovation:
 
 
 # --- The catalogue --------------------------------------------------------------------------
+
+
+def _with_mandate_results(entries) -> list[dict]:
+    """The entries as JSON, each with its result against the mandate card (three queries)."""
+    results = mandate_selectors.mandate_results([entry.id for entry in entries])
+    data = cs.CatalogueEntryOut(entries, many=True).data
+    for item in data:
+        result = results.get(item["id"])
+        item["against_mandate"] = MandateResultOut(result).data if result else None
+    return data
 
 
 class CatalogueListView(APIView):
@@ -64,7 +76,7 @@ class CatalogueListView(APIView):
             catalogue.catalogue(request.user, filters), request, view=self
         )
         entries = catalogue.entries(request.user, page, q=filters.q)
-        return paginator.get_paginated_response(cs.CatalogueEntryOut(entries, many=True).data)
+        return paginator.get_paginated_response(_with_mandate_results(entries))
 
 
 class CatalogueEntryView(APIView):
@@ -75,7 +87,7 @@ class CatalogueEntryView(APIView):
         entry = catalogue.catalogue_entry(request.user, pk)
         if entry is None:
             raise NotFound(_("The innovation is not in the catalogue."))
-        return Response(cs.CatalogueEntryOut(entry).data)
+        return Response(_with_mandate_results([entry])[0])
 
 
 class CatalogueReuseView(APIView):
@@ -253,7 +265,10 @@ class EvaluationListView(APIView):
     @extend_schema(responses={200: cs.EvaluationOut(many=True)}, operation_id="evaluations_list")
     def get(self, request, pk: int):
         innovation = _innovation(request.user, pk)
-        evaluations = innovation_selectors.evaluations_for(innovation)
+        evaluations = list(innovation_selectors.evaluations_for(innovation))
+        results = mandate_selectors.results_by_evaluation([e.pk for e in evaluations])
+        for evaluation in evaluations:
+            evaluation.against_mandate = results.get(evaluation.pk)
         return Response(cs.EvaluationOut(evaluations, many=True).data)
 
     @extend_schema(
@@ -265,8 +280,11 @@ class EvaluationListView(APIView):
         """Submit the evaluation, held against the mandate's value direction and values."""
         innovation = _innovation(request.user, pk)
         data = parse(cs.EvaluationIn, request)
-        evaluation = innovation_services.submit_evaluation(
+        evaluation = mandate_services.submit_evaluation(
             actor=request.user, innovation=innovation, **data
+        )
+        evaluation.against_mandate = mandate_selectors.results_by_evaluation([evaluation.pk]).get(
+            evaluation.pk
         )
         return Response(cs.EvaluationOut(evaluation).data, status=status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from notifications.models import Notification
 from rest_framework import serializers
 
 from decisions import selectors as decision_selectors
+from decisions.mandate import Fidelity
 from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
@@ -28,6 +29,7 @@ from reminders.models import Checkpoint, CheckpointStatus
 from reminders.services import local_today
 
 from . import selectors as api_selectors
+from .mandate_serializers import MandateCardIn, ReadingIn
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 
@@ -232,13 +234,28 @@ class InnovationIn(serializers.Serializer):
     collaborators = serializers.ListField(
         child=serializers.ChoiceField(choices=Collaborator.choices), required=False
     )
-    frame_budget = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
-    )
-    frame_deadline = serializers.DateField(required=False, allow_null=True)
-    frame_scope = serializers.CharField(required=False, allow_blank=True)
     kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs):
+        # The frame is the mandate card's: a client that still sends it is told so, rather
+        # than having it silently dropped.
+        sent = [
+            k for k in ("frame_budget", "frame_deadline", "frame_scope") if k in self.initial_data
+        ]
+        if sent:
+            raise serializers.ValidationError(
+                {
+                    key: [
+                        _(
+                            "The frame comes from the mandate card in force; it changes only by "
+                            "a decision that amends the mandate."
+                        )
+                    ]
+                    for key in sent
+                }
+            )
+        return attrs
 
 
 class ChangeCommitteeIn(serializers.Serializer):
@@ -444,6 +461,14 @@ class DecisionIn(serializers.Serializer):
     learning = serializers.CharField(
         required=False, allow_blank=True, help_text=_("For stop: what was learned.")
     )
+    mandate_card = MandateCardIn(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "For mandate and amend_mandate: the mandate card (an amendment gives only the "
+            "parts it changes)."
+        ),
+    )
 
 
 class FollowUpOut(MarkedRecordOut):
@@ -484,6 +509,18 @@ class FollowUpIn(serializers.Serializer):
     assessment = serializers.ChoiceField(choices=Assessment.choices)
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)
+    readings = serializers.DictField(
+        child=ReadingIn(),
+        required=False,
+        help_text=_("The current reading per indicator of the mandate card, by indicator id."),
+    )
+    serves = serializers.ChoiceField(
+        choices=Fidelity.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Does the work still serve the mandate's value direction?"),
+    )
+    serves_why = serializers.CharField(required=False, allow_blank=True)
     transition = serializers.ChoiceField(
         choices=[("start_evaluation", _("Start evaluation")), ("close", _("Close"))],
         required=False,
@@ -673,6 +710,12 @@ class ReusedOut(serializers.Serializer):
     by_others = serializers.IntegerField()
 
 
+class MandateShareOut(serializers.Serializer):
+    evaluated = serializers.IntegerField()
+    met = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
 class PortfolioOut(serializers.Serializer):
     by_state = serializers.DictField(child=serializers.IntegerField())
     by_committee = CommitteeCountOut(many=True)
@@ -681,6 +724,12 @@ class PortfolioOut(serializers.Serializer):
     decisions_per_month = MonthCountOut(many=True)
     reused = ReusedOut()
     shared = serializers.IntegerField()
+    mandates = MandateShareOut(
+        help_text=_(
+            "Of the innovations evaluated against a mandate card, how many met their mandate "
+            "(the value direction realised and every target reached)."
+        )
+    )
 
 
 class WorkflowStateOut(serializers.Serializer):

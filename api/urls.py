@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalogue_views, token_views, views
+from . import catalogue_views, mandate_views, token_views, views
 
 app_name = "api"
 
@@ -66,6 +66,12 @@ urlpatterns = [
         "innovations/<int:pk>/evaluations/",
         catalogue_views.EvaluationListView.as_view(),
         name="evaluations",
+    ),
+    path("innovations/<int:pk>/mandate/", mandate_views.MandateView.as_view(), name="mandate"),
+    path(
+        "innovations/<int:pk>/involvement/",
+        mandate_views.InvolvementView.as_view(),
+        name="involvement",
     ),
     path(
         "documents/<int:pk>/file/",

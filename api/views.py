@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from access import services as access_services
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
+from decisions.mandate_selectors import share_that_met_their_mandate
 from decisions.models import Correction, Decision, FollowUp
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
@@ -365,6 +366,12 @@ class PortfolioView(APIView):
             committee_id=query.get("committee"),
             since=query.get("since"),
         )
+        scope = innovation_selectors.visible_innovations(request.user)
+        if query.get("organisation"):
+            scope = scope.filter(organisation_id=query["organisation"])
+        if query.get("committee"):
+            scope = scope.filter(committee_id=query["committee"])
+        figures["mandates"] = share_that_met_their_mandate(scope)
         return Response(s.PortfolioOut(figures).data)
 
 

@@ -34,6 +34,12 @@ CHAINED_MODELS: dict[str, Any] = {
         "decision__innovation__organisation_id", "follow_up__innovation__organisation_id"
     ),
     "decisions.transitionlog": "innovation__organisation_id",
+    "decisions.mandatecard": "innovation__organisation_id",
+    "decisions.mandateindicator": "card__innovation__organisation_id",
+    "decisions.valuedirectioncheck": "follow_up__innovation__organisation_id",
+    "decisions.indicatorreading": "follow_up__innovation__organisation_id",
+    "decisions.mandateevaluation": "card__innovation__organisation_id",
+    "decisions.indicatorresult": "mandate_evaluation__card__innovation__organisation_id",
     "audit.auditevent": "organisation_id",
 }
 

@@ -22,6 +22,12 @@ EVIDENCE_TABLES = [
     "decisions_followup",
     "decisions_correction",
     "decisions_transitionlog",
+    "decisions_mandatecard",
+    "decisions_mandateindicator",
+    "decisions_valuedirectioncheck",
+    "decisions_indicatorreading",
+    "decisions_mandateevaluation",
+    "decisions_indicatorresult",
     "audit_auditevent",
     "audit_chainentry",
 ]

@@ -135,6 +135,7 @@ def votes_error(meeting, votes_for, votes_against, votes_abstaining) -> str | No
 
 TRANSITION_CHOICES = [
     ("mandate", _("Mandate")),
+    ("amend_mandate", _("Amend the mandate")),
     ("approve_test", _("Approve testing")),
     ("approve_implementation", _("Approve implementation")),
     ("recycle", _("Back to exploration")),
@@ -394,3 +395,16 @@ class TransitionLog(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.innovation}: {self.source} → {self.target}"
+
+
+# The mandate card and what is held against it live in their own module (``mandate.py``);
+# imported here so Django registers them with this app.
+from .mandate import (  # noqa: E402, F401
+    IndicatorReading,
+    IndicatorResult,
+    InvolvementActivity,
+    MandateCard,
+    MandateEvaluation,
+    MandateIndicator,
+    ValueDirectionCheck,
+)

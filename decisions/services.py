@@ -33,7 +33,8 @@ from innovations.models import (
 from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
-from . import hooks, selectors
+from . import hooks, mandate_services, selectors
+from .mandate import MandateCard
 from .models import (
     Assessment,
     Correction,
@@ -92,8 +93,12 @@ def _context_for(
         used = TransitionLog.objects.filter(decision=decision).exists()
     elif follow_up is not None and follow_up.pk:
         used = TransitionLog.objects.filter(follow_up=follow_up).exists()
+    card = None
+    if decision is not None and decision.pk and decision.transition in ("mandate", "amend_mandate"):
+        card = MandateCard.objects.filter(decision_id=decision.pk).first()
     return TransitionContext(
         evidence=evidence,
+        mandate_card=card,
         evidence_already_used=used,
         has_submitted_evaluation=selectors.has_evaluation_of_current_phase(innovation),
         reason=reason or "",
@@ -155,12 +160,16 @@ def _apply_locked(
     finally:
         innovation._transition_context = None
     now = timezone.now()
-    innovation.state_entered_at = now
+    if innovation.state != source:
+        innovation.state_entered_at = now
     innovation.save(
         update_fields=[
             "state",
             "paused_from",
             "value_direction",
+            "frame_budget",
+            "frame_deadline",
+            "frame_scope",
             "stop_reason",
             "stop_learning",
             "state_entered_at",
@@ -380,6 +389,7 @@ def record_decision(
     reason: str = "",
     learning: str = "",
     expected_state: str | None = None,
+    mandate_card: dict[str, Any] | None = None,
 ) -> RecordResult:
     """Record a committee's decision; with ``apply_transition``, also move the innovation.
 
@@ -388,6 +398,11 @@ def record_decision(
     approved is recorded all the same and moves nothing. ``expected_state`` is the phase the
     secretary saw: when the innovation has moved on meanwhile, a ``ConcurrentChange`` says
     so and nothing is recorded (a pause decided for ``exploring`` must not pause ``testing``).
+
+    An approved ``mandate`` or ``amend_mandate`` decision records a mandate card
+    (``mandate_card``: the card's fields, see ``decisions.mandate_services.clean_card``); an
+    amendment gives only the fields it changes. A mandate given without a card's details
+    records one with its value direction and the frame the innovation had.
     """
     errors: dict[str, list[str]] = {}
     agenda_item = _clean_text(
@@ -434,6 +449,10 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("Choose the transition the decision authorises.")
         )
+    if mandate_card and transition not in mandate_services.MANDATE_TRANSITIONS:
+        errors.setdefault("mandate_card", []).append(
+            _("A mandate card is recorded with a decision to give or amend a mandate.")
+        )
     if errors:
         raise ValidationFailed(errors)
 
@@ -446,6 +465,26 @@ def record_decision(
             _check_expected_state(locked, expected_state)
         if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
             _check_possible_from_here(locked, transition)
+        card = None
+        # A mandate without a value direction records no card: the engine refuses the move
+        # and says why, in the words of the lifecycle.
+        gives_direction = bool(
+            (value_direction or "").strip()
+            or str((mandate_card or {}).get("value_direction") or "").strip()
+        )
+        if (
+            transition in mandate_services.MANDATE_TRANSITIONS
+            and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+            and (transition == "amend_mandate" or gives_direction)
+        ):
+            card = mandate_services.clean_card(
+                innovation=locked,
+                transition=transition,
+                data=mandate_card,
+                value_direction=value_direction or "",
+            )
+            # the minutes' value direction is the card's
+            value_direction = card.fields["value_direction"]
         decision = Decision.objects.create(
             innovation=locked,
             meeting=meeting,
@@ -460,6 +499,10 @@ def record_decision(
             recorded_at=timezone.now(),
             **votes,
         )
+        if card is not None:
+            mandate_services.record_card(
+                actor=actor, decision=decision, innovation=locked, card=card
+            )
         hooks.decision_recorded(actor=actor, decision=decision)
         entry = None
         if apply_transition and decision.is_approved:
@@ -487,10 +530,17 @@ def record_follow_up(
     transition: str = "",
     apply_transition: bool = False,
     expected_state: str | None = None,
+    readings: dict[Any, Any] | None = None,
+    serves: str = "",
+    serves_why: str = "",
 ) -> RecordResult:
     """Record an item for information whose status the committee took note of.
 
     With ``apply_transition``, also move the innovation, as ``record_decision`` does.
+    Against the mandate card in force: the current reading of its indicators (``readings``,
+    ``{indicator id: value}``) and whether the work still serves the value direction
+    (``serves``: yes, partly or no, with ``serves_why``); the involvement log since the last
+    follow-up is summarised with it.
     """
     errors: dict[str, list[str]] = {}
     agenda_item = _clean_text(
@@ -527,6 +577,9 @@ def record_follow_up(
         _check_meeting(actor, locked, meeting)
         if apply_transition:
             _check_expected_state(locked, expected_state)
+        card, cleaned_readings, answer = mandate_services.clean_follow_up_check(
+            innovation=locked, readings=readings, serves=serves, serves_why=serves_why
+        )
         follow_up = FollowUp.objects.create(
             innovation=locked,
             meeting=meeting,
@@ -537,6 +590,9 @@ def record_follow_up(
             transition=transition,
             recorded_by=actor,
             recorded_at=timezone.now(),
+        )
+        mandate_services.record_follow_up_check(
+            follow_up=follow_up, card=card, readings=cleaned_readings, answer=answer
         )
         hooks.follow_up_recorded(actor=actor, follow_up=follow_up)
         entry = None
@@ -876,8 +932,12 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
     options = []
     for spec in specs:
         evidence = candidates.best_for(spec.name, spec.requires)
+        card = None
+        if isinstance(evidence, Decision) and spec.name in mandate_services.MANDATE_TRANSITIONS:
+            card = MandateCard.objects.filter(decision_id=evidence.pk).first()
         context = TransitionContext(
             evidence=evidence,
+            mandate_card=card,
             evidence_already_used=False,
             has_submitted_evaluation=has_evaluation,
             # stop asks for reason and learning at the moment of acting
@@ -897,6 +957,8 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
         target = spec.target
         if target == "paused_from":
             target = innovation.paused_from or target
+        elif target == "same":
+            target = state
         options.append(
             TransitionOption(
                 name=spec.name,

@@ -91,6 +91,9 @@ class TransitionContext:
     has_submitted_evaluation: bool = False
     reason: str = ""
     learning: str = ""
+    # The mandate card the decision recorded (``decisions.mandate.MandateCard``), for
+    # ``mandate`` and ``amend_mandate``: the frame and value direction come from it.
+    mandate_card: Any = None
 
 
 def transition_label(name: str) -> str:
@@ -118,15 +121,23 @@ class Requirement:
 
 
 class ApprovedDecision(Requirement):
-    def __init__(self, kind: str, *, value_direction: bool = False) -> None:
+    def __init__(
+        self, kind: str, *, value_direction: bool = False, mandate_card: bool = False
+    ) -> None:
         self.kind = kind
         self.value_direction = value_direction
+        self.mandate_card = mandate_card
 
     @property
     def description(self) -> str:  # type: ignore[override]
         if self.value_direction:
             return str(
                 _("needs an approved decision on “%(transition)s” with a value direction")
+                % {"transition": transition_label(self.kind)}
+            )
+        if self.mandate_card:
+            return str(
+                _("needs an approved decision on “%(transition)s” with the mandate card it records")
                 % {"transition": transition_label(self.kind)}
             )
         return str(
@@ -152,6 +163,10 @@ class ApprovedDecision(Requirement):
             return str(
                 _("the mandate decision has no value direction; %(needs)s")
                 % {"needs": self.description}
+            )
+        if self.mandate_card and context.mandate_card is None:
+            return str(
+                _("the decision recorded no mandate card; %(needs)s") % {"needs": self.description}
             )
         return None
 
@@ -386,6 +401,26 @@ class Innovation(models.Model):
     )
     def mandate(self) -> None:
         self.value_direction = self._transition_context.evidence.value_direction
+        self._take_frame_from(self._transition_context.mandate_card)
+
+    @transition(
+        field=state,
+        source=[State.EXPLORING, State.TESTING, State.IMPLEMENTING, State.EVALUATING],
+        target=None,  # the phase stays: a new version of the mandate card is in force
+        conditions=[ApprovedDecision("amend_mandate", mandate_card=True)],
+        custom={"requires": "decision", "label": _("Amend the mandate"), "target": "same"},
+    )
+    def amend_mandate(self) -> None:
+        card = self._transition_context.mandate_card
+        self.value_direction = card.value_direction
+        self._take_frame_from(card)
+
+    def _take_frame_from(self, card: Any) -> None:
+        """The frame (budget, deadline, scope) is the one the card in force gives."""
+        if card is not None:
+            self.frame_budget = card.budget
+            self.frame_deadline = card.deadline
+            self.frame_scope = card.scope
 
     @transition(
         field=state,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -40,14 +38,14 @@ from .models import (
     Value,
 )
 
+# The frame (budget, deadline, scope) is not here: it is the mandate card's in force
+# (``decisions.mandate_services``), copied onto the innovation when the mandate is given or
+# amended, and read from there.
 EDITABLE_FIELDS = (
     "title",
     "need",
     "value_direction",
     "solution",
-    "frame_budget",
-    "frame_deadline",
-    "frame_scope",
     "committee",
     "owner",
     "collaborators",
@@ -94,36 +92,11 @@ def _clean_fields(
             cleaned[key] = value
     if "title" in cleaned and len(cleaned["title"]) > 300:
         errors.setdefault("title", []).append(_("At most 300 characters."))
-    for key in ("value_direction", "solution", "frame_scope", "contact_role", "kle_code"):
+    for key in ("value_direction", "solution", "contact_role", "kle_code"):
         if key in data:
             cleaned[key] = (data[key] or "").strip()
     if cleaned.get("kle_code") and not _valid_kle(cleaned["kle_code"]):
         errors.setdefault("kle_code", []).append(_("A KLE code looks like 27.24.00."))
-    if "frame_budget" in data:
-        value = data["frame_budget"]
-        if value in (None, ""):
-            cleaned["frame_budget"] = None
-        else:
-            try:
-                budget = Decimal(str(value))
-                if budget < 0 or budget >= Decimal("1e12"):
-                    raise InvalidOperation
-                cleaned["frame_budget"] = budget
-            except (InvalidOperation, ValueError):
-                errors.setdefault("frame_budget", []).append(
-                    _("Enter an amount in DKK of 0 or more.")
-                )
-    if "frame_deadline" in data:
-        value = data["frame_deadline"]
-        if value in (None, ""):
-            cleaned["frame_deadline"] = None
-        elif isinstance(value, datetime.date):
-            cleaned["frame_deadline"] = value
-        else:
-            try:
-                cleaned["frame_deadline"] = datetime.date.fromisoformat(str(value))
-            except ValueError:
-                errors.setdefault("frame_deadline", []).append(_("Enter a date as YYYY-MM-DD."))
     if "committee" in data or creating:
         committee = data.get("committee")
         if isinstance(committee, int | str) and str(committee).isdigit():
@@ -154,13 +127,6 @@ def _clean_fields(
     return cleaned
 
 
-def _refuse_past_deadline(cleaned: dict[str, Any], *, current: datetime.date | None) -> None:
-    """A frame's deadline is set ahead; one already passed may stay as it was."""
-    deadline = cleaned.get("frame_deadline")
-    if deadline and deadline != current and deadline < timezone.localdate():
-        raise ValidationFailed({"frame_deadline": [_("The deadline cannot be in the past.")]})
-
-
 def _valid_kle(code: str) -> bool:
     parts = code.split(".")
     return 1 <= len(parts) <= 4 and all(p.isdigit() and len(p) == 2 for p in parts)
@@ -174,7 +140,6 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
             _("Only administrators, secretaries and officials can raise an innovation.")
         )
     cleaned = _clean_fields(organisation, data, creating=True)
-    _refuse_past_deadline(cleaned, current=None)
     if "owner" not in cleaned and actor.role == Role.OFFICIAL:
         cleaned["owner"] = actor
     with transaction.atomic():
@@ -212,7 +177,6 @@ def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovati
                 }
             )
         cleaned.pop("committee", None)
-        _refuse_past_deadline(cleaned, current=locked.frame_deadline)
         if (
             "value_direction" in cleaned
             and locked.state != State.NEED

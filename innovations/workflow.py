@@ -22,7 +22,8 @@ class TransitionSpec:
     name: str
     lazy_label: Any  # translated when read, in the language active then (the specs are cached)
     sources: tuple[str, ...]
-    target: str  # "paused_from" for resume: the state the innovation was paused from
+    target: str  # "paused_from" for resume: the state the innovation was paused from;
+    # "same" for amend_mandate: the phase it is in
     targets: tuple[str, ...]  # every state the transition can end in
     requires: str  # "decision" or "follow_up"
     conditions: tuple[Requirement, ...]
@@ -58,6 +59,9 @@ def transition_specs() -> tuple[TransitionSpec, ...]:
         if custom.get("target") == "paused_from":
             target_name = "paused_from"
             targets = tuple(str(s) for s in target.allowed_states)
+        elif custom.get("target") == "same":
+            target_name = "same"
+            targets = tuple(data["sources"])
         else:
             target_name = str(target)
             targets = (target_name,)
@@ -125,6 +129,9 @@ def _edges() -> list[tuple[str, str, str]]:
     edges = []
     for spec in transition_specs():
         for source in spec.sources:
+            if spec.target == "same":
+                edges.append((source, source, spec.name))
+                continue
             for target in spec.targets:
                 edges.append((source, target, spec.name))
     return edges
@@ -180,6 +187,8 @@ def workflow_readme_block() -> str:
             sources = ", ".join(f"`{source}`" for source in spec.sources)
             if spec.target == "paused_from":
                 target = "the state it was paused from"
+            elif spec.target == "same":
+                target = "the same phase"
             else:
                 target = f"`{spec.target}`"
             requires = "; ".join(spec.describe_requirements())

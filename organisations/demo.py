@@ -19,6 +19,7 @@ import dataclasses
 import datetime
 import zoneinfo
 from collections.abc import Callable
+from decimal import Decimal
 
 import time_machine
 from django.contrib.auth.hashers import make_password
@@ -27,11 +28,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from decisions import mandate_services
 from decisions import services as decision_services
 from innovations import services as innovation_services
 from innovations.models import Innovation, State
 
 from . import demo_content as content
+from . import demo_mandate
 from .admin_access import ensure_administrators_group
 from .models import (
     Committee,
@@ -572,6 +575,8 @@ class InnovationBuilder:
         self.committee = world.committees[spec.committee]
         self.innovation: Innovation | None = None
         self.last_decision = None
+        self.involvement_turn = 0
+        self.amended = False
 
     def travel(self, when: datetime.datetime, action: Callable[[], object]) -> object:
         # Never into the future: a step on a recent day must not outrun the real clock.
@@ -613,13 +618,9 @@ class InnovationBuilder:
 
     def raise_need(self, origin: Innovation | None) -> None:
         spec = self.spec
+        # the frame (budget, deadline, scope) comes with the mandate card
         fields = {
             "need": spec.need,
-            "frame_scope": spec.scope,
-            "frame_budget": spec.budget,
-            "frame_deadline": datetime.date(timezone.localdate().year + 2, 12, 31)
-            if spec.budget
-            else None,
             "collaborators": list(spec.collaborators),
             "innovation_types": list(spec.types),
             "intended_values": list(spec.values),
@@ -652,10 +653,27 @@ class InnovationBuilder:
         when = at(step.day, 16, 0) + datetime.timedelta(minutes=6 * item)
         if step.kind == "follow_up":
             if not step.transition:
+                entered = self.innovation.state_entered_at.date()
+                if step.state in (State.EXPLORING, State.TESTING):
+                    for days in (15, 11):
+                        logged = step.day - datetime.timedelta(days=days)
+                        if logged > entered:
+                            self.travel(at(logged, 13), self.log_involvement)
                 report_day = step.day - datetime.timedelta(days=8)
-                if report_day > (self.innovation.state_entered_at.date()):
+                if report_day > entered:
                     self.travel(at(report_day, 9, 30), lambda: self.status_report(step, number))
             self.travel(when, lambda: self.follow_up(step, agenda_item, number))
+            if (
+                not step.transition
+                and step.state == State.TESTING
+                and self.index % 4 == 1
+                and not self.amended
+            ):
+                amend_item, _number = self.agenda("amend_mandate", step.meeting)
+                self.travel(
+                    when + datetime.timedelta(minutes=4),
+                    lambda: self.amend_mandate(step, amend_item),
+                )
         else:
             if (
                 step.transition == "approve_test"
@@ -700,6 +718,17 @@ class InnovationBuilder:
             summary = texts[at_risk]
             taken_note = content.TAKEN_NOTE[(self.index + number) % len(content.TAKEN_NOTE)]
             assessment = "at_risk" if at_risk else "on_track"
+        against_card: dict = {}
+        card = mandate_services.current_card(self.innovation)
+        if card is not None and not step.transition:
+            at_risk = assessment == "at_risk"
+            against_card = {
+                "readings": demo_mandate.readings_for(
+                    card, progress=Decimal("0.3" if at_risk else "0.6")
+                ),
+                "serves": "partly" if at_risk else "yes",
+                "serves_why": demo_mandate.SERVES_WHY["partly" if at_risk else "yes"],
+            }
         result = decision_services.record_follow_up(
             actor=self.world.secretary_for(step.meeting.committee),
             innovation=self.innovation,
@@ -710,8 +739,53 @@ class InnovationBuilder:
             taken_note=taken_note,
             transition=step.transition,
             apply_transition=bool(step.transition),
+            **against_card,
         )
         self.innovation = result.innovation
+
+    def log_involvement(self) -> None:
+        card = mandate_services.current_card(self.innovation)
+        if card is None:
+            return
+        turn = self.index + self.involvement_turn
+        self.involvement_turn += 1
+        form, title, learned = demo_mandate.ACTIVITIES[turn % len(demo_mandate.ACTIVITIES)]
+        platform = ""
+        if form in ("workshop", "survey") and self.world.spec.code == "0751":
+            platform = f"https://deltag.aarhus.dk/processes/spor-{self.innovation.pk}"
+        mandate_services.record_involvement(
+            actor=self.owner,
+            innovation=self.innovation,
+            date=timezone.localdate(),
+            form=form,
+            title=title,
+            participants=demo_mandate.participants_for(card, turn=turn),
+            learned=learned,
+            platform_url=platform,
+        )
+
+    def amend_mandate(self, step: Step, agenda_item: str) -> None:
+        card = mandate_services.current_card(self.innovation)
+        if card is None:
+            return
+        committee = step.meeting.committee
+        seats = COUNCIL_SEATS if committee.is_council else COMMITTEE_SEATS
+        result = decision_services.record_decision(
+            actor=self.world.secretary_for(committee),
+            innovation=self.innovation,
+            meeting=step.meeting,
+            agenda_item=agenda_item,
+            transition="amend_mandate",
+            outcome="approved",
+            resolution=demo_mandate.AMENDMENT_RESOLUTION,
+            votes_for=seats,
+            votes_against=0,
+            votes_abstaining=0,
+            mandate_card=demo_mandate.amendment_for(card),
+            apply_transition=True,
+        )
+        self.innovation = result.innovation
+        self.amended = True
 
     def decide(self, step: Step, agenda_item: str, number: int) -> None:
         spec = self.spec
@@ -765,6 +839,9 @@ class InnovationBuilder:
             votes_abstaining=votes[2],
             minority_statements=minority,
             value_direction=spec.value_direction if name == "mandate" else "",
+            mandate_card=demo_mandate.card_for(spec, index=self.index, day=step.day)
+            if name == "mandate"
+            else None,
             follow_up_date=follow_up_date,
             apply_transition=approved,
             reason=spec.stop_reason if name == "stop" else "",
@@ -795,7 +872,16 @@ class InnovationBuilder:
             }
             for i, value in enumerate(spec.values)
         }
-        innovation_services.submit_evaluation(
+        card = mandate_services.current_card(self.innovation)
+        against_card: dict = {}
+        if card is not None:
+            met = self.index % 4 != 3
+            against_card = {
+                "results": demo_mandate.results_for(card, met=met),
+                "verdict": "realised" if met else "partly",
+                "verdict_why": demo_mandate.SERVES_WHY["yes" if met else "partly"],
+            }
+        mandate_services.submit_evaluation(
             actor=self.owner,
             innovation=self.innovation,
             method=("internal", "external", "with_citizens")[self.index % 3],
@@ -803,6 +889,7 @@ class InnovationBuilder:
             learning=content.EVALUATION_LEARNING,
             recommendation=content.EVALUATION_RECOMMENDATION,
             spreading="recommended" if spec.target == State.SPREADING or spec.shared else "",
+            **against_card,
         )
         innovation_services.submit_document(
             actor=self.owner,

@@ -926,6 +926,7 @@ INNOVATIONS = (
 
 AGENDA = {
     "mandate": "Mandat til nye løsninger",
+    "amend_mandate": "Ændring af mandatet",
     "approve_test": "Godkendelse af afprøvning",
     "approve_implementation": "Godkendelse af implementering",
     "recycle": "Afprøvningens resultater og videre udforskning",

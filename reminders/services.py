@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from decisions.mandate import MandateCard
 from innovations import permissions
 from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import FINAL_STATES, Innovation, State
@@ -271,8 +272,40 @@ def _build_checkpoint(
     )
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved ``months`` calendar months on (the 31st becomes the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def mandate_cadence(innovation: Innovation | int) -> int | None:
+    """Every how many months the mandate card in force asks for a follow-up, if it says."""
+    pk = innovation if isinstance(innovation, int) else innovation.pk
+    return (
+        MandateCard.objects.filter(innovation_id=pk)
+        .order_by("-version")
+        .values_list("follow_up_months", flat=True)
+        .first()
+    )
+
+
+def _follows_cadence(kind: str, responsible: str) -> bool:
+    """The committee's follow-ups keep the mandate's cadence, when its card sets one."""
+    return kind == CheckpointKind.FOLLOW_UP and responsible == Responsible.COMMITTEE
+
+
 def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[Checkpoint]:
-    """Create the checkpoints the organisation's rules ask for on entering ``state``."""
+    """Create the checkpoints the organisation's rules ask for on entering ``state``.
+
+    A committee follow-up rule is due after the mandate card's cadence (every N months)
+    instead of its own days, when the card in force sets one.
+    """
     policy = policy_for(innovation.organisation_id)
     rules = list(
         CheckpointRule.objects.filter(
@@ -283,6 +316,13 @@ def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[
         return []
     now = timezone.now()
     today = schedule.local_date(now)
+    cadence = mandate_cadence(innovation) if state != State.NEED else None
+
+    def due(rule: CheckpointRule) -> datetime.date:
+        if cadence and _follows_cadence(rule.kind, rule.responsible):
+            return add_months(today, cadence)
+        return today + datetime.timedelta(days=rule.due_after_days)
+
     # A decision's follow-up date (set by the decision that brought the innovation here, or
     # earlier) already asks for what a rule would ask for a few days apart: one is enough.
     decided = list(
@@ -296,7 +336,7 @@ def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[
         _build_checkpoint(
             innovation=innovation,
             kind=rule.kind,
-            due_date=today + datetime.timedelta(days=rule.due_after_days),
+            due_date=due(rule),
             source=CheckpointSource.RULE,
             policy=policy,
             now=now,
@@ -305,9 +345,7 @@ def on_state_entered(*, innovation: Innovation, state: str, actor=None) -> list[
             actor=actor,
         )
         for rule in rules
-        if not _within_merge_window(
-            rule.kind, today + datetime.timedelta(days=rule.due_after_days), decided
-        )
+        if not _within_merge_window(rule.kind, due(rule), decided)
     ]
     return Checkpoint.objects.bulk_create(checkpoints)
 
@@ -454,18 +492,27 @@ def _complete_locked(
         **answers,
     )
     rule = checkpoint.rule
+    cadence = (
+        mandate_cadence(checkpoint.innovation_id)
+        if checkpoint.source == CheckpointSource.RULE
+        and _follows_cadence(checkpoint.kind, checkpoint.responsible)
+        else None
+    )
     if (
         checkpoint.source == CheckpointSource.RULE
         and rule is not None
         and rule.active
-        and rule.repeat_every_days
+        and (rule.repeat_every_days or cadence)
     ):
         innovation = checkpoint.innovation
         if innovation.state == checkpoint.state:
+            today = schedule.local_date(now)
             _build_checkpoint(
                 innovation=innovation,
                 kind=checkpoint.kind,
-                due_date=schedule.local_date(now) + datetime.timedelta(days=rule.repeat_every_days),
+                due_date=add_months(today, cadence)
+                if cadence
+                else today + datetime.timedelta(days=rule.repeat_every_days or 0),
                 source=CheckpointSource.RULE,
                 policy=policy_for(innovation.organisation_id),
                 now=now,
@@ -953,12 +1000,48 @@ def complete_documentation_checkpoints(*, innovation: Innovation, actor) -> None
 
 
 def on_transition_applied(*, actor, innovation: Innovation, log_entry) -> None:
-    """Leaving a phase cancels its open checkpoints; entering one creates the rules'."""
+    """Leaving a phase cancels its open checkpoints; entering one creates the rules'.
+
+    An amended mandate stays in its phase: its checkpoints stay, and the committee's open
+    follow-up from the rules moves to the new cadence when the amendment changed it.
+    """
+    if log_entry.source == log_entry.target:
+        _follow_new_cadence(innovation=innovation, decision_id=log_entry.decision_id)
+        return
     cancel_checkpoints_for_state(
         innovation=innovation, state=log_entry.source, keep_decision_id=log_entry.decision_id
     )
     if log_entry.target not in FINAL_STATES:
         on_state_entered(innovation=innovation, state=log_entry.target, actor=actor)
+
+
+def _follow_new_cadence(*, innovation: Innovation, decision_id: int | None) -> None:
+    card = MandateCard.objects.filter(decision_id=decision_id).first() if decision_id else None
+    if card is None or "follow_up_months" not in card.changed_fields:
+        return
+    now = timezone.now()
+    open_follow_ups = list(
+        Checkpoint.objects.select_for_update(of=("self",))
+        .filter(
+            innovation=innovation,
+            kind=CheckpointKind.FOLLOW_UP,
+            responsible=Responsible.COMMITTEE,
+            source=CheckpointSource.RULE,
+            status=CheckpointStatus.OPEN,
+        )
+        .order_by("due_date", "id")
+    )
+    if not card.follow_up_months:
+        return
+    due = add_months(schedule.local_date(now), card.follow_up_months)
+    policy = policy_for(innovation.organisation_id)
+    for checkpoint in open_follow_ups:
+        if checkpoint.due_date == due:
+            continue
+        checkpoint.due_date = due
+        checkpoint.sequence += 1
+        checkpoint.next_reminder_at = schedule.next_reminder_at(due, policy, now)
+        checkpoint.save(update_fields=["due_date", "sequence", "next_reminder_at", "updated_at"])
 
 
 # --- Rescheduling after a policy change -----------------------------------------------------

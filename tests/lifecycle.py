@@ -50,6 +50,11 @@ MOVES: list[Move] = [
     Move("spread", "evaluating", "spreading", DECISION, needs_evaluation=True),
     Move("complete", "evaluating", "completed", DECISION, needs_evaluation=True),
     Move("close", "spreading", "completed", FOLLOW_UP),
+    # a new version of the mandate card; the phase stays
+    *[
+        Move("amend_mandate", state, state, DECISION)
+        for state in ["exploring", "testing", "implementing", "evaluating"]
+    ],
     *[Move("pause", state, "paused", DECISION) for state in ACTIVE],
     *[Move("resume", "paused", state, DECISION, paused_from=state) for state in ACTIVE],
     *[Move("stop", state, "stopped", DECISION, needs_reason_and_learning=True) for state in ACTIVE],
@@ -87,6 +92,7 @@ EVIDENCE_OF = {move.transition: move.evidence for move in MOVES}
 VALUE_DIRECTION = "Borgeren skal opleve kortere ventetid og mere nærvær."
 STOP_REASON = "Løsningen gav ikke de forventede gevinster."
 STOP_LEARNING = "Medarbejderne skal inddrages fra starten."
+AMENDED_STOP_CRITERIA = "Udvalget stopper, hvis ventetiden ikke falder inden for et år."
 
 
 def path_to(state: str, paused_from: str = "") -> list[str]:
@@ -108,6 +114,7 @@ LABELS = {
     "pause": "Pause",
     "resume": "Resume",
     "stop": "Stop",
+    "amend_mandate": "Amend the mandate",
 }
 
 
@@ -115,6 +122,8 @@ def needs_reason(name: str) -> str:
     """The reason, in the UI's words, that a transition gives when it has no evidence."""
     if name == "mandate":
         return "needs an approved decision on “Give a mandate” with a value direction"
+    if name == "amend_mandate":
+        return "needs an approved decision on “Amend the mandate” with the mandate card it records"
     if EVIDENCE_OF[name] == FOLLOW_UP:
         return f"needs a follow-up on “{LABELS[name]}” whose status the committee has taken note of"
     return f"needs an approved decision on “{LABELS[name]}”"
@@ -173,6 +182,7 @@ def record(
         votes_against=0 if seats else None,
         votes_abstaining=0 if seats else None,
         value_direction=value_direction if name == "mandate" else "",
+        mandate_card={"stop_criteria": AMENDED_STOP_CRITERIA} if name == "amend_mandate" else None,
         apply_transition=apply,
         reason=reason if name == "stop" else "",
         learning=learning if name == "stop" else "",

@@ -458,7 +458,7 @@ def test_a_web_process_stopped_with_sigterm_mid_record_finishes_it_then_exits(co
         "transition": "mandate",
         "outcome": "approved",
         "resolution": "Udvalget giver mandat.",
-        "votes_for": 7,
+        "votes_for": 2,
         "votes_against": 0,
         "votes_abstaining": 0,
         "value_direction": "Hurtigere tilbage til hverdagen.",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from decisions import mandate_selectors
 from innovations import barometer as barometer_module
 from innovations import catalogue, csv_export, permissions
 from innovations import selectors as innovation_selectors
@@ -117,6 +118,8 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "may_reuse": may_reuse,
             "reuse_form": forms.ReuseForm(user=request.user) if may_reuse else None,
             "display": _display(entry),
+            # the whitelisted result against the mandate: verdict and indicator figures only
+            "mandate_result": mandate_selectors.mandate_results([entry.id]).get(entry.id),
         },
     )
 

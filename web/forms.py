@@ -26,8 +26,6 @@ from innovations.models import (
 from innovations.workflow import spec_for, transition_specs
 from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
 
-from .fields import AmountField
-
 
 def apply_errors(form: forms.Form, error: SporError) -> None:
     """Put a service's error on the form: on the fields it names, else above the form."""
@@ -88,17 +86,6 @@ class InnovationForm(forms.Form):
     )
     owner = OfficialChoiceField(
         label=_("Owning official"), queryset=User.objects.none(), required=False
-    )
-    frame_budget = AmountField(
-        label=_("Budget (DKK)"),
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        help_text=_("For example 1.250.000,50."),
-    )
-    frame_deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
-    frame_scope = forms.CharField(
-        label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     innovation_types = forms.MultipleChoiceField(
         label=_("Innovation types"),
@@ -189,9 +176,6 @@ def innovation_initial(innovation: Innovation) -> dict[str, Any]:
             "solution",
             "committee",
             "owner",
-            "frame_budget",
-            "frame_deadline",
-            "frame_scope",
             "innovation_types",
             "intended_values",
             "collaborators",

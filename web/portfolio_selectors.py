@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decisions.mandate_selectors import share_that_met_their_mandate
 from decisions.models import Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
@@ -228,6 +229,10 @@ def dashboard_figures(user, filters: Filters) -> dict:
     figures["overdue_count"], figures["overdue_list"] = overdue_checkpoints(user, filters)
     figures["stale_count"], figures["stale_list"] = stale_innovations(user, filters)
     figures["total"] = sum(figures["by_state"].values())
+    scope = visible_innovations(user).filter(organisation_id=user.organisation_id)
+    if filters.committee_id:
+        scope = scope.filter(committee_id=filters.committee_id)
+    figures["mandates"] = share_that_met_their_mandate(scope)
     return figures
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, catalogue_views, dashboard, token_views, views
+from . import audit_views, catalogue_views, dashboard, mandate_views, token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,6 +34,24 @@ urlpatterns = [
         "innovations/<int:pk>/evaluation/",
         views.innovation_evaluation,
         name="innovation_evaluation",
+    ),
+    path(
+        "innovations/<int:pk>/mandate/", mandate_views.innovation_mandate, name="innovation_mandate"
+    ),
+    path(
+        "innovations/<int:pk>/mandate/record/",
+        mandate_views.innovation_mandate_record,
+        name="innovation_mandate_record",
+    ),
+    path(
+        "innovations/<int:pk>/mandate/follow-up/",
+        mandate_views.innovation_follow_up,
+        name="innovation_mandate_follow_up",
+    ),
+    path(
+        "innovations/<int:pk>/involvement/",
+        mandate_views.innovation_involvement,
+        name="innovation_involvement",
     ),
     path(
         "innovations/<int:pk>/ask-for-decision/",

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from decisions import mandate_selectors, mandate_services
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
@@ -32,7 +33,7 @@ from organisations.models import Role
 from privacy import selectors as privacy_selectors
 from reminders import services as reminder_services
 
-from . import forms, selectors
+from . import forms, mandate_forms, selectors
 from .diagrams import lifecycle_svg
 
 PAGE_SIZE = 50
@@ -283,6 +284,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_administrator": is_administrator,
             "waive_form": forms.WaiveForm() if is_administrator else None,
             "corrected_moves": decision_services.moves_on_corrected_evidence(innovation),
+            **mandate_selectors.mandate_overview(innovation),
         },
     )
 
@@ -293,11 +295,14 @@ def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     if not permissions.can_edit_innovation(request.user, innovation):
         raise DjangoPermissionDenied(_("You may not submit an evaluation of this innovation."))
-    form = forms.EvaluationForm(request.POST or None, innovation=innovation)
+    card = mandate_services.current_card(innovation)
+    form = mandate_forms.EvaluationAgainstCardForm(
+        request.POST or None, innovation=innovation, card=card
+    )
     if request.method == "POST" and form.is_valid():
         evaluation = _call(
             form,
-            innovation_services.submit_evaluation,
+            mandate_services.submit_evaluation,
             actor=request.user,
             innovation=innovation,
             **form.service_data(),
@@ -305,7 +310,11 @@ def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         if evaluation is not None:
             messages.success(request, _("The evaluation was submitted."))
             return redirect("innovation_detail", pk=innovation.pk)
-    return render(request, "web/evaluation_form.html", {"form": form, "innovation": innovation})
+    return render(
+        request,
+        "web/evaluation_form.html",
+        {"form": form, "innovation": innovation, "card": card},
+    )
 
 
 @login_required

@@ -216,6 +216,8 @@ def test_status_reports_and_evaluations(copenhagen):
             },
             "learning": "Start småt.",
             "spreading": "recommended",
+            "verdict": "realised",
+            "verdict_why": "Ventetiden faldt.",
         },
         format="json",
     )

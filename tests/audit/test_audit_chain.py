@@ -20,6 +20,7 @@ from notifications.models import Notification
 from audit import chain
 from audit.models import ChainEntry
 from audit.tasks import verify_audit
+from decisions.mandate import MandateCard
 from decisions.models import Decision, FollowUp, TransitionLog
 from innovations import services as innovations
 
@@ -61,7 +62,11 @@ def test_the_trail_written_by_the_services_verifies_clean(trail):
     positions = list(ChainEntry.objects.order_by("position").values_list("position", flat=True))
     assert positions == list(range(1, len(positions) + 1))
     assert len(positions) == (
-        Decision.objects.count() + FollowUp.objects.count() + TransitionLog.objects.count() + 1
+        Decision.objects.count()
+        + FollowUp.objects.count()
+        + TransitionLog.objects.count()
+        + MandateCard.objects.count()  # the mandate's card (issue 13)
+        + 1
     )
 
 

@@ -45,8 +45,8 @@ def test_an_innovations_fields_are_audited_with_before_and_after(copenhagen):
         actor=copenhagen.official,
         innovation=innovation,
         title="Genoptræning med skærm",
-        frame_budget="250000",
-        frame_deadline="2027-06-30",
+        kle_code="27.24.00",
+        contact_role="Projektleder",
     )
 
     (event,) = events_for(innovation)
@@ -56,8 +56,8 @@ def test_an_innovations_fields_are_audited_with_before_and_after(copenhagen):
     assert event.action == "changed"
     assert event.changes == {
         "title": ["Digital genoptræning i eget hjem", "Genoptræning med skærm"],
-        "frame_budget": [None, "250000"],
-        "frame_deadline": [None, "2027-06-30"],
+        "kle_code": ["", "27.24.00"],
+        "contact_role": ["", "Projektleder"],
     }
     # nothing changed: no event
     innovations.update_innovation(

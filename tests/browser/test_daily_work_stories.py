@@ -218,7 +218,7 @@ def test_a_politician_opens_a_reminder_reads_the_papers_and_subscribes(
 # --- Official ----------------------------------------------------------------------------------
 
 
-def test_an_official_raises_an_innovation_with_a_danish_amount(device, copenhagen):
+def test_an_official_raises_an_innovation(device, copenhagen):
     page = device
     copenhagen.official.title = "Projektleder, Sundhed"
     copenhagen.official.save(update_fields=["title"])
@@ -233,18 +233,10 @@ def test_an_official_raises_an_innovation_with_a_danish_amount(device, copenhage
     page.fill("#id_need", "Borgerne venter på genoptræning.")
     page.select_option("#id_committee", str(copenhagen.committee.pk))
     page.select_option("#id_owner", str(copenhagen.official.pk))
-    page.fill("#id_frame_budget", "1.250.000,50")
-    page.fill("#id_frame_deadline", (today() - datetime.timedelta(days=3)).isoformat())
-    page.click("main form button[type=submit]")
-    page.wait_for_selector("#id_frame_deadline_errors")
-    assert "fortiden" in page.inner_text("#id_frame_deadline_errors")
-    check(page, "official-deadline-refused")
-    page.fill("#id_frame_deadline", (today() + datetime.timedelta(days=200)).isoformat())
+    # the frame (budget, deadline) is the mandate card's: test_mandate_stories types it
     page.click("main form button[type=submit]")
     page.wait_for_selector(".message-success")
-    innovation = Innovation.objects.get(title="Hjemmetræning med video")
-    assert str(innovation.frame_budget) == "1250000.50"
-    assert "1.250.000,50" in page.inner_text("main")
+    assert Innovation.objects.filter(title="Hjemmetræning med video").exists()
     check(page, "official-innovation")
 
 

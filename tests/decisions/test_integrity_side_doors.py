@@ -310,7 +310,13 @@ def test_an_evaluation_states_an_effect_for_every_intended_value(client, copenha
     assert innovation.intended_values == ["quality", "citizen_satisfaction"]
     client.force_login(copenhagen.official)
     url = reverse("innovation_evaluation", args=[innovation.pk])
-    base = {"method": "internal", "learning": "Borgerne tog godt imod det."}
+    base = {
+        "method": "internal",
+        "learning": "Borgerne tog godt imod det.",
+        # held against the mandate card (issue 13): the verdict on the value direction
+        "verdict": "partly",
+        "verdict_why": "Ventetiden faldt, men ikke for alle.",
+    }
     only_one = client.post(url, {**base, "effect_quality": "improved"})
     assert only_one.status_code == 200
     unknown_without_why = client.post(

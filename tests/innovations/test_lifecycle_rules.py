@@ -301,7 +301,7 @@ def test_available_transitions_says_who_may_act_with_which_evidence(copenhagen, 
 
     for user in (copenhagen.secretary, copenhagen.council_secretary, copenhagen.administrator):
         mine = options(user)
-        assert set(mine) == {"approve_implementation", "recycle", "pause", "stop"}
+        assert set(mine) == {"approve_implementation", "recycle", "amend_mandate", "pause", "stop"}
         assert (
             mine["approve_implementation"].available,
             mine["approve_implementation"].reasons,
@@ -328,7 +328,13 @@ def test_available_transitions_says_who_may_act_with_which_evidence(copenhagen, 
         aarhus.administrator,
     ):
         theirs = options(user)
-        assert set(theirs) == {"approve_implementation", "recycle", "pause", "stop"}
+        assert set(theirs) == {
+            "approve_implementation",
+            "recycle",
+            "amend_mandate",
+            "pause",
+            "stop",
+        }
         assert not any(o.available for o in theirs.values()), user
         assert theirs["approve_implementation"].reasons == [NOT_MAY_ACT]
         assert theirs["pause"].reasons == [NOT_MAY_ACT, "needs an approved decision on “Pause”"]

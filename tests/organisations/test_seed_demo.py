@@ -185,3 +185,34 @@ def test_a_demo_secretary_who_leaves_is_anonymised_and_the_trail_keeps_her_role(
         assert str(decision.recorded_by) == label
     request = RequestFactory().post("/sign-in/")
     assert authenticate(request, username=secretary.username, password=DEMO_PASSWORD) is None
+
+
+def test_the_demo_shows_the_mandate_method(seeded):
+    """Mandate cards with indicators, an amended mandate, involvement logs, follow-ups with
+    readings and evaluations against the card (issue 13, parts 1 and 2)."""
+    from audit import chain
+    from decisions.mandate import (
+        IndicatorReading,
+        InvolvementActivity,
+        MandateCard,
+        MandateEvaluation,
+        ValueDirectionCheck,
+    )
+
+    mandated = Innovation.objects.exclude(state__in=[State.NEED]).filter(
+        transition_log__transition="mandate"
+    )
+    cards = MandateCard.objects.all()
+    assert cards.filter(version=1).count() == mandated.distinct().count()
+    assert cards.filter(indicators__isnull=False).distinct().count() == cards.count()
+    amended = cards.filter(version=2)
+    assert amended.exists() and all("budget" in c.changed_fields for c in amended)
+    for card in amended:
+        assert card.innovation.frame_budget == card.budget
+    assert InvolvementActivity.objects.filter(platform_url__startswith="https://").exists()
+    assert InvolvementActivity.objects.values("innovation").distinct().count() >= 10
+    assert IndicatorReading.objects.count() > 20
+    assert ValueDirectionCheck.objects.filter(serves="partly").exists()
+    against = list(MandateEvaluation.objects.prefetch_related("results__indicator"))
+    assert against and any(a.met for a in against) and not all(a.met for a in against)
+    assert chain.verify() == []

@@ -236,42 +236,9 @@ def innovation_form(world, **changes) -> dict:
         "need": "Lange køreture.",
         "committee": world.committee.pk,
         "owner": world.official.pk,
-        "frame_budget": "",
-        "frame_deadline": "",
     }
     data.update(changes)
     return data
-
-
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("1.250.000,50", "1250000.50"),
-        ("1 250 000,50", "1250000.50"),
-        ("1250000,5", "1250000.50"),
-        ("1.250.000", "1250000.00"),
-        ("1250000.50", "1250000.50"),
-    ],
-)
-def test_amounts_are_accepted_as_spor_shows_them(client, copenhagen, typed, stored):
-    client.force_login(copenhagen.official)
-    response = client.post("/innovations/new/", innovation_form(copenhagen, frame_budget=typed))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    innovation = copenhagen.official.owned_innovations.get()
-    assert str(innovation.frame_budget) == stored
-    edit = page(client, copenhagen.official, f"/innovations/{innovation.pk}/edit/")
-    assert 'value="1.250.000' in edit
-
-
-def test_a_frame_deadline_in_the_past_is_refused(client, copenhagen):
-    client.force_login(copenhagen.official)
-    yesterday = today() - datetime.timedelta(days=1)
-    response = client.post(
-        "/innovations/new/", innovation_form(copenhagen, frame_deadline=yesterday.isoformat())
-    )
-    assert response.status_code == 200
-    assert "Fristen kan ikke ligge i fortiden." in response.content.decode()
-    assert not copenhagen.official.owned_innovations.exists()
 
 
 def test_in_english_the_titles_spor_wrote_are_english_with_english_dates(client, copenhagen):

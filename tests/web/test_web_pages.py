@@ -212,6 +212,8 @@ def test_an_official_submits_an_evaluation(client, copenhagen):
             "text_citizen_satisfaction": "Ikke målt endnu.",
             "learning": "Borgerne tog godt imod det.",
             "spreading": "with_adaptations",
+            "verdict": "realised",
+            "verdict_why": "Borgerne venter kortere.",
         },
     )
     assert response.status_code == 302
