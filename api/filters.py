@@ -9,6 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from core.errors import ValidationFailed
 from decisions.models import (
     TRANSITION_CHOICES,
     Assessment,
@@ -17,7 +18,6 @@ from decisions.models import (
     FollowUp,
     Outcome,
 )
-from innovations.errors import ValidationFailed
 from innovations.models import Innovation, State
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import outbound
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint

@@ -23,12 +23,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from access import services as access_services
+from core.errors import NotFound, ValidationFailed
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from decisions.models import Correction, Decision, FollowUp
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
-from innovations.errors import NotFound, ValidationFailed
 from innovations.models import Innovation
 from innovations.portfolio import portfolio
 from innovations.workflow import spec_for, transition_names, workflow_graph

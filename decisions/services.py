@@ -15,14 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from innovations import permissions
-from innovations.errors import (
+from core.errors import (
     ConcurrentChange,
     NotFound,
     PermissionDenied,
     TransitionNotPossible,
     ValidationFailed,
 )
+from innovations import permissions
 from innovations.models import Innovation, State, TransitionContext
 from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting

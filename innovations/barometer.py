@@ -36,12 +36,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import PermissionDenied, ValidationFailed
 from decisions.models import Decision
 from organisations.models import Organisation
 
 from . import csv_export
 from .catalogue import _json_list_has
-from .errors import PermissionDenied, ValidationFailed
 from .models import (
     APPROVED_OUTCOMES,
     FINAL_STATES,

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from decisions import hooks
 from organisations.models import Committee, Organisation, Role, User
 
 from . import permissions
 from .documents import DocumentRejected, check_upload
-from .errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from .models import (
     Collaborator,
     Document,

@@ -16,7 +16,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
-from innovations.errors import SporError, ValidationFailed
+from core.errors import SporError, ValidationFailed
 
 from .models import AccessibilityStatement, Committee, Meeting, Membership, Organisation, User
 

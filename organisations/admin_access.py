@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from innovations.errors import PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 
 from .models import Role, User
 

@@ -14,8 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .models import MEETING_FROZEN_MESSAGE, Committee, Meeting, ReminderDelivery, User
 

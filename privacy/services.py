@@ -29,8 +29,8 @@ from notifications.models import Notification
 
 from access.models import RevokedBecause
 from access.services import revoke_all_tokens_of
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Membership, User
 from reminders.models import Checkpoint, CheckpointStatus, DigestRun, EmailStatus, Reminder

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovations.errors import SporError
+from core.errors import SporError
 from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin
 
 from . import services

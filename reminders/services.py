@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import FINAL_STATES, Innovation, State
 from organisations.models import Committee, Meeting, Organisation, new_calendar_token
 

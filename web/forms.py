@@ -12,8 +12,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import SporError, TransitionNotPossible, ValidationFailed
 from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
-from innovations.errors import SporError, TransitionNotPossible, ValidationFailed
 from innovations.models import (
     Collaborator,
     EvaluationMethod,

@@ -19,12 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import NotFound, PermissionDenied, SporError
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
 from innovations import services as innovation_services
 from innovations.catalogue import reuse_registration_of
-from innovations.errors import NotFound, PermissionDenied, SporError
 from innovations.models import Innovation
 from innovations.selectors import get_visible_innovation
 from organisations import services as organisation_services

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "csp",
     "notifications",
+    "core",
     "organisations",
     "innovations",
     "decisions",

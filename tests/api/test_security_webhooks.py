@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from api import services
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from innovations.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from ..network import no_connections
 

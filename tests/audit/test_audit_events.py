@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 
 from api import services as webhooks
 from audit.models import AuditEvent
-from decisions.models import ImmutableRecordError
+from core.records import ImmutableRecordError
 from innovations import services as innovations
 from organisations.admin_access import grant_admin_access
 from organisations.models import Meeting, Membership, Role, User

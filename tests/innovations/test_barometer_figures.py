@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from core.errors import PermissionDenied, ValidationFailed
 from innovations.barometer import (
     barometer_csv,
     national_barometer,
@@ -20,7 +21,6 @@ from innovations.barometer import (
     organisation_barometer,
     parse_period,
 )
-from innovations.errors import PermissionDenied, ValidationFailed
 
 from ..catalogue_world import evaluation_of
 from ..factories import DecisionFactory, InnovationFactory, UserFactory

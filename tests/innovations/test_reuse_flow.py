@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from notifications.models import Notification
 
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.catalogue import catalogue_entry
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Reuse, SharingEvent
 from innovations.services import (
     reuse_innovation,
