@@ -22,7 +22,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from innovations import permissions
+from core import permissions
 
 from .models import AuditEvent
 
@@ -158,10 +158,3 @@ def with_field_changes(events: Iterable[AuditEvent]) -> list[AuditEvent]:
         event.field_changes = changes
         event.object_type = str(model._meta.verbose_name) if model else event.content_type.model
     return events
-
-
-def timeline_entries(innovation) -> list:
-    # Imported here: decisions.selectors' timeline imports this module's entries.
-    from decisions.selectors import TimelineEntry
-
-    return [TimelineEntry("audit", event.at, event) for event in events_for_innovation(innovation)]

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Role
+
 
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
@@ -48,13 +50,6 @@ class Organisation(models.Model):
             if self.kind == OrganisationKind.REGION
             else _("Municipal council")
         )
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    SECRETARY = "secretary", _("Committee secretary")
-    OFFICIAL = "official", _("Official")
-    POLITICIAN = "politician", _("Politician")
 
 
 class ReminderDelivery(models.TextChoices):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from innovations import permissions
 
+from . import permissions
 from .models import MEETING_FROZEN_MESSAGE, Committee, Meeting, ReminderDelivery, User
 
 
