@@ -22,8 +22,7 @@ from innovations.models import Innovation, State
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 from reminders.selectors import overdue_checkpoints
-
-from .models import DeliveryStatus, Event, WebhookDelivery
+from webhooks.models import DeliveryStatus, Event, WebhookDelivery
 
 MAX_ID = 2**63 - 1
 

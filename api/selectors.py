@@ -11,8 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from decisions.models import Correction, Decision, FollowUp
 from innovations import permissions
 from innovations.selectors import visible_innovations
-
-from .models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def _visible_innovation_ids(user):

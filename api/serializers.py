@@ -26,9 +26,9 @@ from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
 from reminders.models import Checkpoint, CheckpointStatus
 from reminders.services import local_today
+from webhooks.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 from . import selectors as api_selectors
-from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

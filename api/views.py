@@ -39,13 +39,13 @@ from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 from workflow_project.db_router import reads_from_replica
 
 from . import filters
 from . import selectors as api_selectors
 from . import serializers as s
-from . import services as webhook_services
-from .models import WebhookDelivery, WebhookEndpoint
 from .pagination import Pagination
 
 ID = "[0-9]+"

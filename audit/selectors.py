@@ -35,7 +35,7 @@ AUDITED_MODELS = [
     ("organisations", "user"),
     ("reminders", "reminderpolicy"),
     ("reminders", "checkpointrule"),
-    ("api", "webhookendpoint"),
+    ("webhooks", "webhookendpoint"),
 ]
 
 

@@ -27,5 +27,8 @@ class Hook:
         for receiver in self.receivers:
             receiver(**kwargs)
 
+    # Calling the hook sends it: ``hooks.decision_recorded(actor=..., decision=...)``.
+    __call__ = send
+
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self.receivers)} receivers>"

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
-from decisions import hooks
 from organisations.models import Committee, Organisation, Role, User
 
-from . import permissions
+from . import hooks, permissions
 from .documents import DocumentRejected, check_upload
 from .models import (
     Collaborator,

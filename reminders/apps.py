@@ -7,9 +7,11 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self) -> None:
-        # Imported here: the models of every app must be loaded first (Django's app registry).
+        # Imported here, as Django requires: models may be imported only once every app's
+        # models are loaded, i.e. in ready(), not when this module is.
         from decisions.selectors import register_timeline_source
 
-        from . import selectors
+        from . import receivers, selectors
 
+        receivers.connect()
         register_timeline_source(selectors.timeline_entries)

@@ -30,8 +30,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from api.models import DeliveryStatus, WebhookDelivery
 from reminders.models import EmailStatus, Reminder
+from webhooks.models import DeliveryStatus, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 

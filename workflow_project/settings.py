@@ -53,10 +53,12 @@ INSTALLED_APPS = [
     "decisions",
     "reminders",
     "access",
-    "api",
     "audit",
+    "webhooks",
     "privacy",
+    "api",
     "web",
+    "demo",
     "axes",
 ]
 
@@ -399,7 +401,7 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "decisions.models.Outcome",
         "AssessmentEnum": "decisions.models.Assessment",
         "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
-        "EventEnum": "api.models.Event",
+        "EventEnum": "webhooks.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
     },
 }

@@ -1,26 +1,21 @@
-"""Outbound webhooks: registering endpoints, recording events, delivering and replaying them.
+"""Outbound webhooks: registering endpoints, recording events, replaying them.
 
 ``emit_event`` records one delivery per subscribed endpoint inside the caller's
 transaction and enqueues the sending after commit, so a rolled-back decision never leaves
-the building. ``send_delivery`` is a claim-and-mark function: it acts only when its
-conditional update claimed the row, whatever number of workers hold the same task.
+the building. The sending itself is ``delivery.send_delivery``.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
-import http.client
 import json
-import time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,24 +23,8 @@ from audit import services as audit
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
 
-from . import outbound
+from . import delivery, outbound
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
-
-MAX_ATTEMPTS = 6
-TIMEOUT_SECONDS = 10
-ERROR_LENGTH = 300
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds to wait after the given number of failed attempts: 30 s, 2, 8, 32 min, ..."""
-    return 30 * 4 ** max(attempts - 1, 0)
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """Hex HMAC-SHA256 over ``f"{timestamp}.{body}"``: what a receiver recomputes to verify."""
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
 
 # --- Endpoints ------------------------------------------------------------------------------
 
@@ -166,101 +145,12 @@ def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -
         ]
     )
     ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: delivery.enqueue(ids))
     return ids
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def _enqueue(ids: list[int], countdown: int | None = None) -> None:
-    from .tasks import deliver_webhook
-
-    for pk in ids:
-        deliver_webhook.apply_async(args=[pk], countdown=countdown)
-
-
-def request_body(delivery: WebhookDelivery) -> bytes:
-    envelope = {
-        "id": str(delivery.event_id),
-        "type": delivery.event_type,
-        "created_at": delivery.created_at.isoformat(),
-        "data": delivery.payload,
-    }
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def send_delivery(delivery_id: int) -> WebhookDelivery | None:
-    """Try one delivery now. Returns it after the attempt, or None when another worker has it.
-
-    Claim: ``pending``/``retrying`` → ``sending`` in one conditional UPDATE. The HTTP call
-    runs outside any transaction; its outcome is then written with ``update_fields``.
-    """
-    now = timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        Q(pk=delivery_id),
-        Q(status=DeliveryStatus.PENDING)
-        | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now),
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
-    if claimed != 1:
-        return None
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    body = request_body(delivery)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Spor-Webhooks/1",
-        "X-Spor-Event": delivery.event_type,
-        "X-Spor-Event-Id": str(delivery.event_id),
-        "X-Spor-Timestamp": timestamp,
-        "X-Spor-Signature": sign(delivery.endpoint.secret, timestamp, body),
-    }
-    code: int | None = None
-    error = ""
-    refused = False
-    try:
-        answer = outbound.post(delivery.endpoint.url, body, headers, timeout=TIMEOUT_SECONDS)
-        code = answer.status
-        if not 200 <= code < 300:
-            error = answer.status_line
-    except outbound.HostNotFound as exc:  # DNS may answer again later
-        error = str(exc)[:ERROR_LENGTH]
-    except outbound.RefusedDestination as exc:
-        refused = True
-        error = str(exc)[:ERROR_LENGTH]
-    except (OSError, http.client.HTTPException) as exc:
-        error = (str(exc) or type(exc).__name__)[:ERROR_LENGTH]
-    delivery.response_code = code
-    delivery.error = error
-    if code is not None and 200 <= code < 300:
-        delivery.status = DeliveryStatus.DELIVERED
-        delivery.delivered_at = timezone.now()
-        delivery.next_attempt_at = None
-    elif (
-        refused
-        or delivery.attempts >= MAX_ATTEMPTS
-        # a redirect is never followed: the receiver's URL is wrong, retrying will not help
-        or (code is not None and 300 <= code < 400)
-        or (code is not None and 400 <= code < 500 and code not in (408, 429))
-    ):
-        delivery.status = DeliveryStatus.FAILED
-        delivery.next_attempt_at = None
-    else:
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.next_attempt_at = timezone.now() + datetime.timedelta(
-            seconds=retry_delay(delivery.attempts)
-        )
-    delivery.save(
-        update_fields=[
-            "status",
-            "response_code",
-            "error",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
-    return delivery
 
 
 def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDelivery:
@@ -285,54 +175,11 @@ def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDeliver
             payload=original.payload,
             replay_of=original,
         )
-        transaction.on_commit(lambda: _enqueue([replay.pk]))
+        transaction.on_commit(lambda: delivery.enqueue([replay.pk]))
     return replay
 
 
 # --- Sweeps (beat) --------------------------------------------------------------------------
-
-
-def _subscribed_organisations(event_type: str) -> list[int]:
-    return sorted(
-        {
-            organisation_id
-            for organisation_id, events in WebhookEndpoint.objects.filter(active=True).values_list(
-                "organisation_id", "events"
-            )
-            if event_type in (events or [])
-        }
-    )
-
-
-def emit_overdue_checkpoint_events(*, limit: int = 500) -> int:
-    """Emit ``checkpoint.overdue`` once for each open checkpoint past its due date.
-
-    Only for organisations with an endpoint that wants it. The ``CheckpointOverdueEvent``
-    row, unique per checkpoint, is written in the same transaction as the deliveries: it is
-    the proof, whatever number of beats or workers run this.
-    """
-    from reminders.selectors import overdue_checkpoints
-
-    from . import events
-    from .models import CheckpointOverdueEvent
-
-    organisations = _subscribed_organisations(Event.CHECKPOINT_OVERDUE)
-    if not organisations:
-        return 0
-    candidates = list(
-        overdue_checkpoints()
-        .filter(innovation__organisation_id__in=organisations, overdue_event__isnull=True)
-        .select_related("innovation")
-        .order_by("due_date", "id")[:limit]
-    )
-    emitted = 0
-    for checkpoint in candidates:
-        with transaction.atomic():
-            _proof, created = CheckpointOverdueEvent.objects.get_or_create(checkpoint=checkpoint)
-            if created:
-                events.checkpoint_overdue(checkpoint=checkpoint)
-                emitted += 1
-    return emitted
 
 
 def requeue_stalled_deliveries(
@@ -354,5 +201,5 @@ def requeue_stalled_deliveries(
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
-    _enqueue(ids)
+    delivery.enqueue(ids)
     return len(ids)

@@ -1,12 +1,17 @@
 """The events Spor sends to webhooks, built from the records that caused them.
 
-``decisions.hooks`` calls these inside the recording transaction; each payload carries ids
-and the facts a case-management system journals, never more than the organisation owns.
+The receivers are connected to ``decisions.hooks`` in ``WebhooksConfig.ready()`` and run
+inside the recording transaction; each payload carries ids and the facts a case-management
+system journals, never more than the organisation owns.
 """
 
 from __future__ import annotations
 
-from .models import Event
+from django.db import transaction
+
+from reminders.selectors import overdue_checkpoints
+
+from .models import CheckpointOverdueEvent, Event, WebhookEndpoint
 from .services import emit_event
 
 
@@ -32,7 +37,7 @@ def _decision_data(decision) -> dict:
     }
 
 
-def decision_recorded(*, decision) -> None:
+def decision_recorded(*, decision, **_context) -> None:
     emit_event(
         organisation_id=decision.innovation.organisation_id,
         event_type=Event.DECISION_RECORDED,
@@ -40,7 +45,7 @@ def decision_recorded(*, decision) -> None:
     )
 
 
-def follow_up_recorded(*, follow_up) -> None:
+def follow_up_recorded(*, follow_up, **_context) -> None:
     emit_event(
         organisation_id=follow_up.innovation.organisation_id,
         event_type=Event.FOLLOW_UP_RECORDED,
@@ -63,7 +68,7 @@ def follow_up_recorded(*, follow_up) -> None:
     )
 
 
-def transition_applied(*, innovation, log_entry) -> None:
+def transition_applied(*, innovation, log_entry, **_context) -> None:
     emit_event(
         organisation_id=innovation.organisation_id,
         event_type=Event.TRANSITION_APPLIED,
@@ -103,3 +108,44 @@ def checkpoint_overdue(*, checkpoint) -> None:
             }
         },
     )
+
+
+# --- Beat ----------------------------------------------------------------------------------
+
+
+def _subscribed_organisations(event_type: str) -> list[int]:
+    return sorted(
+        {
+            organisation_id
+            for organisation_id, events in WebhookEndpoint.objects.filter(active=True).values_list(
+                "organisation_id", "events"
+            )
+            if event_type in (events or [])
+        }
+    )
+
+
+def emit_overdue_checkpoint_events(*, limit: int = 500) -> int:
+    """Emit ``checkpoint.overdue`` once for each open checkpoint past its due date.
+
+    Only for organisations with an endpoint that wants it. The ``CheckpointOverdueEvent``
+    row, unique per checkpoint, is written in the same transaction as the deliveries: it is
+    the proof, whatever number of beats or workers run this.
+    """
+    organisations = _subscribed_organisations(Event.CHECKPOINT_OVERDUE)
+    if not organisations:
+        return 0
+    candidates = list(
+        overdue_checkpoints()
+        .filter(innovation__organisation_id__in=organisations, overdue_event__isnull=True)
+        .select_related("innovation")
+        .order_by("due_date", "id")[:limit]
+    )
+    emitted = 0
+    for checkpoint in candidates:
+        with transaction.atomic():
+            _proof, created = CheckpointOverdueEvent.objects.get_or_create(checkpoint=checkpoint)
+            if created:
+                checkpoint_overdue(checkpoint=checkpoint)
+                emitted += 1
+    return emitted

@@ -1,4 +1,8 @@
-"""Outbound webhooks: where an organisation's events go, and every attempt to deliver them."""
+"""Outbound webhooks: where an organisation's events go, and every attempt to deliver them.
+
+The tables keep the names they had in the ``api`` app (``db_table``); migration
+``webhooks/0001`` took the models over without touching a row.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "api_webhookendpoint"
         ordering = ["organisation", "id"]
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
@@ -96,6 +101,7 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
+        db_table = "api_webhookdelivery"
         ordering = ["-created_at", "-id"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
@@ -120,6 +126,7 @@ class CheckpointOverdueEvent(models.Model):
     created_at = models.DateTimeField(_("emitted at"), auto_now_add=True)
 
     class Meta:
+        db_table = "api_checkpointoverdueevent"
         verbose_name = _("overdue event")
         verbose_name_plural = _("overdue events")
 

@@ -16,9 +16,10 @@ import threading
 import pytest
 from rest_framework.test import APIClient
 
-from api import services
-from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from core.errors import ValidationFailed
+from webhooks import delivery as webhook_delivery
+from webhooks import services
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 from ..network import no_connections
 
@@ -240,7 +241,7 @@ def test_an_internal_address_is_refused_at_delivery_too_without_connecting(copen
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
     with no_connections() as guard:
-        after = services.send_delivery(delivery.pk)
+        after = webhook_delivery.send_delivery(delivery.pk)
     assert guard.attempts == []
     assert after.status == DeliveryStatus.FAILED  # refused for good, not retried
     assert "169.254.169.254" in after.error and after.response_code is None
@@ -262,7 +263,7 @@ def test_a_name_rebound_to_an_internal_address_after_registration_is_refused(
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
     with no_connections() as guard:
-        after = services.send_delivery(delivery.pk)
+        after = webhook_delivery.send_delivery(delivery.pk)
     assert guard.attempts == [] and receiver.received == []
     assert after.status == DeliveryStatus.FAILED and "169.254.169.254" in after.error
 
@@ -280,7 +281,7 @@ def test_the_checked_address_is_the_one_connected_to_with_the_original_host_head
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
     dns.lookups.clear()
-    after = services.send_delivery(delivery.pk)
+    after = webhook_delivery.send_delivery(delivery.pk)
     assert after.status == DeliveryStatus.DELIVERED
     # one lookup of the name per delivery: the connection goes to the checked address
     assert dns.lookups.count("journal.esdh.test") == 1
@@ -303,7 +304,7 @@ def test_a_redirect_is_not_followed(copenhagen, on_premise, receiver):
         delivery = WebhookDelivery.objects.create(
             endpoint=endpoint, event_type="decision.recorded", payload={}
         )
-        after = services.send_delivery(delivery.pk)
+        after = webhook_delivery.send_delivery(delivery.pk)
     finally:
         elsewhere.shutdown()
         elsewhere.server_close()
@@ -325,7 +326,7 @@ def test_the_receivers_answer_is_neither_stored_nor_shown(
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
-    after = services.send_delivery(delivery.pk)
+    after = webhook_delivery.send_delivery(delivery.pk)
     assert after.status == DeliveryStatus.RETRYING
     assert after.error == "HTTP 500 Internal Server Error"
 
@@ -334,7 +335,7 @@ def test_the_receivers_answer_is_neither_stored_nor_shown(
     api = admin_api(copenhagen.administrator)
     for url in ("/api/v1/webhooks/deliveries/", f"/api/v1/webhooks/deliveries/{delivery.pk}/"):
         assert SECRET_ANSWER not in api.get(url).content.decode()
-    page = admin_client.get(f"/admin/api/webhookdelivery/{delivery.pk}/change/")
+    page = admin_client.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200 and SECRET_ANSWER not in page.content.decode()
 
 
@@ -375,7 +376,7 @@ def test_https_verifies_the_certificate_against_the_host_name(
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
-    after = services.send_delivery(delivery.pk)
+    after = webhook_delivery.send_delivery(delivery.pk)
     # the name went to the receiver as SNI, and its self-signed certificate was not trusted
     assert tls_receiver.server_names == ["journal.esdh.test"]
     assert tls_receiver.received == []
@@ -392,7 +393,7 @@ def test_the_allow_list_lets_an_on_premise_receiver_through(copenhagen, on_premi
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
-    assert services.send_delivery(delivery.pk).status == DeliveryStatus.DELIVERED
+    assert webhook_delivery.send_delivery(delivery.pk).status == DeliveryStatus.DELIVERED
     # and only the listed network: another loopback address stays refused
     with no_connections() as guard:
         refused = admin_api(copenhagen.administrator).post(

@@ -19,10 +19,11 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api import services
-from api.models import DeliveryStatus, WebhookDelivery
 from innovations.services import create_innovation
 from reminders.services import create_checkpoint, local_today
+from webhooks import delivery as webhook_delivery
+from webhooks import events, services
+from webhooks.models import DeliveryStatus, WebhookDelivery
 from workflow_project.celery import app as celery_app
 
 from ..factories import api_key_for
@@ -167,7 +168,7 @@ def test_a_tampered_body_fails_verification(copenhagen, receiver):
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="decision.recorded", payload={"decision": {"id": 1}}
     )
-    services.send_delivery(delivery.pk)
+    webhook_delivery.send_delivery(delivery.pk)
     assert receiver.received[0]["signature_valid"] is False
 
 
@@ -183,18 +184,18 @@ def test_a_failing_receiver_is_retried_with_backoff_and_then_replayed(copenhagen
 
     # the first attempt meets a 503 and waits 30 seconds before the next
     with time_machine.travel("2026-03-02 09:00 +00:00", tick=False):
-        first = services.send_delivery(delivery.pk)
+        first = webhook_delivery.send_delivery(delivery.pk)
         assert first.status == DeliveryStatus.RETRYING
         assert first.response_code == 503 and first.error == "HTTP 503 Service Unavailable"
         assert first.next_attempt_at == timezone.now() + timezone.timedelta(seconds=30)
         # not before its time
-        assert services.send_delivery(delivery.pk) is None
+        assert webhook_delivery.send_delivery(delivery.pk) is None
     with time_machine.travel("2026-03-02 09:00:31 +00:00", tick=False):
-        second = services.send_delivery(delivery.pk)
+        second = webhook_delivery.send_delivery(delivery.pk)
         assert second.status == DeliveryStatus.RETRYING
         assert second.next_attempt_at == timezone.now() + timezone.timedelta(seconds=120)
     with time_machine.travel("2026-03-02 09:02:32 +00:00", tick=False):
-        third = services.send_delivery(delivery.pk)
+        third = webhook_delivery.send_delivery(delivery.pk)
     assert third.status == DeliveryStatus.DELIVERED and third.attempts == 3
     assert len(receiver.received) == 3
     assert len({r["headers"]["X-Spor-Event-Id"] for r in receiver.received}) == 1
@@ -205,7 +206,7 @@ def test_a_failing_receiver_is_retried_with_backoff_and_then_replayed(copenhagen
     assert replay.status_code == 202
     assert replay.json()["replay_of"] == delivery.pk
     assert replay.json()["event_id"] == str(delivery.event_id)
-    services.send_delivery(replay.json()["id"])
+    webhook_delivery.send_delivery(replay.json()["id"])
     assert receiver.received[-1]["headers"]["X-Spor-Event-Id"] == str(delivery.event_id)
     assert receiver.received[-1]["signature_valid"]
 
@@ -218,7 +219,7 @@ def test_a_client_error_is_not_retried(copenhagen, receiver):
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
     receiver.statuses = [410]
-    assert services.send_delivery(delivery.pk).status == DeliveryStatus.FAILED
+    assert webhook_delivery.send_delivery(delivery.pk).status == DeliveryStatus.FAILED
 
 
 def test_an_unreachable_receiver_is_recorded_as_an_error(copenhagen):
@@ -230,7 +231,7 @@ def test_an_unreachable_receiver_is_recorded_as_an_error(copenhagen):
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="decision.recorded", payload={}
     )
-    after = services.send_delivery(delivery.pk)
+    after = webhook_delivery.send_delivery(delivery.pk)
     assert after.status == DeliveryStatus.RETRYING
     assert after.response_code is None and after.error
 
@@ -285,21 +286,21 @@ def test_an_overdue_checkpoint_is_announced_once(copenhagen, aarhus, receiver):
         )
 
     # nothing is overdue yet
-    assert services.emit_overdue_checkpoint_events() == 0
+    assert events.emit_overdue_checkpoint_events() == 0
 
     # eleven days later the sweep announces Copenhagen's, once, however often it runs
     later = datetime.datetime.combine(
         local_today() + datetime.timedelta(days=11), datetime.time(12), datetime.UTC
     )
     with time_machine.travel(later, tick=False):
-        assert services.emit_overdue_checkpoint_events() == 1
-        assert services.emit_overdue_checkpoint_events() == 0
+        assert events.emit_overdue_checkpoint_events() == 1
+        assert events.emit_overdue_checkpoint_events() == 0
     delivery = WebhookDelivery.objects.get()
     assert delivery.event_type == "checkpoint.overdue"
     assert delivery.payload["checkpoint"]["id"] == checkpoints[0].pk
     assert delivery.payload["checkpoint"]["due_date"] == checkpoints[0].due_date.isoformat()
 
-    services.send_delivery(delivery.pk)
+    webhook_delivery.send_delivery(delivery.pk)
     assert receiver.received[0]["body"]["type"] == "checkpoint.overdue"
     assert receiver.received[0]["signature_valid"]
 
@@ -335,10 +336,10 @@ def test_the_admin_shows_webhooks_and_deliveries_without_the_secret(
         endpoint=endpoint, event_type="decision.recorded", payload={"decision": {"id": 1}}
     )
     for url in (
-        "/admin/api/webhookendpoint/",
-        f"/admin/api/webhookendpoint/{endpoint.pk}/change/",
-        "/admin/api/webhookdelivery/",
-        f"/admin/api/webhookdelivery/{delivery.pk}/change/",
+        "/admin/webhooks/webhookendpoint/",
+        f"/admin/webhooks/webhookendpoint/{endpoint.pk}/change/",
+        "/admin/webhooks/webhookdelivery/",
+        f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/",
     ):
         response = admin_client.get(url)
         assert response.status_code == 200, url
