@@ -33,6 +33,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from reminders.models import EmailStatus, Reminder
 from webhooks.models import DeliveryStatus, WebhookDelivery
 
+from .celery import app
+
 logger = logging.getLogger(__name__)
 
 REQUEST_LATENCY = Histogram(
@@ -210,8 +212,6 @@ class QueueCollector:
 
 def celery_queue_names() -> list[str]:
     """The default queue and every queue named in the routes or the declared queues."""
-    from workflow_project.celery import app
-
     names = {app.conf.task_default_queue}
     for queue in app.conf.task_queues or ():
         names.add(queue.name)

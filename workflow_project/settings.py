@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "api",
     "web",
     "demo",
+    # The top floor: the project's own commands (readyz) over every app.
+    "workflow_project",
     "axes",
 ]
 

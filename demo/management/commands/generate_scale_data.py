@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from organisations.scale_data import Progress, ScaleData, cpu_seconds
+from demo.scale_data import Progress, ScaleData, cpu_seconds
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from organisations import demo
-from organisations.demo_content import DEMO_PASSWORD, SUPERUSER
+from demo import seed as demo
+from demo.content import DEMO_PASSWORD, SUPERUSER
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
+from demo.content import DEMO_PASSWORD, ORGANISATIONS, SUPERUSER
 from innovations.models import Document, Innovation, Reuse, State
-from organisations.demo_content import DEMO_PASSWORD, ORGANISATIONS, SUPERUSER
 from organisations.models import Membership, MembershipRole, Organisation, Role, User
 from privacy.services import anonymise_person
 

@@ -14,7 +14,7 @@ from innovations.models import Evaluation, Innovation
 from organisations.models import Committee, Meeting, User
 from reminders.models import Checkpoint
 
-from .decisions.test_log_replay import assert_log_replays
+from ..decisions.test_log_replay import assert_log_replays
 
 pytestmark = pytest.mark.django_db
 

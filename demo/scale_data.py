@@ -12,7 +12,7 @@ through the lifecycle is an approved decision (or a follow-up taken note of) of 
 responsible committee at a meeting that took place, dated in order, with its transition log
 row pointing at it; a pause remembers its phase, a stop its reason and learning, a spread or
 complete has a submitted evaluation before it. Rows are written in bulk, not through the
-services (which would take hours), so ``tests/test_scale_data.py`` replays the logs to prove
+services (which would take hours), so ``tests/demo/test_scale_data.py`` replays the logs to prove
 it. The immutability triggers on the evidence tables refuse UPDATE and DELETE only; COPY is
 an INSERT.
 
@@ -39,13 +39,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
+from notifications.models import Notification
 
 from decisions.models import Decision, FollowUp, TransitionLog
 from innovations.models import Evaluation, Innovation
+from organisations.models import Committee, Meeting, Membership, Organisation, User
 from reminders import schedule
 from reminders.models import Checkpoint, ReminderPolicy
-
-from .models import Committee, Meeting, Membership, Organisation, User
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 FULL = {
@@ -699,8 +699,6 @@ class ScaleData:
         self._copy(Checkpoint, columns, rows(), total=n, label="checkpoints", bulk=True)
 
     def _notifications(self) -> None:
-        from notifications.models import Notification
-
         counts, rng = self.counts, self.rng
         n = counts.notifications
         innovation_type = ContentType.objects.get_for_model(Innovation).pk

@@ -30,10 +30,8 @@ from django.utils.text import slugify
 from decisions import services as decision_services
 from innovations import services as innovation_services
 from innovations.models import Innovation, State
-
-from . import demo_content as content
-from .admin_access import ensure_administrators_group
-from .models import (
+from organisations.admin_access import ensure_administrators_group
+from organisations.models import (
     Committee,
     Meeting,
     Membership,
@@ -43,6 +41,8 @@ from .models import (
     Role,
     User,
 )
+
+from . import content
 
 TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
 COMMITTEE_SEATS = 5

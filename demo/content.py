@@ -1,6 +1,6 @@
 """The texts of the demo: organisations, committees, people and innovations.
 
-Pure data, read by ``organisations.demo``. Names of people are invented; organisations and
+Pure data, read by ``demo.seed``. Names of people are invented; organisations and
 their codes are the real ones from ``organisations/data/organisations.csv``.
 """
 
