@@ -23,6 +23,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from access import services as access_services
+from core.db_router import reads_from_replica
 from core.errors import NotFound, ValidationFailed
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
@@ -30,18 +31,17 @@ from decisions.models import Correction, Decision, FollowUp
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
 from innovations.models import Innovation
-from innovations.portfolio import portfolio
 from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from portfolio.selectors import portfolio
 from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
 from webhooks import services as webhook_services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
-from workflow_project.db_router import reads_from_replica
 
 from . import filters
 from . import selectors as api_selectors

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import EvidenceKind, Outcome
 from core.records import ImmutableRecord
 
 TRANSITION_CHOICES = [
@@ -29,14 +30,6 @@ TRANSITION_CHOICES = [
 ]
 
 
-class Outcome(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    APPROVED_WITH_CHANGES = "approved_with_changes", _("Approved with changes")
-    REJECTED = "rejected", _("Rejected")
-    POSTPONED = "postponed", _("Postponed")
-    REFERRED = "referred", _("Referred to the council")
-
-
 class Assessment(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
@@ -45,6 +38,8 @@ class Assessment(models.TextChoices):
 
 class Decision(ImmutableRecord):
     """A decision item (beslutningssag) recorded for a committee meeting."""
+
+    evidence_kind = EvidenceKind.DECISION
 
     # True on the record as it stands after a correction that annulled it
     # (``decisions.selectors.effective_record``); never a column.
@@ -103,6 +98,8 @@ class Decision(ImmutableRecord):
 
 class FollowUp(ImmutableRecord):
     """An item for information (orienteringssag): a status report the committee took note of."""
+
+    evidence_kind = EvidenceKind.FOLLOW_UP
 
     annulled = False  # as on Decision
     corrected = False

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from innovations import barometer as barometer_module
+from core.db_router import reads_from_replica
 from innovations import catalogue, csv_export, permissions
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
@@ -30,7 +30,7 @@ from innovations.models import (
     Value,
 )
 from organisations.models import Role
-from workflow_project.db_router import reads_from_replica
+from portfolio import barometer as barometer_module
 
 from . import catalogue_forms as forms
 from .diagrams import comparison_chart_svg

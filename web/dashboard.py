@@ -17,9 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.db_router import reads_from_replica
 from innovations import csv_export, permissions
 from innovations.models import State
-from workflow_project.db_router import reads_from_replica
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "webhooks",
     "privacy",
+    "portfolio",
     "api",
     "web",
     "demo",
@@ -155,7 +156,7 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured(
             f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
         ) from exc
-DATABASE_ROUTERS = ["workflow_project.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"

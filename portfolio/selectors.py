@@ -21,10 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Now, TruncMonth
 from django.utils import timezone
 
+from decisions.models import Decision
+from innovations.models import ACTIVE_STATES, FINAL_STATES, Innovation, State
+from innovations.selectors import visible_innovations
 from reminders.selectors import overdue_checkpoints
-
-from .models import ACTIVE_STATES, FINAL_STATES, Innovation, State
-from .selectors import visible_innovations
 
 
 class _Median(Aggregate):
@@ -126,8 +126,6 @@ def in_the_period(
 def _decisions_per_month(
     innovations: QuerySet[Innovation], since: datetime.date, until: datetime.date | None = None
 ) -> list[dict]:
-    from decisions.models import Decision
-
     decisions = Decision.objects.filter(
         innovation__in=innovations.values("pk"), meeting__date__gte=since
     )

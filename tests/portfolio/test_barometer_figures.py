@@ -14,7 +14,7 @@ import time_machine
 from django.utils import translation
 
 from core.errors import PermissionDenied, ValidationFailed
-from innovations.barometer import (
+from portfolio.barometer import (
     barometer_csv,
     national_barometer,
     national_figures,

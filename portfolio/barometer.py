@@ -38,11 +38,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import PermissionDenied, ValidationFailed
 from decisions.models import Decision
-from organisations.models import Organisation
-
-from . import csv_export
-from .catalogue import _json_list_has
-from .models import (
+from innovations import csv_export
+from innovations.catalogue import _json_list_has
+from innovations.models import (
     APPROVED_OUTCOMES,
     FINAL_STATES,
     Collaborator,
@@ -51,6 +49,7 @@ from .models import (
     InnovationType,
     Value,
 )
+from organisations.models import Organisation
 
 NATIONAL_DATA = Path(__file__).resolve().parent / "data" / "innovation_barometer.json"
 # Collaborators outside the organisation; staff take part in nearly every innovation.
