@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -558,7 +559,6 @@ def csrf_failure(request, reason: str = ""):
     """A refused CSRF check: JSON under /api/, Django's page elsewhere."""
     if _is_api(request):
         return JsonResponse({"detail": _("CSRF check failed.")}, status=403)
-    from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -63,8 +64,6 @@ def audited_content_types() -> list[ContentType]:
 
 
 def _model(app_label: str, name: str) -> type[models.Model]:
-    from django.apps import apps
-
     return apps.get_model(app_label, name)
 
 

@@ -24,11 +24,18 @@ from core.errors import (
 )
 from innovations import permissions
 from innovations.models import Innovation, State, TransitionContext
-from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
+from innovations.workflow import (
+    TransitionSpec,
+    spec_for,
+    specs_from,
+    transition_names,
+    transition_specs,
+)
 from organisations.models import Meeting
 
 from . import hooks, selectors
 from .models import Assessment, Correction, Decision, FollowUp, Outcome, TransitionLog
+from .selectors import candidate_evidence
 
 
 @dataclasses.dataclass
@@ -496,8 +503,6 @@ def record_follow_up(
 
 
 def _follow_up_specs():
-    from innovations.workflow import transition_specs
-
     return [s for s in transition_specs() if s.requires == "follow_up"]
 
 
@@ -798,8 +803,6 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
     For each, the engine looks for the best unused evidence already recorded (approved first,
     newest first) and evaluates the same conditions ``apply_transition`` will.
     """
-    from .selectors import candidate_evidence
-
     state = innovation.state
     specs = specs_from(state)
     may_act = permissions.can_apply_transitions(user, innovation)

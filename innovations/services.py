@@ -12,6 +12,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from notifications.signals import notify
 
 from audit import services as audit
 from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
@@ -775,8 +776,6 @@ def _copy(value: Any) -> Any:
 
 
 def _notify_origin_of_reuse(registration_pk: int) -> None:
-    from notifications.signals import notify
-
     registration = (
         Reuse.objects.select_related("origin", "organisation", "registered_by")
         .filter(pk=registration_pk)

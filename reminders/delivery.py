@@ -392,8 +392,6 @@ def deliver_all_pending() -> int:
     For operators (``send_reminders --deliver``) and tests; workers do the same through
     ``reminders.queue.deliver_reminders``.
     """
-    from django.db.models import Q
-
     ids = list(
         Reminder.objects.filter(
             Q(notified_at__isnull=True, cancelled_at__isnull=True)

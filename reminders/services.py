@@ -16,9 +16,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from notifications.models import Notification
 
 from audit import services as audit
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from decisions.selectors import effective_record
 from innovations import permissions
 from innovations.models import FINAL_STATES, Innovation, State
 from organisations.models import Committee, Meeting, Organisation, new_calendar_token
@@ -777,8 +779,6 @@ def on_correction_recorded(*, actor, correction) -> None:
     answers or sets is then answered or set. Runs inside the correction's transaction, with
     the innovation locked.
     """
-    from decisions.selectors import effective_record
-
     record = correction.decision if correction.decision_id else correction.follow_up
     current = effective_record(record)
     values = correction.corrected_values
@@ -1008,8 +1008,6 @@ def renew_calendar_token(*, actor) -> str:
 
 def mark_notifications_read(*, actor, notification_ids: list[int] | None = None) -> int:
     """Mark the actor's own notifications read (the given ones, or all); returns how many."""
-    from notifications.models import Notification
-
     if not (actor and actor.is_authenticated):
         raise PermissionDenied(_("Sign in to read your notifications."))
     unread = Notification.objects.filter(recipient=actor, unread=True)
@@ -1021,8 +1019,6 @@ def mark_notifications_read(*, actor, notification_ids: list[int] | None = None)
 
 def mark_notification_read(*, actor, notification_id: int):
     """The person opened one of their own notifications; anyone else's does not exist."""
-    from notifications.models import Notification
-
     if not (actor and actor.is_authenticated):
         raise PermissionDenied(_("Sign in to read your notifications."))
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import SporError, TransitionNotPossible, ValidationFailed
 from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
 from innovations.models import (
+    FINAL_STATES,
     Collaborator,
     EvaluationMethod,
     Innovation,
@@ -25,6 +26,7 @@ from innovations.models import (
 )
 from innovations.workflow import transition_specs
 from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
+from reminders.models import CheckpointKind, Responsible
 
 from .fields import AmountField
 
@@ -634,9 +636,6 @@ class CheckpointRuleForm(forms.Form):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs) -> None:
-        from innovations.models import FINAL_STATES
-        from reminders.models import CheckpointKind, Responsible
-
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [c for c in State.choices if c[0] not in FINAL_STATES]
         self.fields["kind"].choices = CheckpointKind.choices

@@ -30,7 +30,7 @@ from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
 from innovations.selectors import visible_innovations
 from organisations.models import Meeting
-from portfolio.selectors import in_the_period
+from portfolio.selectors import in_the_period, portfolio
 from reminders.models import Checkpoint, CheckpointStatus
 
 DEFAULT_STALE_MONTHS = 6
@@ -204,8 +204,6 @@ def _by_committee_in_phase(user, filters: Filters) -> list[dict]:
 def dashboard_figures(user, filters: Filters) -> dict:
     """Every figure of the dashboard under the same filters: committee, and the period (the
     innovations in the portfolio during it, the decisions and overdue checkpoints in it)."""
-    from portfolio.selectors import portfolio
-
     in_period = bool(filters.period_from or filters.period_to)
     figures = portfolio(
         user,

@@ -17,16 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from notifications.models import Notification
 
 from decisions.models import Decision, FollowUp
 from decisions.selectors import mark_corrections
 from innovations import permissions
-from innovations.models import FINAL_STATES, Innovation, State
+from innovations.models import FINAL_STATES, Effect, EffectBasis, Innovation, State
+from innovations.models import Value as InnovationValue
 from innovations.selectors import visible_innovations
-from organisations.models import Committee, Meeting, Membership, Role
+from organisations.models import AccessibilityStatement, Committee, Meeting, Membership, Role
 from reminders.calendar import feed_url
 from reminders.models import Checkpoint, CheckpointStatus
-from reminders.selectors import calendar_meetings
+from reminders.selectors import calendar_meetings, notifications_for
 from reminders.selectors import unread_count as reminders_unread_count
 
 # --- Header ---------------------------------------------------------------------------------
@@ -453,14 +455,10 @@ def phase_counts(user) -> list[tuple[str, str | Promise, int]]:
 
 
 def notifications_of(user, *, unread_only: bool = False):
-    from reminders.selectors import notifications_for
-
     return notifications_for(user, unread_only=unread_only)
 
 
 def notification_of(user, pk: int):
-    from notifications.models import Notification
-
     return Notification.objects.filter(recipient=user, pk=pk).first()
 
 
@@ -514,8 +512,6 @@ def due_by_meeting(meeting: Meeting) -> list:
 
 def accessibility_statement(user):
     """The statement of the person's organisation, else the site's; None for the default."""
-    from organisations.models import AccessibilityStatement
-
     organisation_id = getattr(user, "organisation_id", None)
     statements = {
         s.organisation_id: s
@@ -552,8 +548,6 @@ class InnovationPapers:
 
 def innovation_papers(innovation: Innovation, *, documents: int = 10) -> InnovationPapers:
     """Four queries whatever the number of papers."""
-    from innovations.models import Effect, EffectBasis, Value
-
     reports = list(
         innovation.status_reports.select_related("submitted_by", "document").order_by(
             "-submitted_at", "-id"
@@ -565,7 +559,7 @@ def innovation_papers(innovation: Innovation, *, documents: int = 10) -> Innovat
         .first()
     )
     values, effect_labels, bases = (
-        dict(Value.choices),
+        dict(InnovationValue.choices),
         dict(Effect.choices),
         dict(EffectBasis.choices),
     )

@@ -31,9 +31,11 @@ from organisations import services as organisation_services
 from organisations.models import Role
 from privacy import selectors as privacy_selectors
 from reminders import services as reminder_services
+from reminders.services import create_checkpoint
 
 from . import forms, selectors
 from .diagrams import lifecycle_svg
+from .portfolio_selectors import Filters, overdue_checkpoints
 
 PAGE_SIZE = 50
 # A person's follow-ups and notifications: a page renders in milliseconds, even for a
@@ -108,8 +110,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.POLITICIAN:
         context["follow_ups"] = selectors.follow_ups_due(user)[:10]
     if user.role == Role.ADMINISTRATOR:
-        from .portfolio_selectors import Filters, overdue_checkpoints
-
         context["by_state"] = selectors.phase_counts(user)
         context["overdue_count"] = overdue_checkpoints(user, Filters())[0]
     context["notifications"] = selectors.notifications_of(user, unread_only=True)[:5]
@@ -313,8 +313,6 @@ def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def innovation_ask_for_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The owning official asks for a decision: a decision checkpoint at the committee."""
-    from reminders.services import create_checkpoint
-
     innovation = _innovation_or_404(request.user, pk)
     if not permissions.can_edit_innovation(request.user, innovation):
         raise DjangoPermissionDenied(_("You may not ask for a decision on this innovation."))

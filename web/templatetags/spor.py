@@ -6,7 +6,12 @@ import datetime
 import re
 
 from django import forms, template
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from decisions.models import TRANSITION_CHOICES
+from innovations.models import State
+from reminders.wording import reminder_wording
 
 register = template.Library()
 
@@ -71,23 +76,17 @@ def days_overdue(checkpoint) -> int:
 
 @register.filter
 def state_label(value: str) -> str:
-    from innovations.models import State
-
     return str(dict(State.choices).get(value, value))
 
 
 @register.filter
 def transition_label(value: str) -> str:
-    from decisions.models import TRANSITION_CHOICES
-
     return str(dict(TRANSITION_CHOICES).get(value, value))
 
 
 @register.filter
 def notification_text(notification) -> str:
     """A reminder worded as of today ("due in 8 days"); any other notification as sent."""
-    from reminders.wording import reminder_wording
-
     return reminder_wording(notification, timezone.localdate()) or notification.verb
 
 
@@ -99,9 +98,6 @@ def checkpoint_title(checkpoint) -> str:
     """The title in the reader's language: the titles Spor itself wrote for a decision's
     follow-up date and a postponed decision are stored in the language of whoever recorded
     it, so they are written again from their date; a title typed by a person is shown as is."""
-    from django.utils import formats
-    from django.utils.translation import gettext as _
-
     title = checkpoint.title or ""
     found = _STORED_DATE.search(title)
     if not found or checkpoint.source not in ("decision", "postponed"):
