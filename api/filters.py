@@ -11,7 +11,6 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 
 from core.errors import ValidationFailed
 from decisions.models import (
-    TRANSITION_CHOICES,
     Assessment,
     Correction,
     Decision,
@@ -19,6 +18,7 @@ from decisions.models import (
     Outcome,
 )
 from innovations.models import Innovation, State
+from innovations.workflow import transition_choices
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 from reminders.selectors import overdue_checkpoints
@@ -127,7 +127,7 @@ class DecisionFilter(django_filters.FilterSet):
     meeting = id_filter("meeting_id")
     committee = id_filter("meeting__committee_id")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
-    transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)
+    transition = django_filters.ChoiceFilter(choices=transition_choices)
 
     class Meta:
         model = Decision

@@ -18,10 +18,12 @@ from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework import serializers
 
+from core.enums import EvidenceKind
 from decisions import selectors as decision_selectors
-from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
+from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
+from innovations.workflow import transition_choices
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
 from reminders.models import Checkpoint, CheckpointStatus
@@ -420,7 +422,7 @@ class DecisionIn(serializers.Serializer):
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
     agenda_item = serializers.CharField(max_length=200)
     transition = serializers.ChoiceField(
-        choices=TRANSITION_CHOICES, required=False, allow_blank=True
+        choices=transition_choices(), required=False, allow_blank=True
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     resolution = serializers.CharField()
@@ -484,9 +486,7 @@ class FollowUpIn(serializers.Serializer):
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)
     transition = serializers.ChoiceField(
-        choices=[("start_evaluation", _("Start evaluation")), ("close", _("Close"))],
-        required=False,
-        allow_blank=True,
+        choices=transition_choices(EvidenceKind.FOLLOW_UP), required=False, allow_blank=True
     )
     apply_transition = serializers.BooleanField(required=False, default=False)
 

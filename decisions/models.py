@@ -8,26 +8,19 @@ row, ``delete()``, and queryset ``update()``/``delete()``; on the database a tri
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import EvidenceKind, Outcome
 from core.records import ImmutableRecord
+from innovations.workflow import transition_choices
 
-TRANSITION_CHOICES = [
-    ("mandate", _("Mandate")),
-    ("approve_test", _("Approve testing")),
-    ("approve_implementation", _("Approve implementation")),
-    ("recycle", _("Back to exploration")),
-    ("start_evaluation", _("Start evaluation")),
-    ("spread", _("Spread")),
-    ("complete", _("Complete")),
-    ("close", _("Close")),
-    ("pause", _("Pause")),
-    ("resume", _("Resume")),
-    ("stop", _("Stop")),
-]
+# More votes than any council has members: a typing mistake. The one place of this rule:
+# the services run the model's validators (``clean_fields``), the forms and serializers
+# take their fields from here.
+MAX_VOTES = 1000
 
 
 class Assessment(models.TextChoices):
@@ -60,13 +53,19 @@ class Decision(ImmutableRecord):
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
     transition = models.CharField(
-        _("transition decided on"), max_length=40, choices=TRANSITION_CHOICES, blank=True
+        _("transition decided on"), max_length=40, choices=transition_choices, blank=True
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     resolution = models.TextField(_("resolution text"))
-    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
-    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
-    votes_abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(
+        _("votes for"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
+    votes_against = models.PositiveIntegerField(
+        _("votes against"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
+    votes_abstaining = models.PositiveIntegerField(
+        _("abstaining"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
     minority_statements = models.TextField(_("minority statements"), blank=True)
     value_direction = models.TextField(_("value direction"), blank=True)
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
@@ -121,7 +120,7 @@ class FollowUp(ImmutableRecord):
     summary = models.TextField(_("status report"))
     taken_note = models.TextField(_("what the committee took note of or asked for"), blank=True)
     transition = models.CharField(
-        _("transition it documents"), max_length=40, choices=TRANSITION_CHOICES, blank=True
+        _("transition it documents"), max_length=40, choices=transition_choices, blank=True
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

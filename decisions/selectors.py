@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from audit.selectors import events_for_innovation
+from core.enums import EvidenceKind
 from innovations.models import APPROVED_OUTCOMES, Evaluation, Innovation
 from organisations.models import Meeting
 
@@ -31,7 +32,7 @@ class CandidateEvidence:
         approved = [d for d in decisions if d.outcome in APPROVED_OUTCOMES]
         follow_ups = [f for f in self.follow_ups if f.transition == name]
         ranked: list[Decision | FollowUp]
-        if requires == "follow_up":
+        if requires == EvidenceKind.FOLLOW_UP:
             ranked = [*follow_ups, *approved, *decisions]
         else:
             ranked = [*approved, *decisions, *follow_ups]

@@ -11,10 +11,12 @@ import dataclasses
 import datetime
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.enums import EvidenceKind
 from core.errors import (
     ConcurrentChange,
     NotFound,
@@ -119,10 +121,10 @@ def _apply_locked(
                 _("possible from %(states)s") % {"states": ", ".join(spec.sources)},
             ],
         )
-    if (decision is not None and spec.requires != "decision") or (
-        follow_up is not None and spec.requires != "follow_up"
+    if (decision is not None and spec.requires != EvidenceKind.DECISION) or (
+        follow_up is not None and spec.requires != EvidenceKind.FOLLOW_UP
     ):
-        needed = _("a decision") if spec.requires == "decision" else _("a follow-up")
+        needed = _("a decision") if spec.requires == EvidenceKind.DECISION else _("a follow-up")
         raise TransitionNotPossible(
             _("“%(name)s” is authorised by %(needed)s.") % {"name": spec.label, "needed": needed},
             reasons=spec.describe_requirements(),
@@ -327,11 +329,25 @@ def _clean_votes(errors: dict, **votes: int | None) -> dict[str, int | None]:
         except (TypeError, ValueError):
             errors.setdefault(field, []).append(_("Enter a whole number."))
             continue
-        if number < 0 or number > 1000:
-            errors.setdefault(field, []).append(_("Enter a number between 0 and 1000."))
-            continue
         cleaned[field] = number
-    return cleaned
+    _model_errors(Decision(**cleaned), errors, fields=cleaned)
+    return {field: value for field, value in cleaned.items() if field not in errors}
+
+
+# Checked by the services themselves (the lock, the organisation), never by clean_fields,
+# which would query each foreign key row.
+RELATIONS = ("innovation", "meeting", "recorded_by")
+
+
+def _model_errors(record: Decision | FollowUp, errors: dict, *, fields) -> None:
+    """The model's own rules (lengths, ranges, choices) for ``fields``, added to ``errors``:
+    the one source of each rule; a field that already has an error keeps only its own."""
+    exclude = [f.name for f in record._meta.fields if f.name not in fields or f.name in errors]
+    try:
+        record.clean_fields(exclude=[*exclude, *RELATIONS])
+    except DjangoValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
 
 
 def record_decision(
@@ -378,12 +394,19 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("There is no transition called “%(name)s”.") % {"name": transition}
         )
-    elif transition and cast(TransitionSpec, spec_for(transition)).requires != "decision":
+    elif (
+        transition and cast(TransitionSpec, spec_for(transition)).requires != EvidenceKind.DECISION
+    ):
         errors.setdefault("transition", []).append(
             _("“%(name)s” is documented by a follow-up, not decided.") % {"name": transition}
         )
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
+    )
+    _model_errors(
+        Decision(agenda_item=agenda_item, resolution=resolution, outcome=outcome),
+        errors,
+        fields=("agenda_item", "resolution"),
     )
     if follow_up_date is not None and follow_up_date <= meeting.date:
         errors.setdefault("follow_up_date", []).append(
@@ -463,7 +486,7 @@ def record_follow_up(
     transition = (transition or "").strip()
     if transition:
         spec = spec_for(transition)
-        if spec is None or spec.requires != "follow_up":
+        if spec is None or spec.requires != EvidenceKind.FOLLOW_UP:
             errors.setdefault("transition", []).append(
                 _("A follow-up can document only %(names)s.")
                 % {"names": ", ".join(s.name for s in _follow_up_specs())}
@@ -503,7 +526,7 @@ def record_follow_up(
 
 
 def _follow_up_specs():
-    return [s for s in transition_specs() if s.requires == "follow_up"]
+    return [s for s in transition_specs() if s.requires == EvidenceKind.FOLLOW_UP]
 
 
 # --- Corrections ----------------------------------------------------------------------------
@@ -646,7 +669,9 @@ def record_correction(
         CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
     )
     cleaned = _clean_corrected_values(
-        fields, corrected_values or {}, requires="decision" if decision is not None else "follow_up"
+        fields,
+        corrected_values or {},
+        requires=EvidenceKind.DECISION if decision is not None else EvidenceKind.FOLLOW_UP,
     )
     with transaction.atomic():
         locked = _lock_innovation(original.innovation_id)
@@ -763,7 +788,7 @@ def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedE
         back = [
             spec.label
             for spec in specs_from(innovation.state)
-            if spec.target == entry.source and spec.requires == "decision"
+            if spec.target == entry.source and spec.requires == EvidenceKind.DECISION
         ]
         if back:
             to_reverse = _("To reverse the move, the committee must decide: %(names)s.") % {

@@ -41,8 +41,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from notifications.models import Notification
 
+from core.enums import EvidenceKind
 from decisions.models import Decision, FollowUp, TransitionLog
 from innovations.models import Evaluation, Innovation
+from innovations.workflow import transition_choices
 from organisations.models import Committee, Meeting, Membership, Organisation, User
 from reminders import schedule
 from reminders.models import Checkpoint, ReminderPolicy
@@ -65,7 +67,7 @@ MAIN_LINE = [
     ("approve_implementation", "testing", "implementing"),
     ("start_evaluation", "implementing", "evaluating"),
 ]
-FOLLOW_UP_TRANSITIONS = {"start_evaluation", "close"}
+FOLLOW_UP_TRANSITIONS = {name for name, _label in transition_choices(EvidenceKind.FOLLOW_UP)}
 ACTIVE = ["need", "exploring", "testing", "implementing", "evaluating", "spreading"]
 # Where the portfolio's innovations stand today (weights).
 ENDINGS = [

@@ -27,9 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.enums import EvidenceKind
 from decisions import services as decision_services
 from innovations import services as innovation_services
 from innovations.models import Innovation, State
+from innovations.workflow import transition_choices
 from organisations.admin_access import ensure_administrators_group
 from organisations.models import (
     Committee,
@@ -49,7 +51,7 @@ COMMITTEE_SEATS = 5
 COUNCIL_SEATS = 13
 HISTORY_MONTHS = 24
 FUTURE_MONTHS = 3
-FOLLOW_UP_TRANSITIONS = ("start_evaluation", "close")
+FOLLOW_UP_TRANSITIONS = {name for name, _label in transition_choices(EvidenceKind.FOLLOW_UP)}
 
 
 class DemoError(Exception):

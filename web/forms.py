@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import EvidenceKind
 from core.errors import SporError, TransitionNotPossible, ValidationFailed
-from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
+from decisions.models import Assessment, Outcome
 from innovations.models import (
     FINAL_STATES,
     Collaborator,
@@ -24,7 +25,7 @@ from innovations.models import (
     State,
     Value,
 )
-from innovations.workflow import transition_specs
+from innovations.workflow import transition_choices
 from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
 from reminders.models import CheckpointKind, Responsible
 
@@ -280,12 +281,8 @@ class EvaluationForm(forms.Form):
         ]
 
 
-FOLLOW_UP_TRANSITIONS = [
-    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "follow_up"
-]
-DECISION_TRANSITIONS = [
-    (spec.name, spec.label) for spec in transition_specs() if spec.requires == "decision"
-]
+FOLLOW_UP_TRANSITIONS = transition_choices(EvidenceKind.FOLLOW_UP)
+DECISION_TRANSITIONS = transition_choices(EvidenceKind.DECISION)
 
 
 # --- Recording a meeting's items ----------------------------------------------------------------
@@ -308,7 +305,7 @@ class _AgendaItemForm(forms.Form):
 class DecisionForm(_AgendaItemForm):
     transition = forms.ChoiceField(
         label=_("Transition decided on"),
-        choices=[("", _("None: a decision that moves nothing")), *TRANSITION_CHOICES],
+        choices=[("", _("None: a decision that moves nothing")), *transition_choices()],
         required=False,
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)

@@ -25,10 +25,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import TRANSITION_CHOICES, Correction, Decision, FollowUp, Outcome
+from decisions.models import Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
 from innovations.selectors import visible_innovations
+from innovations.workflow import transition_choices
 from organisations.models import Meeting
 from portfolio.selectors import in_the_period, portfolio
 from reminders.models import Checkpoint, CheckpointStatus
@@ -58,7 +59,7 @@ DECISION_COLUMNS = [
     Column("agenda_item", _("agenda item")),
     Column("innovation_id", _("innovation id")),
     Column("innovation", _("innovation")),
-    Column("transition", _("transition"), dict(TRANSITION_CHOICES)),
+    Column("transition", _("transition"), dict(transition_choices())),
     Column("outcome", _("outcome"), dict(Outcome.choices)),
     Column("votes_for", _("votes for")),
     Column("votes_against", _("votes against")),

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.enums import EvidenceKind
 from core.errors import NotFound, PermissionDenied, SporError
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
@@ -364,7 +365,7 @@ def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         "learning": form.cleaned_data["learning"],
         "expected_state": request.POST.get("expected_state") or innovation.state,
     }
-    if option.requires == "decision":
+    if option.requires == EvidenceKind.DECISION:
         kwargs["decision"] = evidence
     else:
         kwargs["follow_up"] = evidence

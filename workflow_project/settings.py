@@ -403,7 +403,7 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "innovations.models.State",
         "OutcomeEnum": "decisions.models.Outcome",
         "AssessmentEnum": "decisions.models.Assessment",
-        "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
+        "TransitionEnum": "innovations.workflow.transition_choices",
         "EventEnum": "webhooks.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
     },

@@ -9,8 +9,8 @@ from django import forms, template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from decisions.models import TRANSITION_CHOICES
 from innovations.models import State
+from innovations.workflow import transition_choices
 from reminders.wording import reminder_wording
 
 register = template.Library()
@@ -81,7 +81,7 @@ def state_label(value: str) -> str:
 
 @register.filter
 def transition_label(value: str) -> str:
-    return str(dict(TRANSITION_CHOICES).get(value, value))
+    return str(dict(transition_choices()).get(value, value))
 
 
 @register.filter
