@@ -23,17 +23,15 @@ def _corrections():
 
 
 def visible_decisions(user) -> QuerySet[Decision]:
-    queryset = Decision.objects.select_related("meeting").prefetch_related(_corrections())
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return (
+        Decision.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    )
 
 
 def visible_follow_ups(user) -> QuerySet[FollowUp]:
-    queryset = FollowUp.objects.select_related("meeting").prefetch_related(_corrections())
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return (
+        FollowUp.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    )
 
 
 def visible_corrections(user) -> QuerySet[Correction]:

@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.enums import EvidenceKind, Outcome
-from core.records import ImmutableRecord
+from core.enums import APPROVED_OUTCOMES, EvidenceKind, Outcome
+from core.querysets import OrganisationScopedQuerySet
+from core.records import ImmutableQuerySet, ImmutableRecord
 from innovations.workflow import transition_choices
 
 # More votes than any council has members: a typing mistake. The one place of this rule:
@@ -27,6 +28,16 @@ class Assessment(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
+
+
+class EvidenceQuerySet(ImmutableQuerySet, OrganisationScopedQuerySet):
+    organisation_field = "innovation__organisation"
+
+
+class DecisionQuerySet(EvidenceQuerySet):
+    def approved(self) -> DecisionQuerySet:
+        """The decisions that authorise their transition: approved, with or without changes."""
+        return self.filter(outcome__in=APPROVED_OUTCOMES)
 
 
 class Decision(ImmutableRecord):
@@ -77,6 +88,8 @@ class Decision(ImmutableRecord):
     )
     recorded_at = models.DateTimeField(_("recorded at"))
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-meeting__date", "-recorded_at", "-id"]
         verbose_name = _("decision")
@@ -92,7 +105,7 @@ class Decision(ImmutableRecord):
 
     @property
     def is_approved(self) -> bool:
-        return self.outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+        return self.outcome in APPROVED_OUTCOMES
 
 
 class FollowUp(ImmutableRecord):
@@ -129,6 +142,8 @@ class FollowUp(ImmutableRecord):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-meeting__date", "-recorded_at", "-id"]

@@ -16,15 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.enums import EvidenceKind
+from core.enums import APPROVED_OUTCOMES, EvidenceKind
 from core.errors import (
     ConcurrentChange,
-    NotFound,
     PermissionDenied,
     TransitionNotPossible,
     ValidationFailed,
 )
 from innovations import permissions
+from innovations.locks import lock_innovation
 from innovations.models import Innovation, State, TransitionContext
 from innovations.workflow import (
     TransitionSpec,
@@ -58,18 +58,6 @@ class RecordResult:
 
 
 # --- Applying a transition ------------------------------------------------------------------
-
-
-def _lock_innovation(innovation: Innovation | int) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        return (
-            Innovation.objects.select_for_update(of=("self",))
-            .select_related("organisation", "committee")
-            .get(pk=pk)
-        )
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
 
 
 def _context_for(
@@ -224,15 +212,14 @@ def apply_transition(
     """
     seen_state = expected_state or innovation.state
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_apply_transitions(actor, locked):
-            raise PermissionDenied(
-                _(
-                    "Only a secretary of the responsible committee or an administrator can move an innovation."
-                )
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            may=permissions.can_apply_transitions,
+            denied=_(
+                "Only a secretary of the responsible committee or an administrator can move an innovation."
+            ),
+        )
         _check_expected_state(locked, seen_state)
         entry = _apply_locked(
             actor=actor,
@@ -420,13 +407,11 @@ def record_decision(
         raise ValidationFailed(errors)
 
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
+        locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
-        if apply_transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+        if apply_transition and outcome in APPROVED_OUTCOMES:
             _check_expected_state(locked, expected_state)
-        if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+        if transition and outcome in APPROVED_OUTCOMES:
             _check_possible_from_here(locked, transition)
         decision = Decision.objects.create(
             innovation=locked,
@@ -499,9 +484,7 @@ def record_follow_up(
         raise ValidationFailed(errors)
 
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
+        locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
         if apply_transition:
             _check_expected_state(locked, expected_state)
@@ -674,9 +657,9 @@ def record_correction(
         requires=EvidenceKind.DECISION if decision is not None else EvidenceKind.FOLLOW_UP,
     )
     with transaction.atomic():
-        locked = _lock_innovation(original.innovation_id)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The record does not exist."))
+        locked = lock_innovation(
+            actor, original.innovation_id, not_found=_("The record does not exist.")
+        )
         if not permissions.can_record_evidence(actor, locked, original.meeting):
             raise PermissionDenied(
                 _(
@@ -693,7 +676,7 @@ def record_correction(
                 raise ValidationFailed(
                     {"innovation": [_("Choose an innovation of your organisation.")]}
                 )
-            target = _lock_innovation(found)
+            target = lock_innovation(actor, found)
         meeting = current.meeting
         if "meeting" in cleaned and cleaned["meeting"] != current.meeting_id:
             chosen = (
@@ -712,7 +695,7 @@ def record_correction(
             # as when recording: an approval must be possible from the innovation's phase
             outcome = cleaned.get("outcome", cast(Decision, current).outcome)
             transition = cleaned.get("transition", current.transition)
-            if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+            if transition and outcome in APPROVED_OUTCOMES:
                 _check_possible_from_here(target, transition)
         follow_up_date = cleaned.get(
             "follow_up_date", _iso(getattr(current, "follow_up_date", None))

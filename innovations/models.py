@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, FSMField, transition
 
 from core.enums import APPROVED_OUTCOMES, EvidenceKind
+from core.querysets import OrganisationScopedQuerySet
 
 
 class State(models.TextChoices):
@@ -228,6 +229,10 @@ def _state_paused_from(innovation: Innovation) -> str:
     return innovation._resume_to
 
 
+class InnovationQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "organisation"
+
+
 class Innovation(models.Model):
     # Set by decisions.services around a transition, for its conditions (never stored).
     _transition_context: TransitionContext | None
@@ -322,6 +327,8 @@ class Innovation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InnovationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

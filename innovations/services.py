@@ -18,8 +18,9 @@ from audit import services as audit
 from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from organisations.models import Committee, Organisation, Role, User
 
-from . import hooks, permissions
+from . import hooks
 from .documents import DocumentRejected, check_upload
+from .locks import lock_innovation, permissions
 from .models import (
     Collaborator,
     Document,
@@ -188,14 +189,13 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
 def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovation:
     """Change an innovation's description. Its phase moves only by ``apply_transition``."""
     with transaction.atomic():
-        try:
-            locked = Innovation.objects.select_for_update(of=("self",)).get(pk=innovation.pk)
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(_("You may not change this innovation."))
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=permissions.can_edit_innovation,
+            denied=_("You may not change this innovation."),
+        )
         cleaned = _clean_fields(locked.organisation, data, creating=False)
         if "committee" in cleaned and cleaned["committee"].pk != locked.committee_id:
             # Moving the responsible committee is a political act: an administrator does it,
@@ -259,20 +259,17 @@ def change_committee(
     committee_id = committee.pk if isinstance(committee, Committee) else committee
     found = Committee.objects.filter(pk=committee_id).first() if committee_id else None
     with transaction.atomic():
-        try:
-            locked = (
-                Innovation.objects.select_for_update(of=("self",))
-                .select_related("committee")
-                .get(pk=innovation.pk)
-            )
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.is_administrator_of(actor, locked.organisation_id):
-            raise PermissionDenied(
-                _("Only an administrator of the organisation changes the responsible committee.")
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=lambda actor, locked: permissions.is_administrator_of(
+                actor, locked.organisation_id
+            ),
+            denied=_(
+                "Only an administrator of the organisation changes the responsible committee."
+            ),
+        )
         if found is None or found.organisation_id != locked.organisation_id:
             errors["committee"] = [_("Choose a committee of your organisation.")]
         elif found.pk == locked.committee_id:
@@ -354,16 +351,15 @@ def submit_evaluation(
                 % {"value": str(Value(value).label).lower()}
             )
     with transaction.atomic():
-        try:
-            locked = Innovation.objects.select_for_update(of=("self",)).get(pk=innovation.pk)
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(
-                _("Only the owning official, a secretary or an administrator submits evaluations.")
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=permissions.can_edit_innovation,
+            denied=_(
+                "Only the owning official, a secretary or an administrator submits evaluations."
+            ),
+        )
         if locked.state != State.EVALUATING:
             raise TransitionNotPossible(
                 _("An evaluation is submitted while the innovation is being evaluated."),
@@ -405,16 +401,9 @@ def submit_evaluation(
 
 
 def _lock_for_writing(actor, innovation: Innovation | int, *, denied: str) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
-    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-        raise NotFound(_("The innovation does not exist."))
-    if not permissions.can_edit_innovation(actor, locked):
-        raise PermissionDenied(denied)
-    return locked
+    return lock_innovation(
+        actor, innovation, members_only=True, may=permissions.can_edit_innovation, denied=denied
+    )
 
 
 def _clean_case_link(errors: dict, link: str) -> str:
@@ -667,16 +656,13 @@ def unshare_innovation(*, actor, innovation: Innovation) -> Innovation:
 
 
 def _lock_for_sharing(actor, innovation: Innovation | int) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
-    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-        raise NotFound(_("The innovation does not exist."))
-    if not permissions.is_administrator_of(actor, locked.organisation_id):
-        raise PermissionDenied(_("Only an administrator shares innovations with others."))
-    return locked
+    return lock_innovation(
+        actor,
+        innovation,
+        members_only=True,
+        may=lambda actor, locked: permissions.is_administrator_of(actor, locked.organisation_id),
+        denied=_("Only an administrator shares innovations with others."),
+    )
 
 
 def reuse_innovation(

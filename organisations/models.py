@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Role
+from core.querysets import OrganisationScopedQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -100,6 +101,10 @@ class User(AbstractUser):
         return self.role == Role.ADMINISTRATOR and self.organisation_id is not None
 
 
+class CommitteeQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "organisation"
+
+
 class Committee(models.Model):
     organisation = models.ForeignKey(
         Organisation,
@@ -113,6 +118,8 @@ class Committee(models.Model):
         default=False,
         help_text=_("The municipal or regional council is the top committee."),
     )
+
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "-is_council", "name"]
@@ -131,6 +138,10 @@ class Committee(models.Model):
         return self.name
 
 
+class MeetingQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "committee__organisation"
+
+
 class Meeting(models.Model):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
@@ -140,6 +151,8 @@ class Meeting(models.Model):
         _("starts at"), null=True, blank=True, help_text=_("Local time, when known.")
     )
     minutes_url = models.URLField(_("link to the published minutes"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -41,7 +41,6 @@ from decisions.models import Decision
 from innovations import csv_export
 from innovations.catalogue import _json_list_has
 from innovations.models import (
-    APPROVED_OUTCOMES,
     FINAL_STATES,
     Collaborator,
     Evaluation,
@@ -167,9 +166,7 @@ def innovations_in_period(start: datetime.date, end: datetime.date) -> QuerySet[
 def _annotated(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
     return queryset.order_by().annotate(
         has_mandate=Exists(
-            Decision.objects.filter(
-                innovation=OuterRef("pk"), transition="mandate", outcome__in=APPROVED_OUTCOMES
-            )
+            Decision.objects.approved().filter(innovation=OuterRef("pk"), transition="mandate")
         ),
         has_evaluation=Exists(Evaluation.objects.filter(innovation=OuterRef("pk"))),
     )

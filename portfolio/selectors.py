@@ -21,10 +21,12 @@ from django.db.models import (
 from django.db.models.functions import Now, TruncMonth
 from django.utils import timezone
 
+from core.enums import APPROVED_OUTCOMES
 from decisions.models import Decision
 from innovations.models import ACTIVE_STATES, FINAL_STATES, Innovation, State
 from innovations.selectors import visible_innovations
-from reminders.selectors import overdue_checkpoints
+from reminders import schedule
+from reminders.models import Checkpoint
 
 
 class _Median(Aggregate):
@@ -136,7 +138,7 @@ def _decisions_per_month(
         .values("month")
         .annotate(
             total=Count("id"),
-            approved=Count("id", filter=Q(outcome__in=["approved", "approved_with_changes"])),
+            approved=Count("id", filter=Q(outcome__in=APPROVED_OUTCOMES)),
         )
         .order_by("month")
     )
@@ -167,4 +169,10 @@ def _reuse_and_sharing(innovations: QuerySet[Innovation], user) -> dict:
 
 
 def _overdue_checkpoints(innovations: QuerySet[Innovation]) -> int:
-    return overdue_checkpoints().filter(innovation__in=innovations.values("pk")).count()
+    today = schedule.local_date(timezone.now())
+    return (
+        Checkpoint.objects.open()
+        .overdue(on=today)
+        .filter(innovation__in=innovations.values("pk"))
+        .count()
+    )

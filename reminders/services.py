@@ -22,6 +22,7 @@ from audit import services as audit
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from decisions.selectors import effective_record
 from innovations import permissions
+from innovations.locks import lock_innovation
 from innovations.models import FINAL_STATES, Innovation, State
 from organisations.models import Committee, Meeting, Organisation, new_calendar_token
 
@@ -375,9 +376,12 @@ def create_checkpoint(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        locked = _lock_innovation(actor, innovation)
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(_("You may not set checkpoints for this innovation."))
+        locked = lock_innovation(
+            actor,
+            innovation,
+            may=permissions.can_edit_innovation,
+            denied=_("You may not set checkpoints for this innovation."),
+        )
         if locked.state in FINAL_STATES:
             raise ValidationFailed(
                 {"innovation": [_("The innovation is finished; nothing more can fall due.")]}
@@ -396,14 +400,6 @@ def create_checkpoint(
         )
         checkpoint.save()
     return checkpoint
-
-
-def _lock_innovation(actor, innovation: Innovation | int) -> Innovation:
-    pk = innovation if isinstance(innovation, int) else innovation.pk
-    locked = Innovation.objects.select_for_update(of=("self",)).filter(pk=pk).first()
-    if locked is None or not permissions.can_view_innovation(actor, locked):
-        raise NotFound(_("The innovation does not exist."))
-    return locked
 
 
 def _lock_checkpoint(actor, checkpoint: Checkpoint | int) -> Checkpoint:

@@ -111,10 +111,10 @@ def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
     those rows with what they show; sorting every overdue row joined to its innovation
     would cost what the portfolio weighs.
     """
-    queryset = Checkpoint.objects.filter(
-        status=CheckpointStatus.OPEN,
-        due_date__lt=timezone.localdate(),
-        innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
+    queryset = (
+        Checkpoint.objects.open()
+        .overdue(on=timezone.localdate())
+        .filter(innovation__in=filtered_innovations(user, filters).order_by().values("pk"))
     )
     if filters.period_from:
         queryset = queryset.filter(due_date__gte=filters.period_from)

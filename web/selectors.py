@@ -25,7 +25,14 @@ from innovations import permissions
 from innovations.models import FINAL_STATES, Effect, EffectBasis, Innovation, State
 from innovations.models import Value as InnovationValue
 from innovations.selectors import visible_innovations
-from organisations.models import AccessibilityStatement, Committee, Meeting, Membership, Role
+from organisations.models import (
+    AccessibilityStatement,
+    Committee,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Role,
+)
 from reminders.calendar import feed_url
 from reminders.models import Checkpoint, CheckpointStatus
 from reminders.selectors import calendar_meetings, notifications_for
@@ -157,10 +164,9 @@ def meetings_of_my_committees(user) -> QuerySet[Meeting]:
 
 
 def visible_meeting(user, pk: int) -> Meeting | None:
-    if not user.organisation_id:
-        return None
     return (
-        Meeting.objects.filter(pk=pk, committee__organisation_id=user.organisation_id)
+        Meeting.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("committee__organisation")
         .first()
     )
@@ -215,10 +221,9 @@ def innovations_for_meeting(meeting: Meeting) -> QuerySet[Innovation]:
 
 def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     model = Decision if kind == "decision" else FollowUp
-    if not user.organisation_id:
-        return None
     return (
-        model.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
+        model.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("innovation", "meeting__committee")
         .prefetch_related("corrections__recorded_by")
         .first()
@@ -276,7 +281,7 @@ def politician_committee_ids(user) -> set[int]:
     return set(
         Membership.objects.valid_on(timezone.localdate())
         .filter(person=user, committee__organisation_id=user.organisation_id)
-        .exclude(role="secretary")
+        .exclude(role=MembershipRole.SECRETARY)
         .values_list("committee_id", flat=True)
     )
 
@@ -316,13 +321,7 @@ def checkpoints_for(user) -> list:
 
 
 def visible_checkpoint(user, pk: int):
-    if not user.organisation_id:
-        return None
-    return (
-        Checkpoint.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
-        .select_related("innovation")
-        .first()
-    )
+    return Checkpoint.objects.visible_to(user).filter(pk=pk).select_related("innovation").first()
 
 
 def checkpoints_of_innovation(innovation: Innovation) -> list:

@@ -8,8 +8,10 @@ system journals, never more than the organisation owns.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
-from reminders.selectors import overdue_checkpoints
+from reminders import schedule
+from reminders.models import Checkpoint
 
 from .models import CheckpointOverdueEvent, Event, WebhookEndpoint
 from .services import emit_event
@@ -136,7 +138,8 @@ def emit_overdue_checkpoint_events(*, limit: int = 500) -> int:
     if not organisations:
         return 0
     candidates = list(
-        overdue_checkpoints()
+        Checkpoint.objects.open()
+        .overdue(on=schedule.local_date(timezone.now()))
         .filter(innovation__organisation_id__in=organisations, overdue_event__isnull=True)
         .select_related("innovation")
         .order_by("due_date", "id")[:limit]

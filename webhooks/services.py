@@ -23,7 +23,8 @@ from audit import services as audit
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
 
-from . import delivery, outbound
+from . import outbound
+from .delivery import enqueue
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 # --- Endpoints ------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
 
 def _require_administrator(actor) -> int:
     organisation_id = actor.organisation_id if actor and actor.is_authenticated else None
-    if not permissions.is_administrator_of(actor, organisation_id):
+    if organisation_id is None or not permissions.is_administrator_of(actor, organisation_id):
         raise PermissionDenied(_("Only administrators manage webhooks."))
     return organisation_id
 
@@ -145,7 +146,7 @@ def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -
         ]
     )
     ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: delivery.enqueue(ids))
+    transaction.on_commit(lambda: enqueue(ids))
     return ids
 
 
@@ -175,7 +176,7 @@ def replay_delivery(*, actor, delivery: WebhookDelivery | int) -> WebhookDeliver
             payload=original.payload,
             replay_of=original,
         )
-        transaction.on_commit(lambda: delivery.enqueue([replay.pk]))
+        transaction.on_commit(lambda: enqueue([replay.pk]))
     return replay
 
 
@@ -201,5 +202,5 @@ def requeue_stalled_deliveries(
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
-    delivery.enqueue(ids)
+    enqueue(ids)
     return len(ids)
