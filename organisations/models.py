@@ -6,11 +6,14 @@ import datetime
 import secrets
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Role
@@ -53,6 +56,14 @@ class Organisation(models.Model):
         )
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages Spor speaks (``settings.LANGUAGES``, the one list), each in its own name."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
+
+
 class ReminderDelivery(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediate e-mails")
     DIGEST = "digest", _("One daily digest")
@@ -75,9 +86,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=[("da", "Dansk"), ("en", "English")], default="da"
-    )
+    language = models.CharField(_("language"), max_length=5, choices=language_choices, default="da")
     reminder_delivery = models.CharField(
         _("reminder e-mails"),
         max_length=20,

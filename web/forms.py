@@ -26,7 +26,14 @@ from innovations.models import (
     Value,
 )
 from innovations.workflow import transition_choices
-from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
+from organisations.models import (
+    Committee,
+    Meeting,
+    ReminderDelivery,
+    Role,
+    User,
+    language_choices,
+)
 from reminders.models import CheckpointKind, Responsible
 
 from .fields import AmountField
@@ -523,7 +530,7 @@ class PreferencesForm(forms.Form):
         widget=forms.RadioSelect,
     )
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("da", "Dansk"), ("en", "English")], widget=forms.RadioSelect
+        label=_("Language"), choices=language_choices, widget=forms.RadioSelect
     )
 
 
