@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.enums import EvidenceKind
+from core.enums import APPROVED_OUTCOMES, EvidenceKind
 from decisions import services as decision_services
 from innovations import services as innovation_services
 from innovations.models import Innovation, State
@@ -749,11 +749,11 @@ class InnovationBuilder:
                 party=parties[-1]
             )
         follow_up_date = None
-        if step.outcome in ("approved", "approved_with_changes") and (
+        if step.outcome in APPROVED_OUTCOMES and (
             name == "approve_test" or (name == "mandate" and "follow_up_date" in spec.twists)
         ):
             follow_up_date = step.day + datetime.timedelta(days=182)
-        approved = step.outcome in ("approved", "approved_with_changes")
+        approved = step.outcome in APPROVED_OUTCOMES
         result = decision_services.record_decision(
             actor=self.world.secretary_for(committee),
             innovation=self.innovation,
