@@ -33,6 +33,17 @@ from webhooks.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpo
 from . import selectors as api_selectors
 
 
+def model_field(model, name: str, **overrides) -> serializers.Field:
+    """An input field built from the model's field: its type, length, range and null-ness,
+    as a ModelSerializer would; the model is the one source of the rule."""
+    field_class, kwargs = serializers.ModelSerializer().build_standard_field(
+        name, model._meta.get_field(name)
+    )
+    kwargs.pop("label", None)
+    kwargs.pop("help_text", None)
+    return field_class(**{**kwargs, **overrides})
+
+
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A reference resolved in ``scope(user)``: a selector of what the caller may see."""
 
@@ -216,7 +227,7 @@ def _datetime(value, zone) -> str | None:
 class InnovationIn(serializers.Serializer):
     """Create (title, need and committee required) or, with ``partial``, change."""
 
-    title = serializers.CharField(max_length=300)
+    title = model_field(Innovation, "title")
     need = serializers.CharField()
     committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     value_direction = serializers.CharField(required=False, allow_blank=True)
@@ -420,21 +431,15 @@ class DecisionCreatedOut(DecisionOut, RecordedOut):
 class DecisionIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = serializers.CharField(max_length=200)
+    agenda_item = model_field(Decision, "agenda_item")
     transition = serializers.ChoiceField(
         choices=transition_choices(), required=False, allow_blank=True
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     resolution = serializers.CharField()
-    votes_for = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
-    votes_against = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
-    votes_abstaining = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
+    votes_for = model_field(Decision, "votes_for")
+    votes_against = model_field(Decision, "votes_against")
+    votes_abstaining = model_field(Decision, "votes_abstaining")
     minority_statements = serializers.CharField(required=False, allow_blank=True)
     value_direction = serializers.CharField(required=False, allow_blank=True)
     follow_up_date = serializers.DateField(required=False, allow_null=True)
@@ -481,7 +486,7 @@ class FollowUpCreatedOut(FollowUpOut, RecordedOut):
 class FollowUpIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = serializers.CharField(max_length=200)
+    agenda_item = model_field(FollowUp, "agenda_item")
     assessment = serializers.ChoiceField(choices=Assessment.choices)
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)

@@ -59,6 +59,14 @@ EDITABLE_FIELDS = (
 )
 
 
+def _check_length(errors: dict, model, field: str, value: str) -> None:
+    """The model field's own length (its max_length validator): the one source of it."""
+    try:
+        model._meta.get_field(field).run_validators(value)
+    except DjangoValidationError as error:
+        errors.setdefault(field, []).extend(error.messages)
+
+
 def _clean_choice_list(
     errors: dict, field: str, values: Any, choices: type[models.TextChoices]
 ) -> list[str]:
@@ -93,8 +101,8 @@ def _clean_fields(
             if not value:
                 errors.setdefault(key, []).append(_("This field is required."))
             cleaned[key] = value
-    if "title" in cleaned and len(cleaned["title"]) > 300:
-        errors.setdefault("title", []).append(_("At most 300 characters."))
+    if "title" in cleaned:
+        _check_length(errors, Innovation, "title", cleaned["title"])
     for key in ("value_direction", "solution", "frame_scope", "contact_role", "kle_code"):
         if key in data:
             cleaned[key] = (data[key] or "").strip()
@@ -439,8 +447,8 @@ def submit_document(
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Give the document a title.")]
-    elif len(title) > 300:
-        errors["title"] = [_("At most 300 characters.")]
+    else:
+        _check_length(errors, Document, "title", title)
     if kind not in DocumentKind.values:
         errors["kind"] = [
             _("Choose one of: %(values)s.") % {"values": ", ".join(DocumentKind.values)}

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import EvidenceKind
 from core.errors import SporError, TransitionNotPossible, ValidationFailed
-from decisions.models import Assessment, Outcome
+from decisions.models import Assessment, Decision, Outcome
 from innovations.models import (
     FINAL_STATES,
     Collaborator,
@@ -54,6 +55,16 @@ def apply_errors(form: forms.Form, error: SporError) -> None:
     form.add_error(target, forms.ValidationError(messages))
 
 
+def model_field(model, name: str, **kwargs: Any) -> forms.Field:
+    """A form field built from the model's field: its type, length and range (the maximum
+    from its validators); the model is the one source of the rule."""
+    field = model._meta.get_field(name)
+    for validator in field.validators:
+        if isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+    return field.formfield(**kwargs)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -78,7 +89,7 @@ class OfficialChoiceField(forms.ModelChoiceField):
 
 
 class InnovationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = model_field(Innovation, "title", label=_("Title"))
     need = forms.CharField(
         label=_("The need as raised"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -319,9 +330,9 @@ class DecisionForm(_AgendaItemForm):
     resolution = forms.CharField(
         label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    votes_for = forms.IntegerField(label=_("Votes for"), required=False, min_value=0)
-    votes_against = forms.IntegerField(label=_("Votes against"), required=False, min_value=0)
-    votes_abstaining = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0)
+    votes_for = model_field(Decision, "votes_for", label=_("Votes for"))
+    votes_against = model_field(Decision, "votes_against", label=_("Votes against"))
+    votes_abstaining = model_field(Decision, "votes_abstaining", label=_("Abstaining"))
     minority_statements = forms.CharField(
         label=_("Minority statements"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -420,12 +431,10 @@ class CorrectionForm(forms.Form):
         "resolution": lambda: forms.CharField(
             label=_("Resolution text"), widget=forms.Textarea(attrs={"rows": 4})
         ),
-        "votes_for": lambda: forms.IntegerField(label=_("Votes for"), min_value=0, required=False),
-        "votes_against": lambda: forms.IntegerField(
-            label=_("Votes against"), min_value=0, required=False
-        ),
-        "votes_abstaining": lambda: forms.IntegerField(
-            label=_("Abstaining"), min_value=0, required=False
+        "votes_for": lambda: model_field(Decision, "votes_for", label=_("Votes for")),
+        "votes_against": lambda: model_field(Decision, "votes_against", label=_("Votes against")),
+        "votes_abstaining": lambda: model_field(
+            Decision, "votes_abstaining", label=_("Abstaining")
         ),
         "minority_statements": lambda: forms.CharField(
             label=_("Minority statements"),
