@@ -26,7 +26,7 @@ from innovations.models import Collaborator, Innovation, InnovationType, State, 
 from innovations.workflow import transition_choices
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
-from reminders.models import Checkpoint, CheckpointStatus
+from reminders.models import Checkpoint
 from reminders.services import local_today
 from webhooks.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
@@ -548,7 +548,7 @@ class CheckpointOut(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, checkpoint) -> bool:
-        return checkpoint.status == CheckpointStatus.OPEN and checkpoint.due_date < local_today()
+        return checkpoint.is_overdue(on=local_today())
 
 
 class WaiveIn(serializers.Serializer):

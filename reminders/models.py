@@ -287,13 +287,17 @@ class Checkpoint(models.Model):
                 name="checkpoint_closed_sends_nothing",
             ),
             models.CheckConstraint(
-                condition=~Q(status="waived") | ~Q(waived_reason=""),
+                condition=~Q(status=CheckpointStatus.WAIVED) | ~Q(waived_reason=""),
                 name="checkpoint_waived_has_reason",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.innovation} – {self.due_date:%d.%m.%Y}"
+
+    def is_overdue(self, *, on: datetime.date) -> bool:
+        """One checkpoint's side of ``Checkpoint.objects.open().overdue(on=...)``."""
+        return self.status == CheckpointStatus.OPEN and self.due_date < on
 
     @property
     def is_open(self) -> bool:

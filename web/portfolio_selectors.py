@@ -244,10 +244,12 @@ def every_month(rows: list[dict], *, first: datetime.date, last: datetime.date) 
     return months
 
 
-def _count(model, **filters) -> Coalesce:
+def _count(rows, **filters) -> Coalesce:
+    """The number of ``rows`` (a model or a queryset) matching ``filters``, as a subquery."""
+    queryset = rows if isinstance(rows, QuerySet) else rows.objects.all()
     return Coalesce(
         Subquery(
-            model.objects.filter(**filters)
+            queryset.filter(**filters)
             .order_by()
             .values(next(iter(filters)))
             .annotate(n=Count("pk"))
@@ -277,7 +279,7 @@ def portfolio_rows(user, filters: Filters) -> QuerySet[Innovation]:
     queryset = queryset.annotate(
         open_checkpoint_count=_count(Checkpoint, innovation=OuterRef("pk"), status=open_status),
         overdue_checkpoint_count=_count(
-            Checkpoint, innovation=OuterRef("pk"), status=open_status, due_date__lt=today
+            Checkpoint.objects.open().overdue(on=today), innovation=OuterRef("pk")
         ),
     )
     return queryset.order_by("id")
