@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovations.errors import SporError
+from core.errors import SporError
 from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin, UserAdmin
 
 from . import services

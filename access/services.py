@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from core import permissions
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .models import ApiToken, RevokedBecause
 

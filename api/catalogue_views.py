@@ -13,16 +13,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.db_router import reads_from_replica
+from core.errors import NotFound, ValidationFailed
 from decisions import mandate_selectors, mandate_services
-from innovations import barometer as barometer_module
 from innovations import catalogue, csv_export
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
 from innovations.documents import human_size, max_bytes
-from innovations.errors import NotFound, ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Organisation
-from workflow_project.db_router import reads_from_replica
+from portfolio import barometer as barometer_module
 
 from . import catalogue_serializers as cs
 from . import serializers as s

@@ -17,8 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from decisions.models import ImmutableRecordError
-from innovations import errors
+from core import errors
+from core.records import ImmutableRecordError
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:

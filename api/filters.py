@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from core.errors import ValidationFailed
 from decisions.models import (
-    TRANSITION_CHOICES,
     Assessment,
     Correction,
     Decision,
     FollowUp,
     Outcome,
 )
-from innovations.errors import ValidationFailed
 from innovations.models import Innovation, State
+from innovations.workflow import transition_choices
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
+from reminders import schedule
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
-from reminders.selectors import overdue_checkpoints
-
-from .models import DeliveryStatus, Event, WebhookDelivery
+from webhooks.models import DeliveryStatus, Event, WebhookDelivery
 
 MAX_ID = 2**63 - 1
 
@@ -33,6 +33,10 @@ def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(
         field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0, **kwargs
     )
+
+
+def _overdue():
+    return Checkpoint.objects.open().overdue(on=schedule.local_date(timezone.now()))
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -119,7 +123,7 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Exists(overdue_checkpoints().filter(innovation=OuterRef("pk")))
+        overdue = Exists(_overdue().filter(innovation=OuterRef("pk")))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
@@ -128,7 +132,7 @@ class DecisionFilter(django_filters.FilterSet):
     meeting = id_filter("meeting_id")
     committee = id_filter("meeting__committee_id")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
-    transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)
+    transition = django_filters.ChoiceFilter(choices=transition_choices)
 
     class Meta:
         model = Decision
@@ -187,7 +191,7 @@ class CheckpointFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(pk__in=overdue_checkpoints().values("pk"))
+        overdue = Q(pk__in=_overdue().values("pk"))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

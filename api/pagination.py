@@ -7,7 +7,7 @@
 from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 
-from innovations.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAX_PAGE = 10**6
 

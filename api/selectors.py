@@ -11,8 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from decisions.models import Correction, Decision, FollowUp
 from innovations import permissions
 from innovations.selectors import visible_innovations
-
-from .models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def _visible_innovation_ids(user):
@@ -24,17 +23,15 @@ def _corrections():
 
 
 def visible_decisions(user) -> QuerySet[Decision]:
-    queryset = Decision.objects.select_related("meeting").prefetch_related(_corrections())
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return (
+        Decision.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    )
 
 
 def visible_follow_ups(user) -> QuerySet[FollowUp]:
-    queryset = FollowUp.objects.select_related("meeting").prefetch_related(_corrections())
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return (
+        FollowUp.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    )
 
 
 def visible_corrections(user) -> QuerySet[Correction]:

@@ -18,19 +18,32 @@ from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework import serializers
 
+from core.enums import EvidenceKind
 from decisions import selectors as decision_selectors
 from decisions.mandate import Fidelity
-from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
+from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
 from innovations.models import Collaborator, Innovation, InnovationType, State, Value
+from innovations.workflow import transition_choices
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
-from reminders.models import Checkpoint, CheckpointStatus
+from reminders.models import Checkpoint
 from reminders.services import local_today
+from webhooks.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 
 from . import selectors as api_selectors
 from .mandate_serializers import MandateCardIn, ReadingIn
-from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
+
+
+def model_field(model, name: str, **overrides) -> serializers.Field:
+    """An input field built from the model's field: its type, length, range and null-ness,
+    as a ModelSerializer would; the model is the one source of the rule."""
+    field_class, kwargs = serializers.ModelSerializer().build_standard_field(
+        name, model._meta.get_field(name)
+    )
+    kwargs.pop("label", None)
+    kwargs.pop("help_text", None)
+    return field_class(**{**kwargs, **overrides})
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -217,7 +230,7 @@ def _datetime(value, zone) -> str | None:
 class InnovationIn(serializers.Serializer):
     """Create (title, need and committee required) or, with ``partial``, change."""
 
-    title = serializers.CharField(max_length=300)
+    title = model_field(Innovation, "title")
     need = serializers.CharField()
     committee = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     value_direction = serializers.CharField(required=False, allow_blank=True)
@@ -436,21 +449,15 @@ class DecisionCreatedOut(DecisionOut, RecordedOut):
 class DecisionIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = serializers.CharField(max_length=200)
+    agenda_item = model_field(Decision, "agenda_item")
     transition = serializers.ChoiceField(
-        choices=TRANSITION_CHOICES, required=False, allow_blank=True
+        choices=transition_choices(), required=False, allow_blank=True
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     resolution = serializers.CharField()
-    votes_for = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
-    votes_against = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
-    votes_abstaining = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=1000
-    )
+    votes_for = model_field(Decision, "votes_for")
+    votes_against = model_field(Decision, "votes_against")
+    votes_abstaining = model_field(Decision, "votes_abstaining")
     minority_statements = serializers.CharField(required=False, allow_blank=True)
     value_direction = serializers.CharField(required=False, allow_blank=True)
     follow_up_date = serializers.DateField(required=False, allow_null=True)
@@ -505,7 +512,7 @@ class FollowUpCreatedOut(FollowUpOut, RecordedOut):
 class FollowUpIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = serializers.CharField(max_length=200)
+    agenda_item = model_field(FollowUp, "agenda_item")
     assessment = serializers.ChoiceField(choices=Assessment.choices)
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)
@@ -522,9 +529,7 @@ class FollowUpIn(serializers.Serializer):
     )
     serves_why = serializers.CharField(required=False, allow_blank=True)
     transition = serializers.ChoiceField(
-        choices=[("start_evaluation", _("Start evaluation")), ("close", _("Close"))],
-        required=False,
-        allow_blank=True,
+        choices=transition_choices(EvidenceKind.FOLLOW_UP), required=False, allow_blank=True
     )
     apply_transition = serializers.BooleanField(required=False, default=False)
 
@@ -581,7 +586,7 @@ class CheckpointOut(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, checkpoint) -> bool:
-        return checkpoint.status == CheckpointStatus.OPEN and checkpoint.due_date < local_today()
+        return checkpoint.is_overdue(on=local_today())
 
 
 class WaiveIn(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,30 +24,30 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from access import services as access_services
+from core.db_router import reads_from_replica
+from core.errors import NotFound, ValidationFailed
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from decisions.mandate_selectors import share_that_met_their_mandate
 from decisions.models import Correction, Decision, FollowUp
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
-from innovations.errors import NotFound, ValidationFailed
 from innovations.models import Innovation
-from innovations.portfolio import portfolio
 from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from portfolio.selectors import portfolio
 from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.models import Checkpoint
-from workflow_project.db_router import reads_from_replica
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 from . import filters
 from . import selectors as api_selectors
 from . import serializers as s
-from . import services as webhook_services
-from .models import WebhookDelivery, WebhookEndpoint
 from .pagination import Pagination
 
 ID = "[0-9]+"
@@ -565,7 +566,6 @@ def csrf_failure(request, reason: str = ""):
     """A refused CSRF check: JSON under /api/, Django's page elsewhere."""
     if _is_api(request):
         return JsonResponse({"detail": _("CSRF check failed.")}, status=403)
-    from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason)
 

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import ImmutableRecord
+from core.records import ImmutableRecord
 
 
 class AuditAction(models.TextChoices):

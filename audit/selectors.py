@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -22,7 +23,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from innovations import permissions
+from core import permissions
 
 from .models import AuditEvent
 
@@ -35,7 +36,7 @@ AUDITED_MODELS = [
     ("organisations", "user"),
     ("reminders", "reminderpolicy"),
     ("reminders", "checkpointrule"),
-    ("api", "webhookendpoint"),
+    ("webhooks", "webhookendpoint"),
 ]
 
 
@@ -63,8 +64,6 @@ def audited_content_types() -> list[ContentType]:
 
 
 def _model(app_label: str, name: str) -> type[models.Model]:
-    from django.apps import apps
-
     return apps.get_model(app_label, name)
 
 
@@ -158,10 +157,3 @@ def with_field_changes(events: Iterable[AuditEvent]) -> list[AuditEvent]:
         event.field_changes = changes
         event.object_type = str(model._meta.verbose_name) if model else event.content_type.model
     return events
-
-
-def timeline_entries(innovation) -> list:
-    # Imported here: decisions.selectors' timeline imports this module's entries.
-    from decisions.selectors import TimelineEntry
-
-    return [TimelineEntry("audit", event.at, event) for event in events_for_innovation(innovation)]

@@ -13,9 +13,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from notifications.signals import notify
+
+from core.enums import Role
 
 from . import chain
 from .models import AuditAction, AuditEvent
@@ -140,17 +145,12 @@ def report_tampering() -> list[chain.Finding]:
     Findings that belong to no organisation go to the superusers. Run daily by beat
     (``audit.verify``) and by ``manage.py verify_audit --notify``.
     """
-    from django.utils.translation import gettext as _
-    from notifications.signals import notify
-
-    from organisations.models import Organisation, Role, User
-
     findings = chain.verify()
     by_organisation: dict[int | None, list[chain.Finding]] = {}
     for finding in findings:
         by_organisation.setdefault(finding.organisation_id, []).append(finding)
     for organisation_id, found in by_organisation.items():
-        recipients = User.objects.filter(is_active=True)
+        recipients = get_user_model().objects.filter(is_active=True).select_related("organisation")
         recipients = (
             recipients.filter(organisation_id=organisation_id, role=Role.ADMINISTRATOR)
             if organisation_id
@@ -159,9 +159,8 @@ def report_tampering() -> list[chain.Finding]:
         recipients = list(recipients)
         if not recipients:
             continue
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
         notify.send(
-            organisation or recipients[0],
+            recipients[0].organisation if organisation_id else recipients[0],
             recipient=recipients,
             verb="audit_tampering",
             description=_(

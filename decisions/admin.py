@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin
+from innovations.admin import InnovationAdmin
+from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Correction, Decision, FollowUp, TransitionLog
 
@@ -79,3 +80,31 @@ class TransitionLogAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
     list_select_related = ("innovation", "actor")
     search_fields = ("innovation__title",)
     date_hierarchy = "at"
+
+
+# The innovation's page in the admin (innovations/admin.py, one floor down) shows its
+# evidence and log first.
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ("meeting", "agenda_item", "transition", "outcome", "recorded_at")
+    ordering = ("meeting__date", "recorded_at")
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    fields = ("meeting", "agenda_item", "transition", "assessment", "recorded_at")
+    ordering = ("meeting__date", "recorded_at")
+
+
+class TransitionLogInline(ReadOnlyInline):
+    model = TransitionLog
+    fields = ("at", "transition", "source", "target", "actor", "decision", "follow_up")
+    ordering = ("at", "id")
+
+
+InnovationAdmin.inlines = (
+    DecisionInline,
+    FollowUpInline,
+    TransitionLogInline,
+    *InnovationAdmin.inlines,
+)

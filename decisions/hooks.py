@@ -1,61 +1,45 @@
-"""What else happens when evidence is recorded or a transition applied.
+"""The decision trail's hook points: what else happens when evidence is recorded or a
+transition applied.
 
-Called by the services inside their transaction: checkpoints and outbound events join here,
-so every entry point (API, web, admin, task, command) gets them.
+The services call them inside their transaction, so every entry point (API, web, admin,
+task, command) gets what hangs on them, and it commits or rolls back with the record.
+Each record is first appended to the audit hash chain (one floor down, connected here);
+the apps above connect their receivers in their ``AppConfig.ready()``: ``reminders``
+(completes, creates and cancels checkpoints), then ``webhooks`` (queues the outbound event).
 """
 
 from __future__ import annotations
 
-from api import events
 from audit import chain
-from reminders import services as reminders
+from core.hooks import Hook
+
+#: (actor, decision)
+decision_recorded = Hook("decision_recorded")
+#: (actor, follow_up)
+follow_up_recorded = Hook("follow_up_recorded")
+#: (actor, correction)
+correction_recorded = Hook("correction_recorded")
+#: (actor, innovation, log_entry)
+transition_applied = Hook("transition_applied")
 
 
-def innovation_created(*, actor, innovation) -> None:
-    """A new innovation starts in ``need``: the organisation's rules for that phase apply."""
-    reminders.on_state_entered(innovation=innovation, state=innovation.state, actor=actor)
-
-
-def decision_recorded(*, actor, decision) -> None:
+def _chain_decision(*, decision, **_context) -> None:
     chain.append(decision)
-    reminders.on_decision_recorded(actor=actor, decision=decision)
-    events.decision_recorded(decision=decision)
 
 
-def follow_up_recorded(*, actor, follow_up) -> None:
+def _chain_follow_up(*, follow_up, **_context) -> None:
     chain.append(follow_up)
-    reminders.on_follow_up_recorded(actor=actor, follow_up=follow_up)
-    events.follow_up_recorded(follow_up=follow_up)
 
 
-def correction_recorded(*, actor, correction) -> None:
+def _chain_correction(*, correction, **_context) -> None:
     chain.append(correction)
-    reminders.on_correction_recorded(actor=actor, correction=correction)
 
 
-def transition_applied(*, actor, innovation, log_entry) -> None:
+def _chain_log_entry(*, log_entry, **_context) -> None:
     chain.append(log_entry)
-    reminders.on_transition_applied(actor=actor, innovation=innovation, log_entry=log_entry)
-    events.transition_applied(innovation=innovation, log_entry=log_entry)
 
 
-def committee_changed(*, actor, innovation, previous, committee, reason) -> None:
-    """An administrator moved the innovation: its open committee checkpoints move with it."""
-    reminders.on_committee_changed(
-        actor=actor, innovation=innovation, previous_id=previous.pk, committee_id=committee.pk
-    )
-
-
-def evaluation_submitted(*, actor, evaluation) -> None:
-    """An evaluation was submitted: the evaluation checkpoint is complete."""
-    reminders.on_evaluation_submitted(actor=actor, evaluation=evaluation)
-
-
-def document_submitted(*, actor, document) -> None:
-    """A document was attached: the documentation checkpoint is complete."""
-    reminders.complete_documentation_checkpoints(innovation=document.innovation, actor=actor)
-
-
-def status_report_submitted(*, actor, status_report) -> None:
-    """A status report was submitted: the documentation checkpoint is complete."""
-    reminders.complete_documentation_checkpoints(innovation=status_report.innovation, actor=actor)
+decision_recorded.connect(_chain_decision)
+follow_up_recorded.connect(_chain_follow_up)
+correction_recorded.connect(_chain_correction)
+transition_applied.connect(_chain_log_entry)

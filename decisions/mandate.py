@@ -22,7 +22,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Decision, FollowUp, ImmutableRecord
+from core.records import ImmutableRecord
 
 TEXT_LIMIT = [MaxLengthValidator(4000)]
 
@@ -57,7 +57,7 @@ class MandateCard(ImmutableRecord):
     """One version of an innovation's mandate, recorded with the decision that gave it."""
 
     decision = models.OneToOneField(
-        Decision,
+        "decisions.Decision",
         verbose_name=_("decision"),
         on_delete=models.PROTECT,
         related_name="mandate_card",
@@ -199,7 +199,7 @@ class ValueDirectionCheck(ImmutableRecord):
     """
 
     follow_up = models.OneToOneField(
-        FollowUp,
+        "decisions.FollowUp",
         verbose_name=_("follow-up"),
         on_delete=models.PROTECT,
         related_name="direction_check",
@@ -228,7 +228,7 @@ class IndicatorReading(ImmutableRecord):
     """The current reading of one indicator, put before the committee with a follow-up."""
 
     follow_up = models.ForeignKey(
-        FollowUp,
+        "decisions.FollowUp",
         verbose_name=_("follow-up"),
         on_delete=models.PROTECT,
         related_name="indicator_readings",

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from audit import chain
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from innovations import permissions
 from innovations import services as innovation_services
-from innovations.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from innovations.models import Evaluation, Innovation, State
 
 from .mandate import (

@@ -11,45 +11,22 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import APPROVED_OUTCOMES, EvidenceKind, Outcome
+from core.querysets import OrganisationScopedQuerySet
+from core.records import ImmutableQuerySet, ImmutableRecord
+from innovations.workflow import transition_choices
 from organisations.models import Membership, MembershipRole
 
-
-class ImmutableRecordError(Exception):
-    """Raised on an attempt to change or delete a recorded decision, follow-up or log row."""
-
-
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableRecordError(f"{self.model.__name__} rows are immutable")
-
-    def delete(self):
-        raise ImmutableRecordError(f"{self.model.__name__} rows are immutable")
-
-
-class ImmutableRecord(models.Model):
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError(
-                f"{self.__class__.__name__} {self.pk} is recorded and cannot be changed; "
-                "record a correction instead"
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(
-            f"{self.__class__.__name__} {self.pk} is recorded and cannot be deleted"
-        )
+# More votes than any council has members: a typing mistake. The one place of this rule:
+# the services run the model's validators (``clean_fields``), the forms and serializers
+# take their fields from here.
+MAX_VOTES = 1000
 
 
 # How long a text of the minutes may be. A resolution is a page or two of the minutes; a
@@ -133,38 +110,26 @@ def votes_error(meeting, votes_for, votes_against, votes_abstaining) -> str | No
     )
 
 
-TRANSITION_CHOICES = [
-    ("mandate", _("Mandate")),
-    ("amend_mandate", _("Amend the mandate")),
-    ("approve_test", _("Approve testing")),
-    ("approve_implementation", _("Approve implementation")),
-    ("recycle", _("Back to exploration")),
-    ("start_evaluation", _("Start evaluation")),
-    ("spread", _("Spread")),
-    ("complete", _("Complete")),
-    ("close", _("Close")),
-    ("pause", _("Pause")),
-    ("resume", _("Resume")),
-    ("stop", _("Stop")),
-]
-
-
-class Outcome(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    APPROVED_WITH_CHANGES = "approved_with_changes", _("Approved with changes")
-    REJECTED = "rejected", _("Rejected")
-    POSTPONED = "postponed", _("Postponed")
-    REFERRED = "referred", _("Referred to the council")
-
-
 class Assessment(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
 
 
+class EvidenceQuerySet(ImmutableQuerySet, OrganisationScopedQuerySet):
+    organisation_field = "innovation__organisation"
+
+
+class DecisionQuerySet(EvidenceQuerySet):
+    def approved(self) -> DecisionQuerySet:
+        """The decisions that authorise their transition: approved, with or without changes."""
+        return self.filter(outcome__in=APPROVED_OUTCOMES)
+
+
 class Decision(ImmutableRecord):
     """A decision item (beslutningssag) recorded for a committee meeting."""
+
+    evidence_kind = EvidenceKind.DECISION
 
     # True on the record as it stands after a correction that annulled it
     # (``decisions.selectors.effective_record``); never a column.
@@ -185,15 +150,21 @@ class Decision(ImmutableRecord):
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
     transition = models.CharField(
-        _("transition decided on"), max_length=40, choices=TRANSITION_CHOICES, blank=True
+        _("transition decided on"), max_length=40, choices=transition_choices, blank=True
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     resolution = models.TextField(
         _("resolution text"), validators=text_limit(RESOLUTION_MAX_LENGTH)
     )
-    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
-    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
-    votes_abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(
+        _("votes for"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
+    votes_against = models.PositiveIntegerField(
+        _("votes against"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
+    votes_abstaining = models.PositiveIntegerField(
+        _("abstaining"), null=True, blank=True, validators=[MaxValueValidator(MAX_VOTES)]
+    )
     minority_statements = models.TextField(
         _("minority statements"), blank=True, validators=text_limit(STATEMENT_MAX_LENGTH)
     )
@@ -208,6 +179,8 @@ class Decision(ImmutableRecord):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-meeting__date", "-recorded_at", "-id"]
@@ -224,7 +197,7 @@ class Decision(ImmutableRecord):
 
     @property
     def is_approved(self) -> bool:
-        return self.outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+        return self.outcome in APPROVED_OUTCOMES
 
     def clean(self) -> None:
         super().clean()
@@ -238,6 +211,8 @@ class Decision(ImmutableRecord):
 
 class FollowUp(ImmutableRecord):
     """An item for information (orienteringssag): a status report the committee took note of."""
+
+    evidence_kind = EvidenceKind.FOLLOW_UP
 
     annulled = False  # as on Decision
     corrected = False
@@ -263,7 +238,7 @@ class FollowUp(ImmutableRecord):
         validators=text_limit(STATEMENT_MAX_LENGTH),
     )
     transition = models.CharField(
-        _("transition it documents"), max_length=40, choices=TRANSITION_CHOICES, blank=True
+        _("transition it documents"), max_length=40, choices=transition_choices, blank=True
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,6 +247,8 @@ class FollowUp(ImmutableRecord):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-meeting__date", "-recorded_at", "-id"]

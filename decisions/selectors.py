@@ -5,12 +5,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audit.selectors import events_for_innovation
+from core.enums import EvidenceKind
 from innovations.models import APPROVED_OUTCOMES, Evaluation, Innovation
 from organisations.models import Meeting
 
@@ -29,7 +32,7 @@ class CandidateEvidence:
         approved = [d for d in decisions if d.outcome in APPROVED_OUTCOMES]
         follow_ups = [f for f in self.follow_ups if f.transition == name]
         ranked: list[Decision | FollowUp]
-        if requires == "follow_up":
+        if requires == EvidenceKind.FOLLOW_UP:
             ranked = [*follow_ups, *approved, *decisions]
         else:
             ranked = [*approved, *decisions, *follow_ups]
@@ -248,8 +251,8 @@ class TimelineEntry:
 def timeline(innovation: Innovation) -> list[TimelineEntry]:
     """Decisions, follow-ups, corrections and transitions in time order.
 
-    Decisions and follow-ups are placed at their recording time; the reminders app adds
-    checkpoints through ``extra_timeline_entries``.
+    Decisions and follow-ups are placed at their recording time; audit events at theirs; the
+    apps above add theirs through ``register_timeline_source`` (reminders: checkpoints).
     """
     entries: list[TimelineEntry] = []
     for kind, records in (
@@ -269,9 +272,20 @@ def timeline(innovation: Innovation) -> list[TimelineEntry]:
     return entries
 
 
-def extra_timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
-    # Imported here: reminders.selectors and audit.selectors import TimelineEntry from here.
-    from audit.selectors import timeline_entries as audit_entries
-    from reminders.selectors import timeline_entries
+# Apps above this floor that put entries on an innovation's timeline register a source in
+# their AppConfig.ready(): a function (innovation) -> list[TimelineEntry].
+_TIMELINE_SOURCES: list[Callable[[Innovation], list[TimelineEntry]]] = []
 
-    return [*timeline_entries(innovation), *audit_entries(innovation)]
+
+def register_timeline_source(source: Callable[[Innovation], list[TimelineEntry]]) -> None:
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
+def extra_timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry("audit", event.at, event) for event in events_for_innovation(innovation)
+    ]
+    for source in _TIMELINE_SOURCES:
+        entries.extend(source(innovation))
+    return entries

@@ -11,18 +11,20 @@ import dataclasses
 import datetime
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from innovations import permissions
-from innovations.errors import (
+from core.enums import APPROVED_OUTCOMES, EvidenceKind
+from core.errors import (
     ConcurrentChange,
-    NotFound,
     PermissionDenied,
     TransitionNotPossible,
     ValidationFailed,
 )
+from innovations import permissions
+from innovations.locks import lock_innovation
 from innovations.models import (
     ApprovedDecision,
     Innovation,
@@ -30,7 +32,13 @@ from innovations.models import (
     StopReasonAndLearning,
     TransitionContext,
 )
-from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
+from innovations.workflow import (
+    TransitionSpec,
+    spec_for,
+    specs_from,
+    transition_names,
+    transition_specs,
+)
 from organisations.models import Meeting
 
 from . import hooks, mandate_services, selectors
@@ -45,6 +53,7 @@ from .models import (
     field_errors,
     votes_error,
 )
+from .selectors import candidate_evidence
 
 
 @dataclasses.dataclass
@@ -65,18 +74,6 @@ class RecordResult:
 
 
 # --- Applying a transition ------------------------------------------------------------------
-
-
-def _lock_innovation(innovation: Innovation | int) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        return (
-            Innovation.objects.select_for_update(of=("self",))
-            .select_related("organisation", "committee")
-            .get(pk=pk)
-        )
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
 
 
 def _context_for(
@@ -130,10 +127,10 @@ def _apply_locked(
             % {"name": spec.label, "state": innovation.get_state_display()},
             reasons=[_("possible from %(states)s") % {"states": _state_labels(spec.sources)}],
         )
-    if (decision is not None and spec.requires != "decision") or (
-        follow_up is not None and spec.requires != "follow_up"
+    if (decision is not None and spec.requires != EvidenceKind.DECISION) or (
+        follow_up is not None and spec.requires != EvidenceKind.FOLLOW_UP
     ):
-        needed = _("a decision") if spec.requires == "decision" else _("a follow-up")
+        needed = _("a decision") if spec.requires == EvidenceKind.DECISION else _("a follow-up")
         raise TransitionNotPossible(
             _("“%(name)s” is authorised by %(needed)s.") % {"name": spec.label, "needed": needed},
             reasons=spec.describe_requirements(),
@@ -258,15 +255,14 @@ def apply_transition(
     """
     seen_state = expected_state or innovation.state
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_apply_transitions(actor, locked):
-            raise PermissionDenied(
-                _(
-                    "Only a secretary of the responsible committee or an administrator can move an innovation."
-                )
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            may=permissions.can_apply_transitions,
+            denied=_(
+                "Only a secretary of the responsible committee or an administrator can move an innovation."
+            ),
+        )
         _check_expected_state(locked, seen_state)
         entry = _apply_locked(
             actor=actor,
@@ -363,11 +359,25 @@ def _clean_votes(errors: dict, **votes: int | None) -> dict[str, int | None]:
         except (TypeError, ValueError):
             errors.setdefault(field, []).append(_("Enter a whole number."))
             continue
-        if number < 0 or number > 1000:
-            errors.setdefault(field, []).append(_("Enter a number between 0 and 1000."))
-            continue
         cleaned[field] = number
-    return cleaned
+    _model_errors(Decision(**cleaned), errors, fields=cleaned)
+    return {field: value for field, value in cleaned.items() if field not in errors}
+
+
+# Checked by the services themselves (the lock, the organisation), never by clean_fields,
+# which would query each foreign key row.
+RELATIONS = ("innovation", "meeting", "recorded_by")
+
+
+def _model_errors(record: Decision | FollowUp, errors: dict, *, fields) -> None:
+    """The model's own rules (lengths, ranges, choices) for ``fields``, added to ``errors``:
+    the one source of each rule; a field that already has an error keeps only its own."""
+    exclude = [f.name for f in record._meta.fields if f.name not in fields or f.name in errors]
+    try:
+        record.clean_fields(exclude=[*exclude, *RELATIONS])
+    except DjangoValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
 
 
 def record_decision(
@@ -420,7 +430,9 @@ def record_decision(
         errors.setdefault("transition", []).append(
             _("There is no transition called “%(name)s”.") % {"name": transition}
         )
-    elif transition and cast(TransitionSpec, spec_for(transition)).requires != "decision":
+    elif (
+        transition and cast(TransitionSpec, spec_for(transition)).requires != EvidenceKind.DECISION
+    ):
         errors.setdefault("transition", []).append(
             _("“%(name)s” is documented by a follow-up, not decided.")
             % {"name": cast(TransitionSpec, spec_for(transition)).label}
@@ -428,15 +440,17 @@ def record_decision(
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
     )
-    for field, messages in field_errors(
-        Decision,
-        {
-            "resolution": resolution,
-            "minority_statements": minority_statements,
-            "value_direction": value_direction,
-        },
-    ).items():
-        errors.setdefault(field, []).extend(messages)
+    _model_errors(
+        Decision(
+            agenda_item=agenda_item,
+            resolution=resolution,
+            outcome=outcome,
+            minority_statements=minority_statements,
+            value_direction=value_direction,
+        ),
+        errors,
+        fields=("agenda_item", "resolution", "minority_statements", "value_direction"),
+    )
     if not any(field in errors for field in votes):
         problem = votes_error(meeting, **votes)
         if problem:
@@ -457,13 +471,11 @@ def record_decision(
         raise ValidationFailed(errors)
 
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
+        locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
-        if apply_transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+        if apply_transition and outcome in APPROVED_OUTCOMES:
             _check_expected_state(locked, expected_state)
-        if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+        if transition and outcome in APPROVED_OUTCOMES:
             _check_possible_from_here(locked, transition)
         card = None
         # A mandate without a value direction records no card: the engine refuses the move
@@ -558,7 +570,7 @@ def record_follow_up(
     transition = (transition or "").strip()
     if transition:
         spec = spec_for(transition)
-        if spec is None or spec.requires != "follow_up":
+        if spec is None or spec.requires != EvidenceKind.FOLLOW_UP:
             errors.setdefault("transition", []).append(
                 _("A follow-up can document only %(names)s.")
                 % {"names": ", ".join(f"“{s.label}”" for s in _follow_up_specs())}
@@ -571,9 +583,7 @@ def record_follow_up(
         raise ValidationFailed(errors)
 
     with transaction.atomic():
-        locked = _lock_innovation(innovation)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The innovation does not exist."))
+        locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
         if apply_transition:
             _check_expected_state(locked, expected_state)
@@ -604,9 +614,7 @@ def record_follow_up(
 
 
 def _follow_up_specs():
-    from innovations.workflow import transition_specs
-
-    return [s for s in transition_specs() if s.requires == "follow_up"]
+    return [s for s in transition_specs() if s.requires == EvidenceKind.FOLLOW_UP]
 
 
 # --- Corrections ----------------------------------------------------------------------------
@@ -756,12 +764,14 @@ def record_correction(
         CORRECTABLE_DECISION_FIELDS if decision is not None else CORRECTABLE_FOLLOW_UP_FIELDS
     )
     cleaned = _clean_corrected_values(
-        fields, corrected_values or {}, requires="decision" if decision is not None else "follow_up"
+        fields,
+        corrected_values or {},
+        requires=EvidenceKind.DECISION if decision is not None else EvidenceKind.FOLLOW_UP,
     )
     with transaction.atomic():
-        locked = _lock_innovation(original.innovation_id)
-        if not permissions.can_view_innovation(actor, locked):
-            raise NotFound(_("The record does not exist."))
+        locked = lock_innovation(
+            actor, original.innovation_id, not_found=_("The record does not exist.")
+        )
         if not permissions.can_record_evidence(actor, locked, original.meeting):
             raise PermissionDenied(
                 _(
@@ -778,7 +788,7 @@ def record_correction(
                 raise ValidationFailed(
                     {"innovation": [_("Choose an innovation of your organisation.")]}
                 )
-            target = _lock_innovation(found)
+            target = lock_innovation(actor, found)
         meeting = current.meeting
         if "meeting" in cleaned and cleaned["meeting"] != current.meeting_id:
             chosen = (
@@ -797,7 +807,7 @@ def record_correction(
             # as when recording: an approval must be possible from the innovation's phase
             outcome = cleaned.get("outcome", cast(Decision, current).outcome)
             transition = cleaned.get("transition", current.transition)
-            if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
+            if transition and outcome in APPROVED_OUTCOMES:
                 _check_possible_from_here(target, transition)
         if decision is not None and ({"meeting", *VOTE_FIELDS} & set(cleaned)):
             # the votes as corrected, against the committee of the meeting as corrected
@@ -882,7 +892,7 @@ def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedE
         back = [
             spec.label
             for spec in specs_from(innovation.state)
-            if spec.target == entry.source and spec.requires == "decision"
+            if spec.target == entry.source and spec.requires == EvidenceKind.DECISION
         ]
         if back:
             to_reverse = _("To reverse the move, the committee must decide: %(names)s.") % {
@@ -922,8 +932,6 @@ def available_transitions(innovation: Innovation, user) -> list[TransitionOption
     For each, the engine looks for the best unused evidence already recorded (approved first,
     newest first) and evaluates the same conditions ``apply_transition`` will.
     """
-    from .selectors import candidate_evidence
-
     state = innovation.state
     specs = specs_from(state)
     may_act = permissions.can_apply_transitions(user, innovation)

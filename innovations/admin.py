@@ -12,7 +12,6 @@ from django.contrib import admin
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Decision, FollowUp, TransitionLog
 from organisations.admin import (
     OrganisationScopedAdmin,
     ReadOnlyAdmin,
@@ -22,24 +21,6 @@ from organisations.admin import (
 )
 
 from .models import Document, Evaluation, Innovation, Reuse, SharingEvent, StatusReport
-
-
-class DecisionInline(ReadOnlyInline):
-    model = Decision
-    fields = ("meeting", "agenda_item", "transition", "outcome", "recorded_at")
-    ordering = ("meeting__date", "recorded_at")
-
-
-class FollowUpInline(ReadOnlyInline):
-    model = FollowUp
-    fields = ("meeting", "agenda_item", "transition", "assessment", "recorded_at")
-    ordering = ("meeting__date", "recorded_at")
-
-
-class TransitionLogInline(ReadOnlyInline):
-    model = TransitionLog
-    fields = ("at", "transition", "source", "target", "actor", "decision", "follow_up")
-    ordering = ("at", "id")
 
 
 class EvaluationInline(ReadOnlyInline):
@@ -58,7 +39,8 @@ class InnovationAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
     search_fields = ("title", "need", "kle_code", "committee__name")
     list_select_related = ("committee", "organisation", "owner")
     date_hierarchy = "created_at"
-    inlines = (DecisionInline, FollowUpInline, TransitionLogInline, EvaluationInline)
+    # decisions/admin.py puts the decisions, follow-ups and the log (one floor up) before these.
+    inlines: tuple = (EvaluationInline,)
     fieldsets = (
         (None, {"fields": ("title", "organisation", "committee", "owner", "state")}),
         (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, FSMField, transition
 
-if TYPE_CHECKING:
-    from decisions.models import Decision, FollowUp
+from core.enums import APPROVED_OUTCOMES, EvidenceKind
+from core.querysets import OrganisationScopedQuerySet
 
 
 class State(models.TextChoices):
@@ -74,9 +74,6 @@ class Collaborator(models.TextChoices):
     VOLUNTEERS = "volunteers", _("Volunteers")
 
 
-APPROVED_OUTCOMES = ("approved", "approved_with_changes")
-
-
 @dataclasses.dataclass
 class TransitionContext:
     """What the engine knows when it tries a transition: the evidence and its facts.
@@ -86,7 +83,8 @@ class TransitionContext:
     themselves stay pure.
     """
 
-    evidence: Decision | FollowUp | None = None
+    # A decisions.Decision or decisions.FollowUp (one floor up), told apart by evidence_kind.
+    evidence: Any = None
     evidence_already_used: bool = False
     has_submitted_evaluation: bool = False
     reason: str = ""
@@ -98,10 +96,10 @@ class TransitionContext:
 
 def transition_label(name: str) -> str:
     """The transition's name in the UI's words ("Approve testing"), from its declaration."""
-    from .workflow import spec_for  # the workflow reads the declarations of this module
-
-    spec = spec_for(name)
-    return spec.label if spec is not None else name
+    for declared in Innovation._meta.get_field("state").get_all_transitions(Innovation):
+        if declared.name == name:
+            return str(declared.custom["label"])
+    return name
 
 
 class Requirement:
@@ -146,10 +144,8 @@ class ApprovedDecision(Requirement):
         )
 
     def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
-        from decisions.models import Decision
-
         decision = context.evidence
-        if not isinstance(decision, Decision):
+        if getattr(decision, "evidence_kind", None) != EvidenceKind.DECISION:
             return self.description
         problem = _evidence_problem(innovation, decision, self.kind, context)
         if problem:
@@ -183,10 +179,8 @@ class FollowUpTakenNote(Requirement):
         )
 
     def reason(self, innovation: Innovation, context: TransitionContext) -> str | None:
-        from decisions.models import FollowUp
-
         follow_up = context.evidence
-        if not isinstance(follow_up, FollowUp):
+        if getattr(follow_up, "evidence_kind", None) != EvidenceKind.FOLLOW_UP:
             return self.description
         problem = _evidence_problem(innovation, follow_up, self.kind, context)
         if problem:
@@ -202,7 +196,7 @@ class FollowUpTakenNote(Requirement):
 def _evidence_problem(
     innovation: Innovation, evidence: Any, kind: str, context: TransitionContext
 ) -> str | None:
-    noun = _("decision") if evidence.__class__.__name__ == "Decision" else _("follow-up")
+    noun = EvidenceKind(evidence.evidence_kind).label
     if evidence.pk is None:
         return str(_("the %(noun)s has not been recorded") % {"noun": noun})
     if getattr(evidence, "annulled", False):
@@ -263,6 +257,10 @@ class StopReasonAndLearning(Requirement):
 
 def _state_paused_from(innovation: Innovation) -> str:
     return innovation._resume_to
+
+
+class InnovationQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "organisation"
 
 
 class Innovation(models.Model):
@@ -360,6 +358,8 @@ class Innovation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = InnovationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("innovation")
@@ -397,7 +397,7 @@ class Innovation(models.Model):
         source=State.NEED,
         target=State.EXPLORING,
         conditions=[ApprovedDecision("mandate", value_direction=True)],
-        custom={"requires": "decision", "label": _("Give a mandate")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Give a mandate")},
     )
     def mandate(self) -> None:
         self.value_direction = self._transition_context.evidence.value_direction
@@ -427,7 +427,7 @@ class Innovation(models.Model):
         source=State.EXPLORING,
         target=State.TESTING,
         conditions=[ApprovedDecision("approve_test")],
-        custom={"requires": "decision", "label": _("Approve testing")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Approve testing")},
     )
     def approve_test(self) -> None:
         pass
@@ -437,7 +437,7 @@ class Innovation(models.Model):
         source=State.TESTING,
         target=State.IMPLEMENTING,
         conditions=[ApprovedDecision("approve_implementation")],
-        custom={"requires": "decision", "label": _("Approve implementation")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Approve implementation")},
     )
     def approve_implementation(self) -> None:
         pass
@@ -447,7 +447,7 @@ class Innovation(models.Model):
         source=State.TESTING,
         target=State.EXPLORING,
         conditions=[ApprovedDecision("recycle")],
-        custom={"requires": "decision", "label": _("Back to exploration")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Back to exploration")},
     )
     def recycle(self) -> None:
         pass
@@ -457,7 +457,7 @@ class Innovation(models.Model):
         source=State.IMPLEMENTING,
         target=State.EVALUATING,
         conditions=[FollowUpTakenNote("start_evaluation")],
-        custom={"requires": "follow_up", "label": _("Start evaluation")},
+        custom={"requires": EvidenceKind.FOLLOW_UP, "label": _("Start evaluation")},
     )
     def start_evaluation(self) -> None:
         pass
@@ -467,7 +467,7 @@ class Innovation(models.Model):
         source=State.EVALUATING,
         target=State.SPREADING,
         conditions=[ApprovedDecision("spread"), SubmittedEvaluation()],
-        custom={"requires": "decision", "label": _("Spread")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Spread")},
     )
     def spread(self) -> None:
         pass
@@ -477,7 +477,7 @@ class Innovation(models.Model):
         source=State.EVALUATING,
         target=State.COMPLETED,
         conditions=[ApprovedDecision("complete"), SubmittedEvaluation()],
-        custom={"requires": "decision", "label": _("Complete")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Complete")},
     )
     def complete(self) -> None:
         pass
@@ -487,7 +487,7 @@ class Innovation(models.Model):
         source=State.SPREADING,
         target=State.COMPLETED,
         conditions=[FollowUpTakenNote("close")],
-        custom={"requires": "follow_up", "label": _("Close")},
+        custom={"requires": EvidenceKind.FOLLOW_UP, "label": _("Close")},
     )
     def close(self) -> None:
         pass
@@ -497,7 +497,7 @@ class Innovation(models.Model):
         source=ACTIVE_STATES,
         target=State.PAUSED,
         conditions=[ApprovedDecision("pause")],
-        custom={"requires": "decision", "label": _("Pause")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Pause")},
     )
     def pause(self) -> None:
         self.paused_from = self.state
@@ -507,7 +507,7 @@ class Innovation(models.Model):
         source=State.PAUSED,
         target=GET_STATE(_state_paused_from, states=ACTIVE_STATES),
         conditions=[ApprovedDecision("resume")],
-        custom={"requires": "decision", "label": _("Resume"), "target": "paused_from"},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Resume"), "target": "paused_from"},
     )
     def resume(self) -> None:
         self._resume_to = self.paused_from
@@ -518,7 +518,7 @@ class Innovation(models.Model):
         source=[*ACTIVE_STATES, State.PAUSED],
         target=State.STOPPED,
         conditions=[ApprovedDecision("stop"), StopReasonAndLearning()],
-        custom={"requires": "decision", "label": _("Stop")},
+        custom={"requires": EvidenceKind.DECISION, "label": _("Stop")},
     )
     def stop(self) -> None:
         self.paused_from = ""  # stopped, no longer paused: nothing to resume to

@@ -10,14 +10,15 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from notifications.signals import notify
 
 from audit import services as audit
-from decisions import hooks
+from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from organisations.models import Committee, Organisation, Role, User
 
-from . import permissions
+from . import hooks
 from .documents import DocumentRejected, check_upload
-from .errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
+from .locks import lock_innovation, permissions
 from .models import (
     Collaborator,
     Document,
@@ -56,6 +57,14 @@ EDITABLE_FIELDS = (
 )
 
 
+def _check_length(errors: dict, model, field: str, value: str) -> None:
+    """The model field's own length (its max_length validator): the one source of it."""
+    try:
+        model._meta.get_field(field).run_validators(value)
+    except DjangoValidationError as error:
+        errors.setdefault(field, []).extend(error.messages)
+
+
 def _clean_choice_list(
     errors: dict, field: str, values: Any, choices: type[models.TextChoices]
 ) -> list[str]:
@@ -90,8 +99,8 @@ def _clean_fields(
             if not value:
                 errors.setdefault(key, []).append(_("This field is required."))
             cleaned[key] = value
-    if "title" in cleaned and len(cleaned["title"]) > 300:
-        errors.setdefault("title", []).append(_("At most 300 characters."))
+    if "title" in cleaned:
+        _check_length(errors, Innovation, "title", cleaned["title"])
     for key in ("value_direction", "solution", "contact_role", "kle_code"):
         if key in data:
             cleaned[key] = (data[key] or "").strip()
@@ -153,14 +162,13 @@ def create_innovation(*, actor, **data: Any) -> Innovation:
 def update_innovation(*, actor, innovation: Innovation, **data: Any) -> Innovation:
     """Change an innovation's description. Its phase moves only by ``apply_transition``."""
     with transaction.atomic():
-        try:
-            locked = Innovation.objects.select_for_update(of=("self",)).get(pk=innovation.pk)
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(_("You may not change this innovation."))
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=permissions.can_edit_innovation,
+            denied=_("You may not change this innovation."),
+        )
         cleaned = _clean_fields(locked.organisation, data, creating=False)
         if "committee" in cleaned and cleaned["committee"].pk != locked.committee_id:
             # Moving the responsible committee is a political act: an administrator does it,
@@ -223,20 +231,17 @@ def change_committee(
     committee_id = committee.pk if isinstance(committee, Committee) else committee
     found = Committee.objects.filter(pk=committee_id).first() if committee_id else None
     with transaction.atomic():
-        try:
-            locked = (
-                Innovation.objects.select_for_update(of=("self",))
-                .select_related("committee")
-                .get(pk=innovation.pk)
-            )
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.is_administrator_of(actor, locked.organisation_id):
-            raise PermissionDenied(
-                _("Only an administrator of the organisation changes the responsible committee.")
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=lambda actor, locked: permissions.is_administrator_of(
+                actor, locked.organisation_id
+            ),
+            denied=_(
+                "Only an administrator of the organisation changes the responsible committee."
+            ),
+        )
         if found is None or found.organisation_id != locked.organisation_id:
             errors["committee"] = [_("Choose a committee of your organisation.")]
         elif found.pk == locked.committee_id:
@@ -318,16 +323,15 @@ def submit_evaluation(
                 % {"value": str(Value(value).label).lower()}
             )
     with transaction.atomic():
-        try:
-            locked = Innovation.objects.select_for_update(of=("self",)).get(pk=innovation.pk)
-        except Innovation.DoesNotExist as exc:
-            raise NotFound(_("The innovation does not exist.")) from exc
-        if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-            raise NotFound(_("The innovation does not exist."))
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(
-                _("Only the owning official, a secretary or an administrator submits evaluations.")
-            )
+        locked = lock_innovation(
+            actor,
+            innovation,
+            members_only=True,
+            may=permissions.can_edit_innovation,
+            denied=_(
+                "Only the owning official, a secretary or an administrator submits evaluations."
+            ),
+        )
         if locked.state != State.EVALUATING:
             raise TransitionNotPossible(
                 _("An evaluation is submitted while the innovation is being evaluated."),
@@ -369,16 +373,9 @@ def submit_evaluation(
 
 
 def _lock_for_writing(actor, innovation: Innovation | int, *, denied: str) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
-    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-        raise NotFound(_("The innovation does not exist."))
-    if not permissions.can_edit_innovation(actor, locked):
-        raise PermissionDenied(denied)
-    return locked
+    return lock_innovation(
+        actor, innovation, members_only=True, may=permissions.can_edit_innovation, denied=denied
+    )
 
 
 def _clean_case_link(errors: dict, link: str) -> str:
@@ -414,8 +411,8 @@ def submit_document(
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Give the document a title.")]
-    elif len(title) > 300:
-        errors["title"] = [_("At most 300 characters.")]
+    else:
+        _check_length(errors, Document, "title", title)
     if kind not in DocumentKind.values:
         errors["kind"] = [
             _("Choose one of: %(values)s.") % {"values": ", ".join(DocumentKind.values)}
@@ -631,16 +628,13 @@ def unshare_innovation(*, actor, innovation: Innovation) -> Innovation:
 
 
 def _lock_for_sharing(actor, innovation: Innovation | int) -> Innovation:
-    pk = innovation.pk if isinstance(innovation, Innovation) else innovation
-    try:
-        locked = Innovation.objects.select_for_update(of=("self",)).get(pk=pk)
-    except Innovation.DoesNotExist as exc:
-        raise NotFound(_("The innovation does not exist.")) from exc
-    if not permissions.can_view_innovation(actor, locked) or not actor.organisation_id:
-        raise NotFound(_("The innovation does not exist."))
-    if not permissions.is_administrator_of(actor, locked.organisation_id):
-        raise PermissionDenied(_("Only an administrator shares innovations with others."))
-    return locked
+    return lock_innovation(
+        actor,
+        innovation,
+        members_only=True,
+        may=lambda actor, locked: permissions.is_administrator_of(actor, locked.organisation_id),
+        denied=_("Only an administrator shares innovations with others."),
+    )
 
 
 def reuse_innovation(
@@ -740,8 +734,6 @@ def _copy(value: Any) -> Any:
 
 
 def _notify_origin_of_reuse(registration_pk: int) -> None:
-    from notifications.signals import notify
-
     registration = (
         Reuse.objects.select_related("origin", "organisation", "registered_by")
         .filter(pk=registration_pk)

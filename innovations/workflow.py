@@ -81,6 +81,13 @@ def transition_specs() -> tuple[TransitionSpec, ...]:
     return tuple(specs)
 
 
+def transition_choices(requires: str | None = None) -> list[tuple[str, Any]]:
+    """(name, label) of every transition, or of those documented by ``requires`` (an
+    ``EvidenceKind``): the one list of transition names and labels, for model fields, forms,
+    serializers, filters and the API schema."""
+    return [(s.name, s.lazy_label) for s in transition_specs() if requires in (None, s.requires)]
+
+
 def spec_for(name: str) -> TransitionSpec | None:
     return next((spec for spec in transition_specs() if spec.name == name), None)
 

@@ -16,7 +16,8 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
-from innovations.errors import SporError, ValidationFailed
+from audit.models import AuditEvent
+from core.errors import SporError, ValidationFailed
 
 from .models import AccessibilityStatement, Committee, Meeting, Membership, Organisation, User
 
@@ -340,3 +341,15 @@ class AccessibilityStatementAdmin(OrganisationScopedAdmin):
             # Only the operator speaks for the whole site.
             obj.organisation_id = request.user.organisation_id
         super().save_model(request, obj, form, change)
+
+
+# Audit events (audit/, one floor down) in the admin: to read, never to change (the services
+# write them). Registered here, beside the admin bases they share with every app.
+@admin.register(AuditEvent)
+class AuditEventAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
+    list_display = ("at", "actor", "content_type", "object_repr", "action")
+    list_filter = ("action", "content_type")
+    superuser_list_filter = ("organisation__kind",)
+    search_fields = ("object_repr", "actor__username", "actor__last_name")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "at"

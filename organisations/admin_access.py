@@ -7,12 +7,13 @@ every ``migrate`` (``post_migrate``), so a production installation has it withou
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from innovations.errors import PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 
 from .models import Role, User
 
@@ -68,6 +69,15 @@ def ensure_administrators_group() -> Group:
     ]
     group.permissions.set(permissions)
     return group
+
+
+def ensure_administrators_group_after_migrate(sender, **kwargs) -> None:
+    # post_migrate is sent once per app with models, in INSTALLED_APPS order: only after the
+    # last do the permission rows of every app exist.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
+        return
+    ensure_administrators_group()
 
 
 def grant_admin_access(*, actor, person: User) -> User:

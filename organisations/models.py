@@ -6,12 +6,18 @@ import datetime
 import secrets
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from core.enums import Role
+from core.querysets import OrganisationScopedQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -50,11 +56,12 @@ class Organisation(models.Model):
         )
 
 
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    SECRETARY = "secretary", _("Committee secretary")
-    OFFICIAL = "official", _("Official")
-    POLITICIAN = "politician", _("Politician")
+def language_choices() -> list[tuple[str, str]]:
+    """The languages Spor speaks (``settings.LANGUAGES``, the one list), each in its own name."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 class ReminderDelivery(models.TextChoices):
@@ -79,9 +86,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=[("da", "Dansk"), ("en", "English")], default="da"
-    )
+    language = models.CharField(_("language"), max_length=5, choices=language_choices, default="da")
     reminder_delivery = models.CharField(
         _("reminder e-mails"),
         max_length=20,
@@ -105,6 +110,10 @@ class User(AbstractUser):
         return self.role == Role.ADMINISTRATOR and self.organisation_id is not None
 
 
+class CommitteeQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "organisation"
+
+
 class Committee(models.Model):
     organisation = models.ForeignKey(
         Organisation,
@@ -118,6 +127,8 @@ class Committee(models.Model):
         default=False,
         help_text=_("The municipal or regional council is the top committee."),
     )
+
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "-is_council", "name"]
@@ -136,6 +147,10 @@ class Committee(models.Model):
         return self.name
 
 
+class MeetingQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "committee__organisation"
+
+
 class Meeting(models.Model):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
@@ -145,6 +160,8 @@ class Meeting(models.Model):
         _("starts at"), null=True, blank=True, help_text=_("Local time, when known.")
     )
     minutes_url = models.URLField(_("link to the published minutes"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -13,18 +13,8 @@ def all_organisations() -> QuerySet[Organisation]:
 
 
 def visible_committees(user) -> QuerySet[Committee]:
-    queryset = Committee.objects.select_related("organisation")
-    if user.is_superuser:
-        return queryset
-    if not user.organisation_id:
-        return queryset.none()
-    return queryset.filter(organisation_id=user.organisation_id)
+    return Committee.objects.visible_to(user).select_related("organisation")
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
-    queryset = Meeting.objects.select_related("committee")
-    if user.is_superuser:
-        return queryset
-    if not user.organisation_id:
-        return queryset.none()
-    return queryset.filter(committee__organisation_id=user.organisation_id)
+    return Meeting.objects.visible_to(user).select_related("committee")

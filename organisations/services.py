@@ -14,10 +14,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 
-from .models import MEETING_FROZEN_MESSAGE, Committee, Meeting, ReminderDelivery, User
+from . import permissions
+from .models import (
+    MEETING_FROZEN_MESSAGE,
+    Committee,
+    Meeting,
+    ReminderDelivery,
+    User,
+    language_choices,
+)
 
 
 def create_committee(*, actor, name: str) -> Committee:
@@ -186,9 +193,6 @@ def update_meeting(
     return locked
 
 
-LANGUAGES = ("da", "en")
-
-
 def update_preferences(
     *, actor, person: User, reminder_delivery: str | None = None, language: str | None = None
 ) -> User:
@@ -200,8 +204,9 @@ def update_preferences(
         errors["reminder_delivery"] = [
             _("Choose one of: %(values)s.") % {"values": ", ".join(ReminderDelivery.values)}
         ]
-    if language is not None and language not in LANGUAGES:
-        errors["language"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(LANGUAGES)}]
+    languages = dict(language_choices())
+    if language is not None and language not in languages:
+        errors["language"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(languages)}]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

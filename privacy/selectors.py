@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from notifications.models import Notification
 
+from core.errors import NotFound
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations import permissions
-from innovations.errors import NotFound
 from innovations.models import Document, Evaluation, Innovation, Reuse, SharingEvent, StatusReport
 from organisations.models import Membership, User
 from reminders.models import Checkpoint, DigestRun, Reminder

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import secrets
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -29,11 +28,12 @@ from notifications.models import Notification
 
 from access.models import RevokedBecause
 from access.services import revoke_all_tokens_of
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Membership, User
 from reminders.models import Checkpoint, CheckpointStatus, DigestRun, EmailStatus, Reminder
+from webhooks.models import CheckpointOverdueEvent, DeliveryStatus, WebhookDelivery
 
 from .models import Anonymisation
 
@@ -120,15 +120,6 @@ def anonymise_person(*, actor, person: User) -> User:
 # --- Retention --------------------------------------------------------------------------------
 
 
-# Higher apps add their own operational rows (the API: webhook deliveries) from
-# ``AppConfig.ready()``: kind -> function(now) returning the expired rows' queryset.
-_RETENTION_HOOKS: dict[str, Callable[[datetime.datetime], QuerySet]] = {}
-
-
-def register_retention(kind: str, expired_rows: Callable[[datetime.datetime], QuerySet]) -> None:
-    _RETENTION_HOOKS[kind] = expired_rows
-
-
 @dataclasses.dataclass
 class Purged:
     counts: dict[str, int]
@@ -151,6 +142,21 @@ def _delete_in_batches(queryset: QuerySet) -> int:
             return deleted
         with transaction.atomic():
             deleted += model.objects.filter(pk__in=ids).delete()[1].get(model._meta.label, 0)
+
+
+def expired_webhook_deliveries(now: datetime.datetime) -> QuerySet:
+    """Finished deliveries (delivered, or failed for good) older than their period."""
+    return WebhookDelivery.objects.filter(
+        created_at__lt=now - retention_period("SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS"),
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+    )
+
+
+def expired_overdue_events(now: datetime.datetime) -> QuerySet:
+    """The "emitted once" markers of checkpoints closed since (an open one keeps its own)."""
+    return CheckpointOverdueEvent.objects.filter(
+        created_at__lt=now - retention_period("SPOR_RETENTION_REMINDER_DAYS")
+    ).exclude(checkpoint__status=CheckpointStatus.OPEN)
 
 
 DELIVERED_EMAIL = [
@@ -183,7 +189,8 @@ def expired(now: datetime.datetime | None = None) -> dict[str, QuerySet]:
             created_at__lt=reminders_before, email_status__in=DELIVERED_EMAIL
         ),
         "sessions": Session.objects.filter(expire_date__lt=now),
-        **{kind: rows(now) for kind, rows in _RETENTION_HOOKS.items()},
+        "webhook_deliveries": expired_webhook_deliveries(now),
+        "overdue_events": expired_overdue_events(now),
     }
 
 

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovations.errors import SporError
+from core.errors import SporError
 from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin
 
 from . import services
@@ -90,7 +90,7 @@ class CheckpointAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
         reason = (request.POST.get("reason") or "").strip()
         if "apply" in request.POST and reason:
             waived = 0
-            for checkpoint in queryset.filter(status="open"):
+            for checkpoint in queryset.open():
                 try:
                     services.waive_checkpoint(
                         actor=request.user, checkpoint=checkpoint, reason=reason

@@ -385,10 +385,8 @@ def deliver_all_pending() -> int:
     """Deliver every reminder recorded and not yet delivered, in this process.
 
     For operators (``send_reminders --deliver``) and tests; workers do the same through
-    ``reminders.tasks.deliver_reminders``.
+    ``reminders.queue.deliver_reminders``.
     """
-    from django.db.models import Q
-
     ids = list(
         Reminder.objects.filter(
             Q(notified_at__isnull=True, cancelled_at__isnull=True)

@@ -22,6 +22,8 @@ from organisations.models import User
 
 from . import schedule
 from .models import CheckpointStatus, DigestRun, EmailStatus, Reminder, ReminderPolicy
+from .queue import deliver_digest
+from .sweep import stuck_after
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +106,6 @@ def _create_run(
 
 def requeue_undelivered_digests(*, enqueue: bool = True) -> int:
     now = timezone.now()
-    from .sweep import stuck_after
-
     stuck_before = now - stuck_after()
     grace_before = now - datetime.timedelta(
         minutes=int(getattr(settings, "SPOR_REMINDER_REQUEUE_MINUTES", 3))
@@ -125,6 +125,4 @@ def requeue_undelivered_digests(*, enqueue: bool = True) -> int:
 
 
 def _enqueue(run_id: int) -> None:
-    from .tasks import deliver_digest
-
     transaction.on_commit(lambda: deliver_digest.delay(run_id), robust=True)

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OrganisationScopedQuerySet
 from innovations.models import State
 
 
@@ -152,6 +153,17 @@ class CheckpointSource(models.TextChoices):
     POSTPONED = "postponed", _("Postponed decision")
 
 
+class CheckpointQuerySet(OrganisationScopedQuerySet):
+    organisation_field = "innovation__organisation"
+
+    def open(self) -> CheckpointQuerySet:
+        return self.filter(status=CheckpointStatus.OPEN)
+
+    def overdue(self, *, on: datetime.date) -> CheckpointQuerySet:
+        """Due before ``on`` (a day in Copenhagen): the one definition of "overdue"."""
+        return self.filter(due_date__lt=on)
+
+
 class Checkpoint(models.Model):
     innovation = models.ForeignKey(
         "innovations.Innovation",
@@ -252,6 +264,8 @@ class Checkpoint(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = CheckpointQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("checkpoint")
@@ -260,7 +274,7 @@ class Checkpoint(models.Model):
             # The sweep's only way in: open checkpoints whose next reminder has come.
             models.Index(
                 fields=["next_reminder_at"],
-                condition=Q(status="open"),
+                condition=Q(status=CheckpointStatus.OPEN),
                 name="checkpoint_due_reminder_idx",
             ),
             models.Index(fields=["innovation", "status"]),
@@ -269,17 +283,21 @@ class Checkpoint(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="open") | Q(next_reminder_at__isnull=True),
+                condition=Q(status=CheckpointStatus.OPEN) | Q(next_reminder_at__isnull=True),
                 name="checkpoint_closed_sends_nothing",
             ),
             models.CheckConstraint(
-                condition=~Q(status="waived") | ~Q(waived_reason=""),
+                condition=~Q(status=CheckpointStatus.WAIVED) | ~Q(waived_reason=""),
                 name="checkpoint_waived_has_reason",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.innovation} – {self.due_date:%d.%m.%Y}"
+
+    def is_overdue(self, *, on: datetime.date) -> bool:
+        """One checkpoint's side of ``Checkpoint.objects.open().overdue(on=...)``."""
+        return self.status == CheckpointStatus.OPEN and self.due_date < on
 
     @property
     def is_open(self) -> bool:

@@ -34,13 +34,6 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
     )
 
 
-def overdue_checkpoints() -> QuerySet[Checkpoint]:
-    """Open checkpoints whose due date has passed (in Copenhagen), across all organisations."""
-    return Checkpoint.objects.filter(
-        status=CheckpointStatus.OPEN, due_date__lt=schedule.local_date(timezone.now())
-    )
-
-
 def unread_count(user) -> int:
     """Counted through the (recipient, unread) index."""
     return Notification.objects.filter(recipient=user, unread=True).count()
@@ -69,13 +62,13 @@ def checkpoints_visible_to(
     ``mine``: those at the user's committees today, those they are responsible for, and the
     owner's checkpoints of the innovations they own.
     """
-    queryset = Checkpoint.objects.select_related(
-        "innovation", "innovation__owner", "committee", "responsible_person", "completed_by"
-    ).order_by("due_date", "id")
-    if not user.is_superuser:
-        if not user.organisation_id:
-            return queryset.none()
-        queryset = queryset.filter(innovation__organisation_id=user.organisation_id)
+    queryset = (
+        Checkpoint.objects.visible_to(user)
+        .select_related(
+            "innovation", "innovation__owner", "committee", "responsible_person", "completed_by"
+        )
+        .order_by("due_date", "id")
+    )
     if status:
         queryset = queryset.filter(status=status)
     if innovation is not None:

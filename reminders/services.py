@@ -16,11 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from notifications.models import Notification
 
 from audit import services as audit
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from decisions.mandate import MandateCard
+from decisions.selectors import effective_record
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from innovations.locks import lock_innovation
 from innovations.models import FINAL_STATES, Innovation, State
 from organisations.models import Committee, Meeting, Organisation, new_calendar_token
 
@@ -411,9 +414,12 @@ def create_checkpoint(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        locked = _lock_innovation(actor, innovation)
-        if not permissions.can_edit_innovation(actor, locked):
-            raise PermissionDenied(_("You may not set checkpoints for this innovation."))
+        locked = lock_innovation(
+            actor,
+            innovation,
+            may=permissions.can_edit_innovation,
+            denied=_("You may not set checkpoints for this innovation."),
+        )
         if locked.state in FINAL_STATES:
             raise ValidationFailed(
                 {"innovation": [_("The innovation is finished; nothing more can fall due.")]}
@@ -432,14 +438,6 @@ def create_checkpoint(
         )
         checkpoint.save()
     return checkpoint
-
-
-def _lock_innovation(actor, innovation: Innovation | int) -> Innovation:
-    pk = innovation if isinstance(innovation, int) else innovation.pk
-    locked = Innovation.objects.select_for_update(of=("self",)).filter(pk=pk).first()
-    if locked is None or not permissions.can_view_innovation(actor, locked):
-        raise NotFound(_("The innovation does not exist."))
-    return locked
 
 
 def _lock_checkpoint(actor, checkpoint: Checkpoint | int) -> Checkpoint:
@@ -824,8 +822,6 @@ def on_correction_recorded(*, actor, correction) -> None:
     answers or sets is then answered or set. Runs inside the correction's transaction, with
     the innovation locked.
     """
-    from decisions.selectors import effective_record
-
     record = correction.decision if correction.decision_id else correction.follow_up
     current = effective_record(record)
     values = correction.corrected_values
@@ -1091,8 +1087,6 @@ def renew_calendar_token(*, actor) -> str:
 
 def mark_notifications_read(*, actor, notification_ids: list[int] | None = None) -> int:
     """Mark the actor's own notifications read (the given ones, or all); returns how many."""
-    from notifications.models import Notification
-
     if not (actor and actor.is_authenticated):
         raise PermissionDenied(_("Sign in to read your notifications."))
     unread = Notification.objects.filter(recipient=actor, unread=True)
@@ -1104,8 +1098,6 @@ def mark_notifications_read(*, actor, notification_ids: list[int] | None = None)
 
 def mark_notification_read(*, actor, notification_id: int):
     """The person opened one of their own notifications; anyone else's does not exist."""
-    from notifications.models import Notification
-
     if not (actor and actor.is_authenticated):
         raise PermissionDenied(_("Sign in to read your notifications."))
     with transaction.atomic():

@@ -43,6 +43,8 @@ from .models import (
     Responsible,
     SweepRun,
 )
+from .queue import deliver_reminders
+from .services import policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -204,8 +206,6 @@ def _policies_for(
         for policy in ReminderPolicy.objects.filter(organisation_id__in=missing):
             cache[policy.organisation_id] = policy
         for organisation_id in missing - set(cache):
-            from .services import policy_for
-
             cache[organisation_id] = policy_for(organisation_id)
     return cache
 
@@ -594,8 +594,6 @@ def hand_over(reminder_ids: list[int], report: SweepReport) -> None:
 
 
 def enqueue_delivery(reminder_ids: list[int]) -> None:
-    from .tasks import deliver_reminders
-
     for start in range(0, len(reminder_ids), DELIVERY_CHUNK):
         deliver_reminders.delay(reminder_ids[start : start + DELIVERY_CHUNK])
 

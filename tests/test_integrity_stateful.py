@@ -51,11 +51,11 @@ from hypothesis.stateful import (
 
 from audit import chain
 from audit.models import AuditEvent
+from core.errors import SporError
 from decisions import services as decisions
 from decisions.models import Correction, Decision, FollowUp, Outcome, TransitionLog
 from decisions.selectors import effective_record
 from innovations import services as innovations
-from innovations.errors import SporError
 from innovations.models import Innovation
 from organisations.models import Committee, Meeting, Membership, Role, User
 from organisations.services import create_meeting, update_meeting

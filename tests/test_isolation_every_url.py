@@ -22,9 +22,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from notifications.models import Notification
 
-from api.models import WebhookDelivery, WebhookEndpoint
 from innovations.models import Document, Innovation
 from reminders.models import Checkpoint, CheckpointRule
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 from .factories import DecisionFactory, FollowUpFactory, InnovationFactory
 

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.models import WebhookDelivery, WebhookEndpoint
 from reminders import delivery
 from reminders.models import Reminder
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 from workflow_project.metrics import celery_queue_names
 
 from .processes import ROOT, database_url, free_port, wait_until, worker_environment

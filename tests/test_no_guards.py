@@ -14,13 +14,19 @@ from pathlib import Path
 from django.conf import settings
 
 OUR_PACKAGES = (
-    "workflow_project",
+    "core",
     "organisations",
+    "audit",
+    "access",
     "innovations",
     "decisions",
     "reminders",
+    "webhooks",
+    "privacy",
     "api",
     "web",
+    "demo",
+    "workflow_project",
 )
 
 

@@ -17,9 +17,9 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core.db_router import REPLICA, replica_reads
 from decisions import services as decision_services
 from innovations.models import Innovation
-from workflow_project.db_router import REPLICA, replica_reads
 
 from .catalogue_world import shared_innovation
 from .factories import InnovationFactory

@@ -1,6 +1,6 @@
 """Pages of the shared catalogue, sharing and reuse, documentation and the barometer.
 
-Reads go through ``innovations.catalogue``, ``innovations.barometer`` and the selectors;
+Reads go through ``innovations.catalogue``, ``portfolio.barometer`` and the selectors;
 each POST calls exactly one service.
 """
 
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.db_router import reads_from_replica
 from decisions import mandate_selectors
-from innovations import barometer as barometer_module
 from innovations import catalogue, csv_export, permissions
 from innovations import selectors as innovation_selectors
 from innovations import services as innovation_services
@@ -31,7 +31,7 @@ from innovations.models import (
     Value,
 )
 from organisations.models import Role
-from workflow_project.db_router import reads_from_replica
+from portfolio import barometer as barometer_module
 
 from . import catalogue_forms as forms
 from .diagrams import comparison_chart_svg

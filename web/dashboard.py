@@ -1,6 +1,6 @@
 """The administrator's portfolio dashboard and its CSV exports.
 
-The figures come from ``innovations.portfolio`` (shared with the API); this module adds what
+The figures come from ``portfolio.selectors`` (shared with the API); this module adds what
 only the page has: the phase and period filters, the lists behind the numbers (overdue
 checkpoints, stale innovations) and the charts.
 """
@@ -17,9 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.db_router import reads_from_replica
 from innovations import csv_export, permissions
 from innovations.models import State
-from workflow_project.db_router import reads_from_replica
+from reminders import services as reminder_services
+from reminders.models import CheckpointRule
 
 from . import forms, portfolio_selectors
 from .diagrams import bar_chart_svg, column_chart_svg
@@ -187,9 +189,6 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     """The organisation's reminder policy and checkpoint rules, edited through their services."""
-    from reminders import services as reminder_services
-    from reminders.models import CheckpointRule
-
     _require_administrator(request.user)
     organisation = request.user.organisation
     policy = reminder_services.policy_for(organisation)
@@ -239,9 +238,6 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from reminders import services as reminder_services
-    from reminders.models import CheckpointRule
-
     _require_administrator(request.user)
     rule = CheckpointRule.objects.filter(
         pk=pk, organisation_id=request.user.organisation_id

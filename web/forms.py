@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import EvidenceKind
+from core.errors import SporError, TransitionNotPossible, ValidationFailed
 from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome, max_length_of
-from innovations.errors import SporError, TransitionNotPossible, ValidationFailed
 from innovations.models import (
+    FINAL_STATES,
     Collaborator,
     EvaluationMethod,
     Innovation,
@@ -23,8 +26,16 @@ from innovations.models import (
     State,
     Value,
 )
-from innovations.workflow import spec_for, transition_specs
-from organisations.models import Committee, Meeting, ReminderDelivery, Role, User
+from innovations.workflow import spec_for, transition_choices
+from organisations.models import (
+    Committee,
+    Meeting,
+    ReminderDelivery,
+    Role,
+    User,
+    language_choices,
+)
+from reminders.models import CheckpointKind, Responsible
 
 
 def apply_errors(form: forms.Form, error: SporError) -> None:
@@ -40,6 +51,16 @@ def apply_errors(form: forms.Form, error: SporError) -> None:
         messages += [str(reason) for reason in error.reasons]
     target = error.field if error.field in form.fields else None
     form.add_error(target, forms.ValidationError(messages))
+
+
+def model_field(model, name: str, **kwargs: Any) -> forms.Field:
+    """A form field built from the model's field: its type, length and range (the maximum
+    from its validators); the model is the one source of the rule."""
+    field = model._meta.get_field(name)
+    for validator in field.validators:
+        if isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+    return field.formfield(**kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -66,7 +87,7 @@ class OfficialChoiceField(forms.ModelChoiceField):
 
 
 class InnovationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = model_field(Innovation, "title", label=_("Title"))
     need = forms.CharField(
         label=_("The need as raised"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -262,12 +283,8 @@ class EvaluationForm(forms.Form):
         ]
 
 
-FOLLOW_UP_TRANSITIONS = [
-    (spec.name, spec.lazy_label) for spec in transition_specs() if spec.requires == "follow_up"
-]
-DECISION_TRANSITIONS = [
-    (spec.name, spec.lazy_label) for spec in transition_specs() if spec.requires == "decision"
-]
+FOLLOW_UP_TRANSITIONS = transition_choices(EvidenceKind.FOLLOW_UP)
+DECISION_TRANSITIONS = transition_choices(EvidenceKind.DECISION)
 
 
 class LongText(forms.Textarea):
@@ -398,9 +415,9 @@ class DecisionForm(_AgendaItemForm):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     resolution = long_text(Decision, "resolution", _("Resolution text"), rows=4)
-    votes_for = forms.IntegerField(label=_("Votes for"), required=False, min_value=0)
-    votes_against = forms.IntegerField(label=_("Votes against"), required=False, min_value=0)
-    votes_abstaining = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0)
+    votes_for = model_field(Decision, "votes_for", label=_("Votes for"))
+    votes_against = model_field(Decision, "votes_against", label=_("Votes against"))
+    votes_abstaining = model_field(Decision, "votes_abstaining", label=_("Abstaining"))
     minority_statements = long_text(
         Decision, "minority_statements", _("Minority statements"), rows=2, required=False
     )
@@ -546,12 +563,10 @@ class CorrectionForm(forms.Form):
             required=False,
         ),
         "resolution": lambda: long_text(Decision, "resolution", _("Resolution text"), rows=4),
-        "votes_for": lambda: forms.IntegerField(label=_("Votes for"), min_value=0, required=False),
-        "votes_against": lambda: forms.IntegerField(
-            label=_("Votes against"), min_value=0, required=False
-        ),
-        "votes_abstaining": lambda: forms.IntegerField(
-            label=_("Abstaining"), min_value=0, required=False
+        "votes_for": lambda: model_field(Decision, "votes_for", label=_("Votes for")),
+        "votes_against": lambda: model_field(Decision, "votes_against", label=_("Votes against")),
+        "votes_abstaining": lambda: model_field(
+            Decision, "votes_abstaining", label=_("Abstaining")
         ),
         "minority_statements": lambda: long_text(
             Decision, "minority_statements", _("Minority statements"), rows=2, required=False
@@ -654,7 +669,7 @@ class PreferencesForm(forms.Form):
         widget=forms.RadioSelect,
     )
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("da", "Dansk"), ("en", "English")], widget=forms.RadioSelect
+        label=_("Language"), choices=language_choices, widget=forms.RadioSelect
     )
 
 
@@ -764,9 +779,6 @@ class CheckpointRuleForm(forms.Form):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs) -> None:
-        from innovations.models import FINAL_STATES
-        from reminders.models import CheckpointKind, Responsible
-
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [c for c in State.choices if c[0] not in FINAL_STATES]
         self.fields["kind"].choices = CheckpointKind.choices

@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound, PermissionDenied, SporError, ValidationFailed
 from decisions import mandate_selectors, mandate_services
 from decisions import services as decision_services
 from decisions.mandate import MandateCard, MandateIndicator
 from decisions.models import FollowUp
 from innovations import permissions
-from innovations.errors import NotFound, PermissionDenied, SporError, ValidationFailed
 from innovations.models import Innovation, State
 from innovations.workflow import spec_for
 from organisations.models import Meeting

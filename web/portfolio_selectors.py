@@ -29,10 +29,10 @@ from decisions.mandate_selectors import share_that_met_their_mandate
 from decisions.models import Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
 from innovations.models import ACTIVE_STATES, Innovation, State
-from innovations.portfolio import in_the_period
 from innovations.selectors import visible_innovations
-from innovations.workflow import transition_specs
+from innovations.workflow import transition_choices
 from organisations.models import Meeting
+from portfolio.selectors import in_the_period, portfolio
 from reminders.models import Checkpoint, CheckpointStatus
 
 DEFAULT_STALE_MONTHS = 6
@@ -60,9 +60,7 @@ DECISION_COLUMNS = [
     Column("agenda_item", _("agenda item")),
     Column("innovation_id", _("innovation id")),
     Column("innovation", _("innovation")),
-    Column(
-        "transition", _("transition"), {spec.name: spec.lazy_label for spec in transition_specs()}
-    ),
+    Column("transition", _("transition"), dict(transition_choices())),
     Column("outcome", _("outcome"), dict(Outcome.choices)),
     Column("votes_for", _("votes for")),
     Column("votes_against", _("votes against")),
@@ -114,10 +112,10 @@ def overdue_checkpoints(user, filters: Filters) -> tuple[int, list]:
     those rows with what they show; sorting every overdue row joined to its innovation
     would cost what the portfolio weighs.
     """
-    queryset = Checkpoint.objects.filter(
-        status=CheckpointStatus.OPEN,
-        due_date__lt=timezone.localdate(),
-        innovation__in=filtered_innovations(user, filters).order_by().values("pk"),
+    queryset = (
+        Checkpoint.objects.open()
+        .overdue(on=timezone.localdate())
+        .filter(innovation__in=filtered_innovations(user, filters).order_by().values("pk"))
     )
     if filters.period_from:
         queryset = queryset.filter(due_date__gte=filters.period_from)
@@ -208,8 +206,6 @@ def _by_committee_in_phase(user, filters: Filters) -> list[dict]:
 def dashboard_figures(user, filters: Filters) -> dict:
     """Every figure of the dashboard under the same filters: committee, and the period (the
     innovations in the portfolio during it, the decisions and overdue checkpoints in it)."""
-    from innovations.portfolio import portfolio
-
     in_period = bool(filters.period_from or filters.period_to)
     figures = portfolio(
         user,
@@ -253,10 +249,12 @@ def every_month(rows: list[dict], *, first: datetime.date, last: datetime.date) 
     return months
 
 
-def _count(model, **filters) -> Coalesce:
+def _count(rows, **filters) -> Coalesce:
+    """The number of ``rows`` (a model or a queryset) matching ``filters``, as a subquery."""
+    queryset = rows if isinstance(rows, QuerySet) else rows.objects.all()
     return Coalesce(
         Subquery(
-            model.objects.filter(**filters)
+            queryset.filter(**filters)
             .order_by()
             .values(next(iter(filters)))
             .annotate(n=Count("pk"))
@@ -286,7 +284,7 @@ def portfolio_rows(user, filters: Filters) -> QuerySet[Innovation]:
     queryset = queryset.annotate(
         open_checkpoint_count=_count(Checkpoint, innovation=OuterRef("pk"), status=open_status),
         overdue_checkpoint_count=_count(
-            Checkpoint, innovation=OuterRef("pk"), status=open_status, due_date__lt=today
+            Checkpoint.objects.open().overdue(on=today), innovation=OuterRef("pk")
         ),
     )
     return queryset.order_by("id")

@@ -17,17 +17,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from notifications.models import Notification
 
 from decisions.models import Decision, FollowUp
 from decisions.selectors import mark_corrections
 from innovations import permissions
-from innovations.models import FINAL_STATES, Innovation, State
+from innovations.models import FINAL_STATES, Effect, EffectBasis, Innovation, State
+from innovations.models import Value as InnovationValue
 from innovations.selectors import visible_innovations
 from innovations.workflow import specs_from
-from organisations.models import Committee, Meeting, Membership, Role
+from organisations.models import (
+    AccessibilityStatement,
+    Committee,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Role,
+)
 from reminders.calendar import feed_url
 from reminders.models import Checkpoint, CheckpointStatus
-from reminders.selectors import calendar_meetings
+from reminders.selectors import calendar_meetings, notifications_for
 from reminders.selectors import unread_count as reminders_unread_count
 
 # --- Header ---------------------------------------------------------------------------------
@@ -156,10 +165,9 @@ def meetings_of_my_committees(user) -> QuerySet[Meeting]:
 
 
 def visible_meeting(user, pk: int) -> Meeting | None:
-    if not user.organisation_id:
-        return None
     return (
-        Meeting.objects.filter(pk=pk, committee__organisation_id=user.organisation_id)
+        Meeting.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("committee__organisation")
         .first()
     )
@@ -214,10 +222,9 @@ def innovations_for_meeting(meeting: Meeting) -> QuerySet[Innovation]:
 
 def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     model = Decision if kind == "decision" else FollowUp
-    if not user.organisation_id:
-        return None
     return (
-        model.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
+        model.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("innovation", "meeting__committee")
         .prefetch_related("corrections__recorded_by")
         .first()
@@ -275,7 +282,7 @@ def politician_committee_ids(user) -> set[int]:
     return set(
         Membership.objects.valid_on(timezone.localdate())
         .filter(person=user, committee__organisation_id=user.organisation_id)
-        .exclude(role="secretary")
+        .exclude(role=MembershipRole.SECRETARY)
         .values_list("committee_id", flat=True)
     )
 
@@ -315,13 +322,7 @@ def checkpoints_for(user) -> list:
 
 
 def visible_checkpoint(user, pk: int):
-    if not user.organisation_id:
-        return None
-    return (
-        Checkpoint.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
-        .select_related("innovation")
-        .first()
-    )
+    return Checkpoint.objects.visible_to(user).filter(pk=pk).select_related("innovation").first()
 
 
 def checkpoints_of_innovation(innovation: Innovation) -> list:
@@ -454,14 +455,10 @@ def phase_counts(user) -> list[tuple[str, str | Promise, int]]:
 
 
 def notifications_of(user, *, unread_only: bool = False):
-    from reminders.selectors import notifications_for
-
     return notifications_for(user, unread_only=unread_only)
 
 
 def notification_of(user, pk: int):
-    from notifications.models import Notification
-
     return Notification.objects.filter(recipient=user, pk=pk).first()
 
 
@@ -539,8 +536,6 @@ def forward_transition(state: str) -> str:
 
 def accessibility_statement(user):
     """The statement of the person's organisation, else the site's; None for the default."""
-    from organisations.models import AccessibilityStatement
-
     organisation_id = getattr(user, "organisation_id", None)
     statements = {
         s.organisation_id: s
@@ -577,8 +572,6 @@ class InnovationPapers:
 
 def innovation_papers(innovation: Innovation, *, documents: int = 10) -> InnovationPapers:
     """Four queries whatever the number of papers."""
-    from innovations.models import Effect, EffectBasis, Value
-
     reports = list(
         innovation.status_reports.select_related("submitted_by", "document").order_by(
             "-submitted_at", "-id"
@@ -590,7 +583,7 @@ def innovation_papers(innovation: Innovation, *, documents: int = 10) -> Innovat
         .first()
     )
     values, effect_labels, bases = (
-        dict(Value.choices),
+        dict(InnovationValue.choices),
         dict(Effect.choices),
         dict(EffectBasis.choices),
     )

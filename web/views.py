@@ -19,22 +19,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.enums import EvidenceKind
+from core.errors import NotFound, PermissionDenied, SporError
 from decisions import mandate_selectors, mandate_services
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
 from innovations import services as innovation_services
 from innovations.catalogue import reuse_registration_of
-from innovations.errors import NotFound, PermissionDenied, SporError
 from innovations.models import Innovation, State
 from innovations.selectors import get_visible_innovation
 from organisations import services as organisation_services
 from organisations.models import Role
 from privacy import selectors as privacy_selectors
 from reminders import services as reminder_services
+from reminders.services import create_checkpoint
 
 from . import forms, mandate_forms, selectors
 from .diagrams import lifecycle_svg
+from .portfolio_selectors import Filters, overdue_checkpoints
 
 PAGE_SIZE = 50
 # A person's follow-ups and notifications: a page renders in milliseconds, even for a
@@ -109,8 +112,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.POLITICIAN:
         context["follow_ups"] = selectors.follow_ups_due(user)[:10]
     if user.role == Role.ADMINISTRATOR:
-        from .portfolio_selectors import Filters, overdue_checkpoints
-
         context["by_state"] = selectors.phase_counts(user)
         context["overdue_count"] = overdue_checkpoints(user, Filters())[0]
     context["notifications"] = selectors.notifications_of(user, unread_only=True)[:5]
@@ -321,8 +322,6 @@ def innovation_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def innovation_ask_for_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The owning official asks for a decision: a decision checkpoint at the committee."""
-    from reminders.services import create_checkpoint
-
     innovation = _innovation_or_404(request.user, pk)
     if not permissions.can_edit_innovation(request.user, innovation):
         raise DjangoPermissionDenied(_("You may not ask for a decision on this innovation."))
@@ -394,7 +393,7 @@ def innovation_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         "learning": form.cleaned_data["learning"],
         "expected_state": request.POST.get("expected_state") or innovation.state,
     }
-    if option.requires == "decision":
+    if option.requires == EvidenceKind.DECISION:
         kwargs["decision"] = evidence
     else:
         kwargs["follow_up"] = evidence

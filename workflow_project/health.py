@@ -18,12 +18,15 @@ import datetime
 import time
 from collections.abc import Callable
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
+
+from reminders.models import EmailStatus, Reminder, SweepRun
 
 PATHS = {"/healthz", "/readyz"}
 
@@ -37,8 +40,6 @@ def _database() -> str | None:
 def _redis() -> str | None:
     if not settings.REDIS_URL:
         return None  # the embedded mode: no Redis
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()
@@ -57,8 +58,6 @@ def _migrations() -> str | None:
 
 
 def _sweep() -> str | None:
-    from reminders.models import SweepRun
-
     limit = 2 * settings.SPOR_SWEEP_INTERVAL_SECONDS
     last = (
         SweepRun.objects.filter(kind=SweepRun.Kind.SWEEP)
@@ -75,8 +74,6 @@ def _sweep() -> str | None:
 
 
 def _undelivered() -> str | None:
-    from reminders.models import EmailStatus, Reminder
-
     limit = datetime.timedelta(minutes=settings.SPOR_READYZ_UNDELIVERED_MINUTES)
     oldest = (
         Reminder.objects.filter(

@@ -30,8 +30,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from api.models import DeliveryStatus, WebhookDelivery
 from reminders.models import EmailStatus, Reminder
+from webhooks.models import DeliveryStatus, WebhookDelivery
+
+from .celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -210,8 +212,6 @@ class QueueCollector:
 
 def celery_queue_names() -> list[str]:
     """The default queue and every queue named in the routes or the declared queues."""
-    from workflow_project.celery import app
-
     names = {app.conf.task_default_queue}
     for queue in app.conf.task_queues or ():
         names.add(queue.name)

@@ -47,15 +47,21 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "csp",
     "notifications",
+    "core",
     "organisations",
     "innovations",
     "decisions",
     "reminders",
     "access",
-    "api",
     "audit",
+    "webhooks",
     "privacy",
+    "portfolio",
+    "api",
     "web",
+    "demo",
+    # The top floor: the project's own commands (readyz) over every app.
+    "workflow_project",
     "axes",
 ]
 
@@ -150,7 +156,7 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured(
             f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
         ) from exc
-DATABASE_ROUTERS = ["workflow_project.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
@@ -397,8 +403,8 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "innovations.models.State",
         "OutcomeEnum": "decisions.models.Outcome",
         "AssessmentEnum": "decisions.models.Assessment",
-        "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
-        "EventEnum": "api.models.Event",
+        "TransitionEnum": "innovations.workflow.transition_choices",
+        "EventEnum": "webhooks.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
     },
 }
@@ -446,7 +452,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Outbound webhooks (api/outbound.py): https only, and never to loopback, private, link-local,
+# Outbound webhooks (webhooks/outbound.py): https only, and never to loopback, private, link-local,
 # shared, multicast or reserved addresses, except the networks listed here (an on-premise
 # receiver, e.g. "10.20.0.0/16"). http is for a test installation only.
 SPOR_WEBHOOK_ALLOW_HTTP = env_bool("SPOR_WEBHOOK_ALLOW_HTTP", default=False)

@@ -22,10 +22,10 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
-from api import services as webhook_services
-from api.models import WebhookDelivery
 from decisions import services as decision_services
 from innovations.services import create_innovation
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery
 from workflow_project.wsgi import application
 
 from ..factories import DecisionFactory, FollowUpFactory, api_key_for

@@ -21,12 +21,12 @@ from django.utils import timezone
 from notifications.models import Notification
 from rest_framework.test import APIClient
 
-from api import services as webhook_services
-from api.models import WebhookDelivery
 from decisions import services as decision_services
 from innovations.models import Innovation
 from innovations.services import create_innovation
 from reminders.services import create_checkpoint, local_today
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery
 
 from ..factories import DecisionFactory, FollowUpFactory, api_key_for
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from notifications.models import Notification
 from rest_framework.test import APIClient
 
-from api.models import WebhookDelivery, WebhookEndpoint
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations.models import Innovation
 from organisations.models import Committee, Meeting
 from reminders.models import Checkpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 from ..factories import api_key_for
 

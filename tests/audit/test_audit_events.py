@@ -15,13 +15,13 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 
-from api import services as webhooks
 from audit.models import AuditEvent
-from decisions.models import ImmutableRecordError
+from core.records import ImmutableRecordError
 from innovations import services as innovations
 from organisations.admin_access import grant_admin_access
 from organisations.models import Meeting, Membership, Role, User
 from reminders import services as reminders
+from webhooks import services as webhooks
 
 from ..lifecycle import raise_need
 from ..organisations.test_admin import admin_url

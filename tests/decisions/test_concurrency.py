@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from core.errors import ConcurrentChange, TransitionNotPossible
 from decisions import services
 from decisions.models import Decision, TransitionLog
-from innovations.errors import ConcurrentChange, TransitionNotPossible
 from innovations.models import Innovation
 from organisations.models import Meeting, User
 

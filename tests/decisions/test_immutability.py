@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.records import ImmutableRecordError
 from decisions import selectors, services
-from decisions.models import Correction, Decision, FollowUp, ImmutableRecordError, TransitionLog
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from decisions.models import Correction, Decision, FollowUp, TransitionLog
 
 from ..lifecycle import innovation_in, record
 

@@ -343,7 +343,7 @@ def test_an_evaluation_is_submitted_only_while_evaluating(copenhagen, state):
     innovation = innovation_in(copenhagen, state)
     response = api(copenhagen.official).get(f"/api/v1/innovations/{innovation.pk}/")
     assert response.status_code == 200
-    from innovations.errors import TransitionNotPossible
+    from core.errors import TransitionNotPossible
     from innovations.services import submit_evaluation
 
     with pytest.raises(TransitionNotPossible):

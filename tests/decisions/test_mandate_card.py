@@ -11,11 +11,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit import chain
+from core.errors import TransitionNotPossible, ValidationFailed
 from decisions import mandate_services, services
 from decisions.mandate import MandateCard, MandateIndicator
 from decisions.models import Decision, ImmutableRecordError, TransitionLog
 from innovations import services as innovation_services
-from innovations.errors import TransitionNotPossible, ValidationFailed
 from innovations.models import Innovation
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 from reminders.services import add_months

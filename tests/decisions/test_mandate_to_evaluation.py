@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from audit import chain
+from core.errors import PermissionDenied, TransitionNotPossible, ValidationFailed
 from decisions import mandate_services, services
 from decisions.mandate import (
     IndicatorReading,
@@ -18,7 +19,6 @@ from decisions.mandate import (
     MandateEvaluation,
     ValueDirectionCheck,
 )
-from innovations.errors import PermissionDenied, TransitionNotPossible, ValidationFailed
 from innovations.models import Evaluation
 
 from ..mandate_world import indicators_of, mandated_in

@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from innovations.barometer import barometer_csv, national_barometer, parse_period
 from innovations.catalogue import CatalogueFilters, search_catalogue
 from innovations.models import (
     Document,
@@ -34,6 +33,7 @@ from innovations.models import (
     Value,
 )
 from innovations.services import reuse_innovation, share_innovation, unshare_innovation
+from portfolio.barometer import barometer_csv, national_barometer, parse_period
 
 from ..conftest import build_municipality
 from ..factories import DecisionFactory, InnovationFactory, UserFactory

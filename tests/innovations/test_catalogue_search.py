@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.catalogue import CatalogueFilters, catalogue, catalogue_entry, search_catalogue
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Reuse, SharingEvent
 from innovations.services import reuse_innovation, share_innovation, unshare_innovation
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Document, Evaluation
 from innovations.services import submit_document, submit_evaluation, submit_status_report
 from reminders.models import Checkpoint

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.errors import PermissionDenied, TransitionNotPossible
 from decisions import services
-from innovations.errors import PermissionDenied, TransitionNotPossible
 from innovations.services import create_innovation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

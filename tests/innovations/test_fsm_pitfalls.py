@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django_fsm import has_transition_perm, post_transition, pre_transition
 
+from core.errors import ConcurrentChange, PermissionDenied
 from decisions import services
 from decisions.models import Decision, TransitionLog
-from innovations.errors import ConcurrentChange, PermissionDenied
 from innovations.models import Innovation, TransitionContext
 from innovations.workflow import transition_specs
 

@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decisions import services
-from decisions.models import Decision, TransitionLog
-from innovations.errors import (
+from core.errors import (
     ConcurrentChange,
     PermissionDenied,
     TransitionNotPossible,
     ValidationFailed,
 )
+from decisions import services
+from decisions.models import Decision, TransitionLog
 from innovations.models import Innovation
 from organisations.models import Role
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from decisions import services
 from decisions.models import Decision, FollowUp, TransitionLog
-from innovations.errors import NotFound, PermissionDenied, TransitionNotPossible, ValidationFailed
 from innovations.models import Innovation
 from innovations.workflow import workflow_graph
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from notifications.models import Notification
 
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.catalogue import catalogue_entry
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations.models import Reuse, SharingEvent
 from innovations.services import (
     reuse_innovation,
@@ -118,7 +118,7 @@ def test_an_organisation_that_does_not_agree_stays_unnamed(
 
 
 def test_reuse_counts_on_both_organisations_portfolio(copenhagen, aarhus, origin):
-    from innovations.portfolio import portfolio
+    from portfolio.selectors import portfolio
 
     reuse_innovation(actor=aarhus.official, origin=origin)
 

@@ -17,8 +17,8 @@ from notifications.models import Notification
 from rest_framework.test import APIClient
 
 from access.models import ApiToken
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from decisions.models import Decision
-from innovations.errors import NotFound, PermissionDenied, ValidationFailed
 from organisations.models import Membership, User
 from privacy.models import Anonymisation
 from privacy.selectors import person_data

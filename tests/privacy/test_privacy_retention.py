@@ -15,11 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 from notifications.models import Notification
 
-from api.models import WebhookDelivery, WebhookEndpoint
 from decisions.models import Decision
 from privacy import tasks
 from privacy.services import purge_expired
 from reminders.models import Checkpoint, Reminder
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 from ..privacy_world import secretary_with_history
 

@@ -10,8 +10,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from core.errors import PermissionDenied, ValidationFailed
 from decisions.services import record_follow_up
-from innovations.errors import PermissionDenied, ValidationFailed
 from organisations.models import Membership
 from reminders import services
 from reminders.models import Checkpoint, Reminder

@@ -168,7 +168,7 @@ def test_reminders_whose_tasks_were_lost_are_handed_over_again(reminded):
 def test_the_delivery_task_retries_only_the_failed_emails_and_gives_up_after_eight(
     reminded, settings
 ):
-    from reminders.tasks import deliver_reminders
+    from reminders.queue import deliver_reminders
 
     settings.EMAIL_BACKEND = "tests.reminders.test_reminders_delivery.RefusingBackend"
     # run by Celery itself, in this process: its retries run at once, ahead of the backoff,

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.errors import ValidationFailed
 from decisions import services as decision_services
 from decisions.models import RESOLUTION_MAX_LENGTH, Decision
-from innovations.errors import ValidationFailed
 from innovations.models import State
 from reminders.services import create_checkpoint
 

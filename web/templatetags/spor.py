@@ -6,7 +6,12 @@ import datetime
 import re
 
 from django import forms, template
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from innovations.models import State
+from innovations.workflow import transition_choices
+from reminders.wording import reminder_wording
 
 register = template.Library()
 
@@ -71,24 +76,18 @@ def days_overdue(checkpoint) -> int:
 
 @register.filter
 def state_label(value: str) -> str:
-    from innovations.models import State
-
     return str(dict(State.choices).get(value, value))
 
 
 @register.filter
 def transition_label(value: str) -> str:
     """One name per transition, everywhere: the label of its django-fsm declaration."""
-    from innovations.models import transition_label as label
-
-    return label(value) if value else ""
+    return str(dict(transition_choices()).get(value, value)) if value else ""
 
 
 @register.filter
 def notification_text(notification) -> str:
     """A reminder worded as of today ("due in 8 days"); any other notification as sent."""
-    from reminders.wording import reminder_wording
-
     return reminder_wording(notification, timezone.localdate()) or notification.verb
 
 
@@ -100,9 +99,6 @@ def checkpoint_title(checkpoint) -> str:
     """The title in the reader's language: the titles Spor itself wrote for a decision's
     follow-up date and a postponed decision are stored in the language of whoever recorded
     it, so they are written again from their date; a title typed by a person is shown as is."""
-    from django.utils import formats
-    from django.utils.translation import gettext as _
-
     title = checkpoint.title or ""
     found = _STORED_DATE.search(title)
     if not found or checkpoint.source not in ("decision", "postponed"):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from innovations.errors import SporError
+from core.errors import SporError
 from organisations.admin_access import grant_admin_access
 from organisations.models import User
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from innovations.errors import SporError
+from core.errors import SporError
 from privacy import services
 
 
