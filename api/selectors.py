@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from decisions import closed
 from decisions.models import Correction, Decision, FollowUp
 from innovations import permissions
 from innovations.selectors import visible_innovations
@@ -24,17 +25,25 @@ def _corrections():
 
 
 def visible_decisions(user) -> QuerySet[Decision]:
-    queryset = Decision.objects.select_related("meeting").prefetch_related(_corrections())
+    queryset = Decision.objects.select_related("meeting", "agenda_entry").prefetch_related(
+        _corrections()
+    )
     if user.is_superuser:
         return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return closed.visible_records(
+        queryset.filter(innovation__in=_visible_innovation_ids(user)), user
+    )
 
 
 def visible_follow_ups(user) -> QuerySet[FollowUp]:
-    queryset = FollowUp.objects.select_related("meeting").prefetch_related(_corrections())
+    queryset = FollowUp.objects.select_related("meeting", "agenda_entry").prefetch_related(
+        _corrections()
+    )
     if user.is_superuser:
         return queryset
-    return queryset.filter(innovation__in=_visible_innovation_ids(user))
+    return closed.visible_records(
+        queryset.filter(innovation__in=_visible_innovation_ids(user)), user
+    )
 
 
 def visible_corrections(user) -> QuerySet[Correction]:
@@ -46,8 +55,10 @@ def visible_corrections(user) -> QuerySet[Correction]:
     if user.is_superuser:
         return queryset
     ids = _visible_innovation_ids(user)
-    return queryset.filter(decision__innovation__in=ids) | queryset.filter(
-        follow_up__innovation__in=ids
+    return closed.visible_corrections(
+        queryset.filter(decision__innovation__in=ids)
+        | queryset.filter(follow_up__innovation__in=ids),
+        user,
     )
 
 

@@ -95,6 +95,16 @@ class Decision(ImmutableRecord):
         related_name="decisions",
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
+    agenda_entry = models.ForeignKey(
+        "agenda.AgendaItem",
+        verbose_name=_("agenda item from the meeting system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
     transition = models.CharField(
         _("transition decided on"), max_length=40, choices=TRANSITION_CHOICES, blank=True
     )
@@ -104,6 +114,12 @@ class Decision(ImmutableRecord):
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     votes_abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
     minority_statements = models.TextField(_("minority statements"), blank=True)
+    votes_by_group = models.JSONField(
+        _("votes per party group"),
+        default=dict,
+        blank=True,
+        help_text=_('For example {"A": {"for": 3, "against": 0, "abstaining": 0}}.'),
+    )
     value_direction = models.TextField(_("value direction"), blank=True)
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -126,6 +142,10 @@ class Decision(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.meeting} – {self.agenda_item}"
+
+    @property
+    def on_closed_item(self) -> bool:
+        return bool(self.agenda_entry_id and self.agenda_entry.closed)
 
     @property
     def is_approved(self) -> bool:
@@ -151,6 +171,16 @@ class FollowUp(ImmutableRecord):
         related_name="follow_ups",
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
+    agenda_entry = models.ForeignKey(
+        "agenda.AgendaItem",
+        verbose_name=_("agenda item from the meeting system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
     assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices)
     summary = models.TextField(_("status report"))
     taken_note = models.TextField(_("what the committee took note of or asked for"), blank=True)
@@ -176,6 +206,10 @@ class FollowUp(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.meeting} – {self.agenda_item}"
+
+    @property
+    def on_closed_item(self) -> bool:
+        return bool(self.agenda_entry_id and self.agenda_entry.closed)
 
 
 class Correction(ImmutableRecord):

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from agenda.models import AgendaItem
 from innovations import permissions
 from innovations.errors import (
     ConcurrentChange,
@@ -27,7 +28,7 @@ from innovations.models import Innovation, State, TransitionContext
 from innovations.workflow import TransitionSpec, spec_for, specs_from, transition_names
 from organisations.models import Meeting
 
-from . import hooks, selectors
+from . import agenda, hooks, selectors
 from .models import Assessment, Correction, Decision, FollowUp, Outcome, TransitionLog
 
 
@@ -332,7 +333,7 @@ def record_decision(
     actor,
     innovation: Innovation,
     meeting: Meeting,
-    agenda_item: str,
+    agenda_item: str = "",
     outcome: str,
     resolution: str,
     transition: str = "",
@@ -346,6 +347,10 @@ def record_decision(
     reason: str = "",
     learning: str = "",
     expected_state: str | None = None,
+    agenda_entry: AgendaItem | int | None = None,
+    case_number: str = "",
+    kle_code: str = "",
+    votes_by_group: dict | None = None,
 ) -> RecordResult:
     """Record a committee's decision; with ``apply_transition``, also move the innovation.
 
@@ -356,8 +361,18 @@ def record_decision(
     so and nothing is recorded (a pause decided for ``exploring`` must not pause ``testing``).
     """
     errors: dict[str, list[str]] = {}
+    entry = agenda.resolve_entry(
+        errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
+    )
+    case = agenda.case_fields(
+        errors, entry=entry, innovation=innovation, case_number=case_number, kle_code=kle_code
+    )
     agenda_item = _clean_text(
-        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+        errors,
+        "agenda_item",
+        agenda.agenda_item_text(agenda_item, entry),
+        required=True,
+        label=_("The agenda item"),
     )
     resolution = _clean_text(
         errors, "resolution", resolution, required=True, label=_("The resolution text")
@@ -377,6 +392,9 @@ def record_decision(
         )
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
+    )
+    groups = agenda.check_votes(
+        errors, meeting=meeting, entry=entry, votes=votes, votes_by_group=votes_by_group
     )
     if follow_up_date is not None and follow_up_date <= meeting.date:
         errors.setdefault("follow_up_date", []).append(
@@ -410,6 +428,9 @@ def record_decision(
             follow_up_date=follow_up_date,
             recorded_by=actor,
             recorded_at=timezone.now(),
+            agenda_entry=entry,
+            votes_by_group=groups,
+            **case,
             **votes,
         )
         hooks.decision_recorded(actor=actor, decision=decision)
@@ -432,21 +453,34 @@ def record_follow_up(
     actor,
     innovation: Innovation,
     meeting: Meeting,
-    agenda_item: str,
+    agenda_item: str = "",
     assessment: str,
     summary: str,
     taken_note: str = "",
     transition: str = "",
     apply_transition: bool = False,
     expected_state: str | None = None,
+    agenda_entry: AgendaItem | int | None = None,
+    case_number: str = "",
+    kle_code: str = "",
 ) -> RecordResult:
     """Record an item for information whose status the committee took note of.
 
     With ``apply_transition``, also move the innovation, as ``record_decision`` does.
     """
     errors: dict[str, list[str]] = {}
+    entry = agenda.resolve_entry(
+        errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
+    )
+    case = agenda.case_fields(
+        errors, entry=entry, innovation=innovation, case_number=case_number, kle_code=kle_code
+    )
     agenda_item = _clean_text(
-        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+        errors,
+        "agenda_item",
+        agenda.agenda_item_text(agenda_item, entry),
+        required=True,
+        label=_("The agenda item"),
     )
     summary = _clean_text(errors, "summary", summary, required=True, label=_("The status report"))
     if assessment not in Assessment.values:
@@ -485,6 +519,8 @@ def record_follow_up(
             transition=transition,
             recorded_by=actor,
             recorded_at=timezone.now(),
+            agenda_entry=entry,
+            **case,
         )
         hooks.follow_up_recorded(actor=actor, follow_up=follow_up)
         entry = None

@@ -121,6 +121,12 @@ class InnovationForm(forms.Form):
     kle_code = forms.CharField(
         label=_("KLE code"), required=False, max_length=20, help_text=_("For example 27.24.00.")
     )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=100,
+        help_text=_("The case number (sagsnummer) in the case system, in its own format."),
+    )
     contact_role = forms.CharField(label=_("Contact (role)"), required=False, max_length=200)
 
     def __init__(self, *args, user, innovation: Innovation | None = None, **kwargs) -> None:
@@ -196,6 +202,7 @@ def innovation_initial(innovation: Innovation) -> dict[str, Any]:
             "intended_values",
             "collaborators",
             "kle_code",
+            "case_number",
             "contact_role",
         )
     }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from decisions import closed
 from decisions.models import Decision, FollowUp
 from decisions.selectors import mark_corrections
 from innovations import permissions
@@ -107,7 +108,11 @@ def innovation_list(user, filters: InnovationFilters | None = None) -> QuerySet[
     if filters.committee:
         queryset = queryset.filter(committee_id=filters.committee)
     if filters.q:
-        queryset = queryset.filter(Q(title__icontains=filters.q) | Q(need__icontains=filters.q))
+        queryset = queryset.filter(
+            Q(title__icontains=filters.q)
+            | Q(need__icontains=filters.q)
+            | Q(case_number__icontains=filters.q)
+        )
     return queryset.order_by("-updated_at", "-id")
 
 
@@ -183,17 +188,21 @@ class MeetingItem:
     record: Decision | FollowUp
 
 
-def meeting_items(meeting: Meeting) -> list[MeetingItem]:
+def meeting_items(meeting: Meeting, user=None) -> list[MeetingItem]:
+    """The records of a meeting; for a ``user``, without the closed items they may not see."""
     decisions = (
         Decision.objects.filter(meeting=meeting)
-        .select_related("innovation", "recorded_by")
+        .select_related("innovation", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
     follow_ups = (
         FollowUp.objects.filter(meeting=meeting)
-        .select_related("innovation", "recorded_by")
+        .select_related("innovation", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
+    if user is not None:
+        decisions = closed.visible_records(decisions, user)
+        follow_ups = closed.visible_records(follow_ups, user)
     items = [MeetingItem("decision", mark_corrections(d)) for d in decisions] + [
         MeetingItem("follow_up", mark_corrections(f)) for f in follow_ups
     ]
@@ -223,10 +232,15 @@ def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     )
 
 
-def recent_decisions_for_committees(committee_ids: set[int], *, days: int = 90) -> QuerySet:
+def recent_decisions_for_committees(
+    committee_ids: set[int], *, days: int = 90, user=None
+) -> QuerySet:
     since = timezone.localdate() - datetime.timedelta(days=days)
+    queryset = Decision.objects.all()
+    if user is not None:
+        queryset = closed.visible_records(queryset, user)
     return (
-        Decision.objects.filter(meeting__committee_id__in=committee_ids, meeting__date__gte=since)
+        queryset.filter(meeting__committee_id__in=committee_ids, meeting__date__gte=since)
         .select_related("innovation", "meeting__committee")
         .order_by("-meeting__date", "-recorded_at")
     )

@@ -271,7 +271,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "innovation": innovation,
             "diagram": lifecycle_svg(innovation.state, paused_from=innovation.paused_from),
-            "timeline": decision_selectors.timeline(innovation),
+            "timeline": decision_selectors.timeline(innovation, viewer=request.user),
             "options": options,
             "transition_form": forms.TransitionForm(),
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
@@ -469,7 +469,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "web/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": selectors.meeting_items(meeting),
+            "items": selectors.meeting_items(meeting, user),
             "decision_form": decision_form,
             "follow_up_form": follow_up_form,
             "open_form": kind or "",

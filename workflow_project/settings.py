@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisations",
     "innovations",
+    "agenda",
     "decisions",
     "reminders",
     "access",
