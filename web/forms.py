@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agenda.models import AgendaItem
 from decisions.models import TRANSITION_CHOICES, Assessment, Outcome
 from innovations.errors import SporError, TransitionNotPossible, ValidationFailed
 from innovations.models import (
@@ -301,9 +302,21 @@ class _AgendaItemForm(forms.Form):
     agenda_item = forms.CharField(
         label=_("Agenda item"), max_length=200, help_text=_("For example “Punkt 4”.")
     )
+    # The imported agenda item the record is taken on (chosen on the meeting page).
+    agenda_entry = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=AgendaItem._meta.get_field("case_number").max_length,
+        help_text=_("Empty: the agenda item's or the innovation's."),
+    )
 
-    def __init__(self, *args, innovations, **kwargs) -> None:
+    def __init__(self, *args, innovations, agenda_items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if agenda_items is not None:
+            self.fields["agenda_entry"].queryset = agenda_items
         self.fields["innovation"].queryset = innovations
         self.fields["innovation"].label_from_instance = lambda innovation: (
             f"{innovation.title} ({innovation.get_state_display()})"

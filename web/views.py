@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agenda import selectors as agenda_selectors
 from decisions import selectors as decision_selectors
 from decisions import services as decision_services
 from innovations import permissions
@@ -429,17 +430,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_record = meeting.committee_id in selectors.my_committee_ids(user)
     innovations = selectors.innovations_for_meeting(meeting)
     kind = request.POST.get("kind") if request.method == "POST" else ""
+    agenda_items = agenda_selectors.items_of(meeting)
+    # Choosing an imported agenda item pre-fills the forms: innovation, item, case number.
+    initial = agenda_selectors.record_initial(meeting, request.GET.get("item")) or {
+        "innovation": request.GET.get("innovation")
+    }
     decision_form = forms.DecisionForm(
         request.POST if kind == "decision" else None,
         innovations=innovations,
+        agenda_items=agenda_items,
         prefix="decision",
-        initial={"innovation": request.GET.get("innovation")},
+        initial=initial,
     )
     follow_up_form = forms.FollowUpForm(
         request.POST if kind == "follow_up" else None,
         innovations=innovations,
+        agenda_items=agenda_items,
         prefix="follow_up",
-        initial={"innovation": request.GET.get("innovation")},
+        initial=initial,
     )
     if request.method == "POST":
         if not can_record:
@@ -472,7 +480,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": selectors.meeting_items(meeting, user),
             "decision_form": decision_form,
             "follow_up_form": follow_up_form,
-            "open_form": kind or "",
+            "open_form": kind or request.GET.get("kind", ""),
+            "agenda": agenda_selectors.agenda_for(meeting, user),
+            "chosen_item": initial.get("agenda_entry"),
             "can_record": can_record,
             "has_taken_place": meeting.date <= timezone.localdate(),
             "due": selectors.due_by_meeting(meeting),
