@@ -225,7 +225,9 @@ def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     if not user.organisation_id:
         return None
     return (
-        model.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id)
+        closed.visible_records(
+            model.objects.filter(pk=pk, innovation__organisation_id=user.organisation_id), user
+        )
         .select_related("innovation", "meeting__committee")
         .prefetch_related("corrections__recorded_by")
         .first()
