@@ -211,7 +211,7 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
     committee = _committee_for(actor, data.committee)
     organisation_id = committee.organisation_id
     meeting = _find_meeting(organisation_id, data, committee)
-    values = {
+    values: dict[str, Any] = {
         "committee": committee.pk,
         "date": data.date,
         "start_time": data.start_time,
@@ -260,12 +260,12 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
     matched: set[int] = set()
     seen_ids: set[str] = set()
     seen_numbers: set[str] = set()
-    for index, item in enumerate(data.items):
-        ext = (item.external_id or "").strip()
-        current = by_external.get(ext) if ext else by_number.get((item.number or "").strip())
-        if current is not None and current.pk in matched:
-            current = None
-        item_values = _clean_item(index, item, organisation_id=organisation_id, existing=current)
+    for index, sent in enumerate(data.items):
+        ext = (sent.external_id or "").strip()
+        stored = by_external.get(ext) if ext else by_number.get((sent.number or "").strip())
+        if stored is not None and stored.pk in matched:
+            stored = None
+        item_values = _clean_item(index, sent, organisation_id=organisation_id, existing=stored)
         if (ext and ext in seen_ids) or item_values["number"] in seen_numbers:
             raise ValidationFailed(
                 {
@@ -277,17 +277,17 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
             )
         seen_ids.add(ext)
         seen_numbers.add(item_values["number"])
-        if current is None:
+        if stored is None:
             plans.append(ItemPlan(action="create", values=item_values))
             continue
-        matched.add(current.pk)
+        matched.add(stored.pk)
         item_changes = {
-            f: (_item_value(current, f), item_values[f])
+            f: (_item_value(stored, f), item_values[f])
             for f in ITEM_FIELDS
-            if _item_value(current, f) != item_values[f]
+            if _item_value(stored, f) != item_values[f]
         }
         frozen = [f for f in ("closed", "innovation") if f in item_changes]
-        if frozen and current.carries_evidence():
+        if frozen and stored.carries_evidence():
             raise ValidationFailed(
                 {
                     f"items[{index}].{field}": [
@@ -295,29 +295,29 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
                             "Decisions or follow-ups are recorded on item %(number)s, so its "
                             "innovation and whether it is closed cannot change."
                         )
-                        % {"number": current.number}
+                        % {"number": stored.number}
                     ]
                     for field in frozen
                 }
             )
         plans.append(
-            ItemPlan(action="change", values=item_values, item=current, changes=item_changes)
+            ItemPlan(action="change", values=item_values, item=stored, changes=item_changes)
         )
-    for item in existing:
-        if item.pk in matched:
+    for left_out in existing:
+        if left_out.pk in matched:
             continue
-        values_of = {f: _item_value(item, f) for f in ITEM_FIELDS}
-        action = "keep" if item.carries_evidence() else "remove"
-        plans.append(ItemPlan(action=action, values=values_of, item=item))
-        if action == "keep" and item.number in seen_numbers:
+        values_of = {f: _item_value(left_out, f) for f in ITEM_FIELDS}
+        action = "keep" if left_out.carries_evidence() else "remove"
+        plans.append(ItemPlan(action=action, values=values_of, item=left_out))
+        if action == "keep" and left_out.number in seen_numbers:
             raise ValidationFailed(
                 {
                     "items": [
                         _(
                             "Item %(number)s is left out of the agenda but decisions are "
-                            "recorded on it, so its number cannot go to another item."
+                            "recorded on it, so its number cannot go to another left_out."
                         )
-                        % {"number": item.number}
+                        % {"number": left_out.number}
                     ]
                 }
             )
@@ -413,12 +413,14 @@ def _write_items(actor, meeting: Meeting, plan: MeetingPlan, organisation_id: in
         if item_plan.action == "create":
             values = dict(item_plan.values)
             innovation_id = values.pop("innovation")
-            item = AgendaItem.objects.create(meeting=meeting, innovation_id=innovation_id, **values)
+            created = AgendaItem.objects.create(
+                meeting=meeting, innovation_id=innovation_id, **values
+            )
             audit.record_change(
                 actor=actor,
-                instance=item,
+                instance=created,
                 before=None,
-                after=audit.snapshot(item),
+                after=audit.snapshot(created),
                 organisation_id=organisation_id,
             )
         elif item_plan.action == "change" and item_plan.changes:

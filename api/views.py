@@ -198,7 +198,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def retrieve(self, request, pk=None):
         innovation = self.get_object()
         innovation.moves_on_corrected_evidence = decision_services.moves_on_corrected_evidence(
-            innovation
+            innovation, viewer=request.user
         )
         return Response(s.InnovationDetailOut(innovation).data)
 

@@ -68,7 +68,7 @@ def visible_corrections(queryset: QuerySet[Correction], user) -> QuerySet[Correc
 
 
 def is_closed(record: Decision | FollowUp | None) -> bool:
-    return bool(record is not None and record.agenda_entry_id and record.agenda_entry.closed)
+    return record is not None and record.agenda_entry is not None and record.agenda_entry.closed
 
 
 def can_see_record(user, record: Decision | FollowUp) -> bool:
@@ -129,6 +129,7 @@ def mark_closed_moves(user, entries: list[TransitionLog]) -> list[TransitionLog]
             if entry.decision_id
             else ("follow_up", entry.follow_up_id)
         )
-        entry.on_closed_item = key in closed
-        entry.evidence_hidden = key in hidden
+        # read by the timeline's template and serializer; never saved
+        entry.on_closed_item = key in closed  # type: ignore[attr-defined]
+        entry.evidence_hidden = key in hidden  # type: ignore[attr-defined]
     return entries

@@ -361,16 +361,16 @@ def record_decision(
     so and nothing is recorded (a pause decided for ``exploring`` must not pause ``testing``).
     """
     errors: dict[str, list[str]] = {}
-    entry = agenda.resolve_entry(
+    listed = agenda.resolve_entry(
         errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
     )
     case = agenda.case_fields(
-        errors, entry=entry, innovation=innovation, case_number=case_number, kle_code=kle_code
+        errors, entry=listed, innovation=innovation, case_number=case_number, kle_code=kle_code
     )
     agenda_item = _clean_text(
         errors,
         "agenda_item",
-        agenda.agenda_item_text(agenda_item, entry),
+        agenda.agenda_item_text(agenda_item, listed),
         required=True,
         label=_("The agenda item"),
     )
@@ -394,7 +394,7 @@ def record_decision(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
     )
     groups = agenda.check_votes(
-        errors, meeting=meeting, entry=entry, votes=votes, votes_by_group=votes_by_group
+        errors, meeting=meeting, entry=listed, votes=votes, votes_by_group=votes_by_group
     )
     if follow_up_date is not None and follow_up_date <= meeting.date:
         errors.setdefault("follow_up_date", []).append(
@@ -428,7 +428,7 @@ def record_decision(
             follow_up_date=follow_up_date,
             recorded_by=actor,
             recorded_at=timezone.now(),
-            agenda_entry=entry,
+            agenda_entry=listed,
             votes_by_group=groups,
             **case,
             **votes,
@@ -469,16 +469,16 @@ def record_follow_up(
     With ``apply_transition``, also move the innovation, as ``record_decision`` does.
     """
     errors: dict[str, list[str]] = {}
-    entry = agenda.resolve_entry(
+    listed = agenda.resolve_entry(
         errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
     )
     case = agenda.case_fields(
-        errors, entry=entry, innovation=innovation, case_number=case_number, kle_code=kle_code
+        errors, entry=listed, innovation=innovation, case_number=case_number, kle_code=kle_code
     )
     agenda_item = _clean_text(
         errors,
         "agenda_item",
-        agenda.agenda_item_text(agenda_item, entry),
+        agenda.agenda_item_text(agenda_item, listed),
         required=True,
         label=_("The agenda item"),
     )
@@ -519,7 +519,7 @@ def record_follow_up(
             transition=transition,
             recorded_by=actor,
             recorded_at=timezone.now(),
-            agenda_entry=entry,
+            agenda_entry=listed,
             **case,
         )
         hooks.follow_up_recorded(actor=actor, follow_up=follow_up)
@@ -766,12 +766,17 @@ class MoveOnCorrectedEvidence:
     to_reverse: str
 
 
-def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedEvidence]:
+def moves_on_corrected_evidence(
+    innovation: Innovation, viewer=None
+) -> list[MoveOnCorrectedEvidence]:
     """The innovation's moves whose evidence was later corrected in what it authorises.
 
     No move is rewound by a correction: each stays, and the reader is told what the committee
-    must decide to reverse it.
+    must decide to reverse it. For a ``viewer``, without the moves on closed items they may
+    not see the records of.
     """
+    from . import closed
+
     entries = [
         e
         for e in selectors.transition_log_for(innovation).prefetch_related(
@@ -782,6 +787,8 @@ def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedE
     result = []
     for entry in entries:
         record = entry.decision if entry.decision_id else entry.follow_up
+        if viewer is not None and not closed.can_see_record(viewer, record):
+            continue
         corrections = list(record.corrections.all())
         if not any(k in SUBSTANTIVE_FIELDS for c in corrections for k in c.corrected_values):
             continue

@@ -201,8 +201,8 @@ def meeting_items(meeting: Meeting, user=None) -> list[MeetingItem]:
         .prefetch_related("corrections__recorded_by")
     )
     if user is not None:
-        decisions = closed.visible_records(decisions, user)
-        follow_ups = closed.visible_records(follow_ups, user)
+        decisions = closed.visible_records(decisions, user)  # type: ignore[assignment]
+        follow_ups = closed.visible_records(follow_ups, user)  # type: ignore[assignment]
     items = [MeetingItem("decision", mark_corrections(d)) for d in decisions] + [
         MeetingItem("follow_up", mark_corrections(f)) for f in follow_ups
     ]
@@ -234,15 +234,10 @@ def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     )
 
 
-def recent_decisions_for_committees(
-    committee_ids: set[int], *, days: int = 90, user=None
-) -> QuerySet:
+def recent_decisions_for_committees(committee_ids: set[int], *, days: int = 90) -> QuerySet:
     since = timezone.localdate() - datetime.timedelta(days=days)
-    queryset = Decision.objects.all()
-    if user is not None:
-        queryset = closed.visible_records(queryset, user)
     return (
-        queryset.filter(meeting__committee_id__in=committee_ids, meeting__date__gte=since)
+        Decision.objects.filter(meeting__committee_id__in=committee_ids, meeting__date__gte=since)
         .select_related("innovation", "meeting__committee")
         .order_by("-meeting__date", "-recorded_at")
     )

@@ -284,7 +284,9 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "request_form": forms.DecisionRequestForm(),
             "is_administrator": is_administrator,
             "waive_form": forms.WaiveForm() if is_administrator else None,
-            "corrected_moves": decision_services.moves_on_corrected_evidence(innovation),
+            "corrected_moves": decision_services.moves_on_corrected_evidence(
+                innovation, viewer=request.user
+            ),
         },
     )
 

@@ -47,7 +47,9 @@ def _decide(copenhagen, innovation, **votes):
     )
 
 
-def test_votes_are_checked_against_those_present_and_not_disqualified(copenhagen, seated, in_english):
+def test_votes_are_checked_against_those_present_and_not_disqualified(
+    copenhagen, seated, in_english
+):
     members, substitute = seated
     innovation = InnovationFactory(committee=copenhagen.committee)
     item = AgendaItem.objects.create(
