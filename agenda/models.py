@@ -28,7 +28,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         "organisations.Meeting",
         verbose_name=_("meeting"),
-        on_delete=models.PROTECT,
+        # a meeting without evidence may be deleted with its agenda; evidence protects both
+        on_delete=models.CASCADE,
         related_name="agenda_items",
     )
     number = models.CharField(_("item number"), max_length=20)

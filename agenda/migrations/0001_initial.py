@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('external_id', models.CharField(blank=True, max_length=200, verbose_name='id in the meeting system')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                 ('innovation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='innovations.innovation', verbose_name='innovation')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='organisations.meeting', verbose_name='meeting')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='organisations.meeting', verbose_name='meeting')),
             ],
             options={
                 'verbose_name': 'agenda item',
