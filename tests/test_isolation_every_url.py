@@ -545,7 +545,7 @@ def test_closed_items_are_seen_by_no_one_outside_the_committee_on_any_url(copenh
         f"/api/v1/decisions/?innovation={innovation.pk}",
         f"/api/v1/follow-ups/?meeting={copenhagen.meeting.pk}",
         f"/api/v1/innovations/{innovation.pk}/timeline/",
-        "/dashboard/decisions.csv",
+        "/portfolio/decisions.csv",
     ]
     for who, person in outsiders_of(copenhagen).items():
         client = Client()

@@ -233,3 +233,51 @@ def test_the_secretary_records_attendance_on_the_web(client, copenhagen):
         (copenhagen.politician.pk, "absent"),
         (copenhagen.chair.pk, "present"),
     }
+
+
+def test_case_numbers_are_searchable_and_in_the_exports(client, copenhagen):
+    innovation = InnovationFactory(
+        committee=copenhagen.committee, case_number="27.24.00-G01-12/2026", kle_code="27.24.00"
+    )
+    InnovationFactory(committee=copenhagen.committee, title="Noget andet")
+    decision_services.record_decision(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_item="Punkt 1",
+        outcome="postponed",
+        resolution="Udsat.",
+    )
+    client.force_login(copenhagen.administrator)
+
+    found = client.get("/innovations/?q=12/2026").content.decode()
+    assert innovation.title in found and "Noget andet" not in found
+
+    decisions_csv = client.get("/portfolio/decisions.csv?format=rfc4180")
+    body = (
+        b"".join(decisions_csv.streaming_content)
+        if decisions_csv.streaming
+        else decisions_csv.content
+    )
+    header, row = body.decode().splitlines()[:2]
+    assert "case_number" in header and "27.24.00-G01-12/2026" in row
+    portfolio_csv = client.get("/portfolio/innovations.csv?format=rfc4180")
+    body = (
+        b"".join(portfolio_csv.streaming_content)
+        if portfolio_csv.streaming
+        else portfolio_csv.content
+    )
+    assert "27.24.00-G01-12/2026" in body.decode()
+
+    from rest_framework.test import APIClient
+
+    from tests.factories import api_key_for
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(copenhagen.administrator)}")
+    listed = api.get("/api/v1/innovations/", {"case_number": "27.24.00-G01-12/2026"}).json()
+    assert [i["id"] for i in listed["results"]] == [innovation.pk]
+    assert listed["results"][0]["case_number"] == "27.24.00-G01-12/2026"
+    decisions = api.get("/api/v1/decisions/", {"case_number": "27.24.00-G01-12/2026"}).json()
+    assert decisions["results"][0]["case_number"] == "27.24.00-G01-12/2026"
+    assert decisions["results"][0]["kle_code"] == "27.24.00"
