@@ -103,8 +103,12 @@ class Decision(ImmutableRecord):
         on_delete=models.PROTECT,
         related_name="decisions",
     )
-    case_number = models.CharField(_("case number"), max_length=100, blank=True)
-    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
+    # defaults in the database too: rows inserted by SQL (the audit chain's tests, an
+    # operator's repair) need not name the columns this migration added
+    case_number = models.CharField(
+        _("case number"), max_length=100, blank=True, default="", db_default=""
+    )
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True, default="", db_default="")
     transition = models.CharField(
         _("transition decided on"), max_length=40, choices=TRANSITION_CHOICES, blank=True
     )
@@ -117,6 +121,7 @@ class Decision(ImmutableRecord):
     votes_by_group = models.JSONField(
         _("votes per party group"),
         default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
         blank=True,
         help_text=_('For example {"A": {"for": 3, "against": 0, "abstaining": 0}}.'),
     )
@@ -179,8 +184,12 @@ class FollowUp(ImmutableRecord):
         on_delete=models.PROTECT,
         related_name="follow_ups",
     )
-    case_number = models.CharField(_("case number"), max_length=100, blank=True)
-    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
+    # defaults in the database too: rows inserted by SQL (the audit chain's tests, an
+    # operator's repair) need not name the columns this migration added
+    case_number = models.CharField(
+        _("case number"), max_length=100, blank=True, default="", db_default=""
+    )
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True, default="", db_default="")
     assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices)
     summary = models.TextField(_("status report"))
     taken_note = models.TextField(_("what the committee took note of or asked for"), blank=True)

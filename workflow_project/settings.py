@@ -401,6 +401,7 @@ SPECTACULAR_SETTINGS = {
         "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
         "EventEnum": "api.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
+        "AttendanceStatusEnum": "agenda.models.AttendanceStatus",
     },
 }
 
