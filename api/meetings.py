@@ -194,6 +194,17 @@ class MeetingByExternalIdView(APIView):
         )
 
 
+class MeetingAgendaView(APIView):
+    """A meeting with its agenda items, by Spor's id (items to record decisions on)."""
+
+    @extend_schema(responses={200: MeetingAgendaOut}, operation_id="meetings_agenda")
+    def get(self, request, pk: int):
+        meeting = organisation_selectors.visible_meetings(request.user).filter(pk=pk).first()
+        if meeting is None:
+            raise NotFound(_("The meeting does not exist."))
+        return Response(MeetingAgendaOut(meeting).data)
+
+
 class MeetingAttendanceView(APIView):
     """Who was present and absent at a meeting, and the substitutes."""
 

@@ -36,6 +36,7 @@ urlpatterns = [
         meetings.MeetingByExternalIdView.as_view(),
         name="meeting-by-external-id",
     ),
+    path("meetings/<int:pk>/agenda/", meetings.MeetingAgendaView.as_view(), name="meeting-agenda"),
     path(
         "meetings/<int:pk>/attendance/",
         meetings.MeetingAttendanceView.as_view(),

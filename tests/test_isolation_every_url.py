@@ -139,6 +139,7 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "api:meeting-list": ("own", None),
     "api:meeting-detail": ("org", "meeting"),
     "api:meeting-attendance": ("org", "meeting"),
+    "api:meeting-agenda": ("org", "meeting"),
     "api:agenda-item-disqualifications": ("org", "agenda_item"),
     # the meeting system's id: looked up in the caller's organisation only
     # (test_a_meeting_systems_id_is_looked_up_in_the_callers_organisation_only)

@@ -74,6 +74,8 @@ def test_a_pushed_agenda_creates_the_meeting_and_links_items_by_case_number(cope
     assert body["items"][2]["closed"] is True
     meeting = Meeting.objects.get(external_id="FA-2026-0142")
     assert meeting.committee == copenhagen.committee and meeting.date == day
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/agenda/").json() == body
+    assert api.get(URL.format("FA-2026-0142")).json() == body
 
 
 def test_a_resent_agenda_changes_nothing(copenhagen):
