@@ -217,3 +217,35 @@ def test_a_meeting_registered_by_hand_is_adopted_by_the_meeting_system(copenhage
     assert response.json()["id"] == meeting.pk
     meeting.refresh_from_db()
     assert meeting.external_id == "FA-adopt"
+
+
+def test_a_decision_recorded_through_the_api_is_taken_on_a_pushed_item(copenhagen):
+    innovation = InnovationFactory(committee=copenhagen.committee, case_number="24/12345")
+    api = integration(copenhagen.secretary)
+    today = timezone.localdate()
+    pushed = api.put(URL.format("FA-api"), agenda(copenhagen.committee, today), format="json")
+    item = pushed.json()["items"][1]
+
+    recorded = api.post(
+        "/api/v1/decisions/",
+        {
+            "innovation": innovation.pk,
+            "meeting": pushed.json()["id"],
+            "agenda_entry": item["id"],
+            "outcome": "approved",
+            "transition": "mandate",
+            "resolution": "Udvalget giver mandat.",
+            "value_direction": "Mere tid til borgerne.",
+            "votes_by_group": {"A": {"for": 4}, "V": {"for": 2, "against": 1}},
+            "apply_transition": True,
+        },
+        format="json",
+    )
+
+    assert recorded.status_code == 201, recorded.content
+    body = recorded.json()
+    assert body["agenda_entry"] == item["id"]
+    assert body["agenda_item"] == "2. Velfærdsteknologi i hjemmeplejen – mandat"
+    assert (body["case_number"], body["kle_code"]) == ("24/12345", "27.24.00")
+    assert (body["votes_for"], body["votes_against"], body["votes_abstaining"]) == (6, 1, 0)
+    assert body["on_closed_item"] is False and body["applied"] is True
