@@ -165,7 +165,27 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     member_ids = {m.pk for m in members}
     substitutes = [a for a in current.values() if a.person_id not in member_ids]
     problems: list[str] = []
-    if request.method == "POST":
+    items = list(agenda_selectors.items_of(meeting).prefetch_related("disqualifications"))
+    if request.method == "POST" and request.POST.get("action") == "disqualify":
+        item_id = request.POST.get("item", "")
+        item = next((i for i in items if str(i.pk) == item_id), None)
+        if item is None:
+            raise Http404(_("The agenda item does not exist."))
+        people = {
+            int(pk): request.POST.get(f"reason-{pk}", "")
+            for pk in request.POST.getlist("person")
+            if pk.isdigit()
+        }
+        try:
+            agenda_services.record_disqualifications(
+                actor=request.user, agenda_item=item, people=people
+            )
+        except ValidationFailed as error:
+            problems = _error_lines(error)
+        else:
+            messages.success(request, _("The disqualifications were recorded."))
+            return redirect("meeting_attendance", pk=meeting.pk)
+    elif request.method == "POST":
         rows = []
         for member in members:
             status = request.POST.get(f"status-{member.pk}", "")
@@ -206,5 +226,9 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "substitutes": [*substitutes, *[None] * (3 - len(substitutes))][:3],
             "statuses": AttendanceStatus.choices,
             "problems": problems,
+            "present": [a.person for a in current.values() if a.status == AttendanceStatus.PRESENT],
+            "items": [
+                (item, {d.person_id for d in item.disqualifications.all()}) for item in items
+            ],
         },
     )

@@ -234,6 +234,20 @@ def test_the_secretary_records_attendance_on_the_web(client, copenhagen):
         (copenhagen.chair.pk, "present"),
     }
 
+    # the chair declares themselves disqualified on an item and leaves
+    from agenda.models import AgendaItem, Disqualification
+
+    item = AgendaItem.objects.create(meeting=meeting, number="4", title="Byggesag")
+    assert "Byggesag" in client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    saved = client.post(
+        f"/meetings/{meeting.pk}/attendance/",
+        {"action": "disqualify", "item": item.pk, "person": [copenhagen.chair.pk]},
+    )
+    assert saved.status_code == 302
+    assert list(Disqualification.objects.values_list("agenda_item", "person")) == [
+        (item.pk, copenhagen.chair.pk)
+    ]
+
 
 def test_case_numbers_are_searchable_and_in_the_exports(client, copenhagen):
     innovation = InnovationFactory(
