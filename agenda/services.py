@@ -315,7 +315,7 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
                     "items": [
                         _(
                             "Item %(number)s is left out of the agenda but decisions are "
-                            "recorded on it, so its number cannot go to another left_out."
+                            "recorded on it, so its number cannot go to another item."
                         )
                         % {"number": left_out.number}
                     ]
