@@ -26,7 +26,16 @@ from organisations.services import _check_backdating
 
 from .models import AgendaItem, Attendance, AttendanceStatus, Disqualification
 
-ITEM_FIELDS = ("number", "title", "case_number", "kle_code", "closed", "innovation", "position")
+ITEM_FIELDS = (
+    "number",
+    "title",
+    "case_number",
+    "kle_code",
+    "closed",
+    "innovation",
+    "position",
+    "external_id",
+)
 MEETING_FIELDS = ("committee", "date", "start_time", "location", "minutes_url")
 
 
@@ -262,7 +271,10 @@ def plan_meeting(*, actor, data: MeetingIn) -> MeetingPlan:
     seen_numbers: set[str] = set()
     for index, sent in enumerate(data.items):
         ext = (sent.external_id or "").strip()
-        stored = by_external.get(ext) if ext else by_number.get((sent.number or "").strip())
+        # by the meeting system's id; else by number, an item that has no id yet
+        stored = by_external.get(ext) if ext else None
+        if stored is None:
+            stored = by_number.get((sent.number or "").strip())
         if stored is not None and stored.pk in matched:
             stored = None
         item_values = _clean_item(index, sent, organisation_id=organisation_id, existing=stored)
