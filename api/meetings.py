@@ -86,7 +86,17 @@ class MeetingAgendaOut(serializers.ModelSerializer):
         ]
 
     def get_items(self, meeting) -> list[dict]:
-        return AgendaItemOut(agenda_selectors.items_of(meeting), many=True).data
+        """A closed item's title, case number and innovation only for those who may see
+        closed items (the committee, the administrators, the innovation's owner)."""
+        request = self.context.get("request")
+        lines = agenda_selectors.agenda_for(meeting, request.user) if request else []
+        items = []
+        for line in lines:
+            data = AgendaItemOut(line.item).data
+            if not line.shown:
+                data.update(title="", case_number="", kle_code="", innovation=None)
+            items.append(data)
+        return items
 
 
 class AttendanceRowIn(serializers.Serializer):
@@ -174,7 +184,7 @@ class MeetingByExternalIdView(APIView):
         )
         if meeting is None:
             raise NotFound(_("No meeting with that id from the meeting system."))
-        return Response(MeetingAgendaOut(meeting).data)
+        return Response(MeetingAgendaOut(meeting, context={"request": request}).data)
 
     @extend_schema(
         request=MeetingPushIn,
@@ -189,7 +199,7 @@ class MeetingByExternalIdView(APIView):
             actor=request.user, data=_meeting_in(external_id, data)
         )
         return Response(
-            MeetingAgendaOut(result.meeting).data,
+            MeetingAgendaOut(result.meeting, context={"request": request}).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
@@ -202,7 +212,7 @@ class MeetingAgendaView(APIView):
         meeting = organisation_selectors.visible_meetings(request.user).filter(pk=pk).first()
         if meeting is None:
             raise NotFound(_("The meeting does not exist."))
-        return Response(MeetingAgendaOut(meeting).data)
+        return Response(MeetingAgendaOut(meeting, context={"request": request}).data)
 
 
 class MeetingAttendanceView(APIView):

@@ -1,11 +1,12 @@
 """Evidence taken on an agenda item from the meeting system: the item, its case number, and
 the votes checked against who was present.
 
-``record_decision`` and ``record_follow_up`` call these before they lock anything.
+``record_decision`` and ``record_follow_up`` call ``resolve`` with the innovation locked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,10 +14,63 @@ from django.utils.translation import gettext as _
 
 from agenda import selectors as agenda_selectors
 from agenda.models import KLE_CODE_VALIDATOR, AgendaItem
+from innovations.errors import ValidationFailed
 from innovations.models import Innovation
 from organisations.models import Meeting
 
 VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstaining")
+
+
+@dataclasses.dataclass(frozen=True)
+class Listed:
+    """What a record takes from its agenda item: the item, its text, the case number."""
+
+    entry: AgendaItem | None
+    agenda_item: str
+    case_number: str
+    kle_code: str
+    votes_by_group: dict[str, dict[str, int]]
+
+
+def resolve(
+    *,
+    meeting: Meeting,
+    innovation: Innovation,
+    agenda_entry: AgendaItem | int | None,
+    agenda_item: str,
+    case_number: str | None,
+    kle_code: str | None,
+    votes: dict[str, int | None] | None = None,
+    votes_by_group: Any = None,
+) -> Listed:
+    """Called by the services in their transaction, after the permission checks (these
+    read the agenda and the attendance, which a transaction reads from the primary)."""
+    errors: dict[str, list[str]] = {}
+    entry = resolve_entry(errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry)
+    case = case_fields(
+        errors, entry=entry, innovation=innovation, case_number=case_number, kle_code=kle_code
+    )
+    text = agenda_item_text(agenda_item, entry)
+    if not text:
+        errors.setdefault("agenda_item", []).append(
+            _("%(label)s is required.") % {"label": _("The agenda item")}
+        )
+    groups: dict[str, dict[str, int]] = {}
+    if votes is not None:
+        groups = check_votes(
+            errors, meeting=meeting, entry=entry, votes=votes, votes_by_group=votes_by_group
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return Listed(
+        entry=entry,
+        agenda_item=text,
+        case_number=case["case_number"],
+        kle_code=case["kle_code"],
+        votes_by_group=groups,
+    )
+
+
 GROUP_KEYS = {"for": "votes_for", "against": "votes_against", "abstaining": "votes_abstaining"}
 
 

@@ -361,17 +361,12 @@ def record_decision(
     so and nothing is recorded (a pause decided for ``exploring`` must not pause ``testing``).
     """
     errors: dict[str, list[str]] = {}
-    listed = agenda.resolve_entry(
-        errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
-    )
-    case = agenda.case_fields(
-        errors, entry=listed, innovation=innovation, case_number=case_number, kle_code=kle_code
-    )
+    # With an agenda item from the meeting system, its number and title are the text.
     agenda_item = _clean_text(
         errors,
         "agenda_item",
-        agenda.agenda_item_text(agenda_item, listed),
-        required=True,
+        agenda_item,
+        required=agenda_entry in (None, ""),
         label=_("The agenda item"),
     )
     resolution = _clean_text(
@@ -393,9 +388,6 @@ def record_decision(
     votes = _clean_votes(
         errors, votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining
     )
-    groups = agenda.check_votes(
-        errors, meeting=meeting, entry=listed, votes=votes, votes_by_group=votes_by_group
-    )
     if follow_up_date is not None and follow_up_date <= meeting.date:
         errors.setdefault("follow_up_date", []).append(
             _("The follow-up date must be after the meeting.")
@@ -412,6 +404,16 @@ def record_decision(
         if not permissions.can_view_innovation(actor, locked):
             raise NotFound(_("The innovation does not exist."))
         _check_meeting(actor, locked, meeting)
+        listed = agenda.resolve(
+            meeting=meeting,
+            innovation=locked,
+            agenda_entry=agenda_entry,
+            agenda_item=agenda_item,
+            case_number=case_number,
+            kle_code=kle_code,
+            votes=votes,
+            votes_by_group=votes_by_group,
+        )
         if apply_transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
             _check_expected_state(locked, expected_state)
         if transition and outcome in (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES):
@@ -419,7 +421,7 @@ def record_decision(
         decision = Decision.objects.create(
             innovation=locked,
             meeting=meeting,
-            agenda_item=agenda_item,
+            agenda_item=listed.agenda_item,
             transition=transition,
             outcome=outcome,
             resolution=resolution,
@@ -428,9 +430,10 @@ def record_decision(
             follow_up_date=follow_up_date,
             recorded_by=actor,
             recorded_at=timezone.now(),
-            agenda_entry=listed,
-            votes_by_group=groups,
-            **case,
+            agenda_entry=listed.entry,
+            votes_by_group=listed.votes_by_group,
+            case_number=listed.case_number,
+            kle_code=listed.kle_code,
             **votes,
         )
         hooks.decision_recorded(actor=actor, decision=decision)
@@ -469,17 +472,12 @@ def record_follow_up(
     With ``apply_transition``, also move the innovation, as ``record_decision`` does.
     """
     errors: dict[str, list[str]] = {}
-    listed = agenda.resolve_entry(
-        errors, meeting=meeting, innovation=innovation, agenda_entry=agenda_entry
-    )
-    case = agenda.case_fields(
-        errors, entry=listed, innovation=innovation, case_number=case_number, kle_code=kle_code
-    )
+    # With an agenda item from the meeting system, its number and title are the text.
     agenda_item = _clean_text(
         errors,
         "agenda_item",
-        agenda.agenda_item_text(agenda_item, listed),
-        required=True,
+        agenda_item,
+        required=agenda_entry in (None, ""),
         label=_("The agenda item"),
     )
     summary = _clean_text(errors, "summary", summary, required=True, label=_("The status report"))
@@ -507,20 +505,29 @@ def record_follow_up(
         if not permissions.can_view_innovation(actor, locked):
             raise NotFound(_("The innovation does not exist."))
         _check_meeting(actor, locked, meeting)
+        listed = agenda.resolve(
+            meeting=meeting,
+            innovation=locked,
+            agenda_entry=agenda_entry,
+            agenda_item=agenda_item,
+            case_number=case_number,
+            kle_code=kle_code,
+        )
         if apply_transition:
             _check_expected_state(locked, expected_state)
         follow_up = FollowUp.objects.create(
             innovation=locked,
             meeting=meeting,
-            agenda_item=agenda_item,
+            agenda_item=listed.agenda_item,
             assessment=assessment,
             summary=summary,
             taken_note=(taken_note or "").strip(),
             transition=transition,
             recorded_by=actor,
             recorded_at=timezone.now(),
-            agenda_entry=listed,
-            **case,
+            agenda_entry=listed.entry,
+            case_number=listed.case_number,
+            kle_code=listed.kle_code,
         )
         hooks.follow_up_recorded(actor=actor, follow_up=follow_up)
         entry = None

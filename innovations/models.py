@@ -276,6 +276,8 @@ class Innovation(models.Model):
         _("case number"),
         max_length=100,
         blank=True,
+        default="",
+        db_default="",  # rows written by SQL (the scale data's COPY) need not name it
         help_text=_("The case number (sagsnummer) in the case system, in its own format."),
     )
     reused_from = models.ForeignKey(

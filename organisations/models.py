@@ -145,11 +145,16 @@ class Meeting(models.Model):
         _("starts at"), null=True, blank=True, help_text=_("Local time, when known.")
     )
     minutes_url = models.URLField(_("link to the published minutes"), blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    # defaults in the database too, for rows written by SQL (the scale data's COPY)
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, default="", db_default=""
+    )
     external_id = models.CharField(
         _("id in the meeting system"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Set by the meeting system that sends the agenda; unique per organisation."),
     )
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='innovation',
             name='case_number',
-            field=models.CharField(blank=True, help_text='The case number (sagsnummer) in the case system, in its own format.', max_length=100, verbose_name='case number'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='The case number (sagsnummer) in the case system, in its own format.', max_length=100, verbose_name='case number'),
         ),
     ]

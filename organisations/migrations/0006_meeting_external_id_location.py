@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='external_id',
-            field=models.CharField(blank=True, help_text='Set by the meeting system that sends the agenda; unique per organisation.', max_length=200, verbose_name='id in the meeting system'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Set by the meeting system that sends the agenda; unique per organisation.', max_length=200, verbose_name='id in the meeting system'),
         ),
         migrations.AddField(
             model_name='meeting',
             name='location',
-            field=models.CharField(blank=True, max_length=200, verbose_name='location'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='location'),
         ),
         migrations.AddConstraint(
             model_name='meeting',
