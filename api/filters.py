@@ -112,13 +112,14 @@ class InnovationFilter(django_filters.FilterSet):
     organisation = id_filter("organisation_id")
     owner = id_filter("owner_id")
     shared = django_filters.BooleanFilter()
+    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="With an overdue checkpoint (true) or none (false)"
     )
 
     class Meta:
         model = Innovation
-        fields = ["state", "committee", "organisation", "owner", "shared", "overdue"]
+        fields = ["state", "committee", "organisation", "owner", "shared", "case_number", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -133,10 +134,11 @@ class DecisionFilter(django_filters.FilterSet):
     committee = id_filter("meeting__committee_id")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     transition = django_filters.ChoiceFilter(choices=transition_choices)
+    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
 
     class Meta:
         model = Decision
-        fields = ["innovation", "meeting", "committee", "outcome", "transition"]
+        fields = ["innovation", "meeting", "committee", "outcome", "transition", "case_number"]
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -144,10 +146,11 @@ class FollowUpFilter(django_filters.FilterSet):
     meeting = id_filter("meeting_id")
     committee = id_filter("meeting__committee_id")
     assessment = django_filters.ChoiceFilter(choices=Assessment.choices)
+    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
 
     class Meta:
         model = FollowUp
-        fields = ["innovation", "meeting", "committee", "assessment"]
+        fields = ["innovation", "meeting", "committee", "assessment", "case_number"]
 
 
 class CorrectionFilter(django_filters.FilterSet):

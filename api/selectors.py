@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from decisions import closed
 from decisions.models import Correction, Decision, FollowUp
 from innovations import permissions
 from innovations.selectors import visible_innovations
@@ -23,15 +24,25 @@ def _corrections():
 
 
 def visible_decisions(user) -> QuerySet[Decision]:
-    return (
-        Decision.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    queryset = (
+        Decision.objects.visible_to(user)
+        .select_related("meeting", "agenda_entry")
+        .prefetch_related(_corrections())
     )
+    if user.is_superuser:
+        return queryset
+    return closed.visible_records(queryset, user)
 
 
 def visible_follow_ups(user) -> QuerySet[FollowUp]:
-    return (
-        FollowUp.objects.visible_to(user).select_related("meeting").prefetch_related(_corrections())
+    queryset = (
+        FollowUp.objects.visible_to(user)
+        .select_related("meeting", "agenda_entry")
+        .prefetch_related(_corrections())
     )
+    if user.is_superuser:
+        return queryset
+    return closed.visible_records(queryset, user)
 
 
 def visible_corrections(user) -> QuerySet[Correction]:
@@ -43,8 +54,10 @@ def visible_corrections(user) -> QuerySet[Correction]:
     if user.is_superuser:
         return queryset
     ids = _visible_innovation_ids(user)
-    return queryset.filter(decision__innovation__in=ids) | queryset.filter(
-        follow_up__innovation__in=ids
+    return closed.visible_corrections(
+        queryset.filter(decision__innovation__in=ids)
+        | queryset.filter(follow_up__innovation__in=ids),
+        user,
     )
 
 

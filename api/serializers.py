@@ -109,7 +109,15 @@ class CommitteeIn(serializers.Serializer):
 class MeetingOut(serializers.ModelSerializer):
     class Meta:
         model = Meeting
-        fields = ["id", "committee", "date", "start_time", "minutes_url"]
+        fields = [
+            "id",
+            "committee",
+            "date",
+            "start_time",
+            "location",
+            "external_id",
+            "minutes_url",
+        ]
 
 
 class MeetingChangeIn(serializers.Serializer):
@@ -158,6 +166,7 @@ class InnovationOut(serializers.ModelSerializer):
             "frame_deadline",
             "frame_scope",
             "kle_code",
+            "case_number",
             "contact_role",
             "stop_reason",
             "stop_learning",
@@ -208,6 +217,7 @@ class InnovationOut(serializers.ModelSerializer):
             else innovation.frame_deadline.isoformat(),
             "frame_scope": innovation.frame_scope,
             "kle_code": innovation.kle_code,
+            "case_number": innovation.case_number,
             "contact_role": innovation.contact_role,
             "stop_reason": innovation.stop_reason,
             "stop_learning": innovation.stop_learning,
@@ -248,6 +258,7 @@ class InnovationIn(serializers.Serializer):
         child=serializers.ChoiceField(choices=Collaborator.choices), required=False
     )
     kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    case_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate(self, attrs):
@@ -391,6 +402,13 @@ class MarkedRecordOut(serializers.ModelSerializer):
 
     corrected = serializers.SerializerMethodField()
     annulled = serializers.SerializerMethodField()
+    on_closed_item = serializers.SerializerMethodField(
+        help_text="Taken on a closed agenda item (lukket punkt): seen only by the committee, "
+        "the owning official and the administrators."
+    )
+
+    def get_on_closed_item(self, record) -> bool:
+        return bool(record.on_closed_item)
 
     def to_representation(self, record):
         decision_selectors.mark_corrections(record)
@@ -417,12 +435,17 @@ class DecisionOut(MarkedRecordOut):
             "meeting_date",
             "committee",
             "agenda_item",
+            "agenda_entry",
+            "on_closed_item",
+            "case_number",
+            "kle_code",
             "transition",
             "outcome",
             "resolution",
             "votes_for",
             "votes_against",
             "votes_abstaining",
+            "votes_by_group",
             "minority_statements",
             "value_direction",
             "follow_up_date",
@@ -449,7 +472,22 @@ class DecisionCreatedOut(DecisionOut, RecordedOut):
 class DecisionIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = model_field(Decision, "agenda_item")
+    agenda_item = model_field(
+        Decision,
+        "agenda_item",
+        required=False,
+        allow_blank=True,
+        help_text=_("Required unless agenda_entry is given: then the item's number and title."),
+    )
+    agenda_entry = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("The agenda item (from the meeting system) the record is taken on."),
+    )
+    case_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     transition = serializers.ChoiceField(
         choices=transition_choices(), required=False, allow_blank=True
     )
@@ -460,6 +498,11 @@ class DecisionIn(serializers.Serializer):
     votes_abstaining = model_field(Decision, "votes_abstaining")
     minority_statements = serializers.CharField(required=False, allow_blank=True)
     value_direction = serializers.CharField(required=False, allow_blank=True)
+    votes_by_group = serializers.DictField(
+        required=False,
+        child=serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=1000)),
+        help_text=_('Optional: {"A": {"for": 3, "against": 0, "abstaining": 0}, ...}.'),
+    )
     follow_up_date = serializers.DateField(required=False, allow_null=True)
     apply_transition = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(
@@ -492,6 +535,10 @@ class FollowUpOut(MarkedRecordOut):
             "meeting_date",
             "committee",
             "agenda_item",
+            "agenda_entry",
+            "on_closed_item",
+            "case_number",
+            "kle_code",
             "assessment",
             "summary",
             "taken_note",
@@ -512,7 +559,22 @@ class FollowUpCreatedOut(FollowUpOut, RecordedOut):
 class FollowUpIn(serializers.Serializer):
     innovation = ScopedPrimaryKeyField(scope=_visible_innovations, model=Innovation)
     meeting = ScopedPrimaryKeyField(scope=organisation_selectors.visible_meetings, model=Meeting)
-    agenda_item = model_field(FollowUp, "agenda_item")
+    agenda_item = model_field(
+        FollowUp,
+        "agenda_item",
+        required=False,
+        allow_blank=True,
+        help_text=_("Required unless agenda_entry is given: then the item's number and title."),
+    )
+    agenda_entry = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("The agenda item (from the meeting system) the record is taken on."),
+    )
+    case_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     assessment = serializers.ChoiceField(choices=Assessment.choices)
     summary = serializers.CharField()
     taken_note = serializers.CharField(required=False, allow_blank=True)
@@ -623,10 +685,29 @@ class TransitionLogOut(serializers.Serializer):
     source = serializers.CharField()
     target = serializers.CharField()
     actor = serializers.IntegerField(source="actor_id")
-    decision = serializers.IntegerField(source="decision_id", allow_null=True)
-    follow_up = serializers.IntegerField(source="follow_up_id", allow_null=True)
-    reason = serializers.CharField()
-    learning = serializers.CharField()
+    decision = serializers.SerializerMethodField()
+    follow_up = serializers.SerializerMethodField()
+    on_closed_item = serializers.SerializerMethodField(
+        help_text="The move rests on a decision or follow-up taken on a closed agenda item."
+    )
+    reason = serializers.SerializerMethodField()
+    learning = serializers.SerializerMethodField()
+
+    def get_reason(self, entry) -> str:
+        return "" if getattr(entry, "evidence_hidden", False) else entry.reason
+
+    def get_learning(self, entry) -> str:
+        return "" if getattr(entry, "evidence_hidden", False) else entry.learning
+
+    # The evidence of a move on a closed item is not named to those who may not see it.
+    def get_decision(self, entry) -> int | None:
+        return None if getattr(entry, "evidence_hidden", False) else entry.decision_id
+
+    def get_follow_up(self, entry) -> int | None:
+        return None if getattr(entry, "evidence_hidden", False) else entry.follow_up_id
+
+    def get_on_closed_item(self, entry) -> bool:
+        return bool(getattr(entry, "on_closed_item", False))
 
 
 class AuditEventOut(serializers.Serializer):
@@ -783,7 +864,16 @@ class WebhookOut(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "organisation", "url", "events", "active", "description", "created_at"]
+        fields = [
+            "id",
+            "organisation",
+            "url",
+            "events",
+            "active",
+            "closed_items",
+            "description",
+            "created_at",
+        ]
 
 
 class WebhookCreatedOut(WebhookOut):
@@ -799,6 +889,11 @@ class WebhookIn(serializers.Serializer):
         child=serializers.ChoiceField(choices=Event.choices), allow_empty=False
     )
     active = serializers.BooleanField(required=False, default=True)
+    closed_items = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Also send decisions and follow-ups taken on closed agenda items."),
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalogue_views, mandate_views, token_views, views
+from . import catalogue_views, mandate_views, meetings, token_views, views
 
 app_name = "api"
 
@@ -31,6 +31,22 @@ router.register("tokens", token_views.ApiTokenViewSet, basename="api-token")
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("dashboard/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
+    path(
+        "meetings/by-external-id/<str:external_id>/",
+        meetings.MeetingByExternalIdView.as_view(),
+        name="meeting-by-external-id",
+    ),
+    path("meetings/<int:pk>/agenda/", meetings.MeetingAgendaView.as_view(), name="meeting-agenda"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        meetings.MeetingAttendanceView.as_view(),
+        name="meeting-attendance",
+    ),
+    path(
+        "agenda-items/<int:pk>/disqualifications/",
+        meetings.AgendaItemDisqualificationsView.as_view(),
+        name="agenda-item-disqualifications",
+    ),
     path("workflow/", views.WorkflowView.as_view(), name="workflow"),
     path("people/me/data/", views.MyDataView.as_view(), name="my-data"),
     path("people/<int:pk>/data/", views.PersonDataView.as_view(), name="person-data"),

@@ -182,7 +182,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         filters.SafeSearchFilter,
         filters.SafeOrderingFilter,
     ]
-    search_fields = ["title", "need", "value_direction"]
+    search_fields = ["title", "need", "value_direction", "case_number"]
     ordering_fields = ["id", "title", "state", "created_at", "updated_at", "state_entered_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -200,7 +200,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def retrieve(self, request, pk=None):
         innovation = self.get_object()
         innovation.moves_on_corrected_evidence = decision_services.moves_on_corrected_evidence(
-            innovation
+            innovation, viewer=request.user
         )
         return Response(s.InnovationDetailOut(innovation).data)
 
@@ -280,7 +280,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def timeline(self, request, pk=None):
         """Decisions, follow-ups, corrections, transitions and checkpoints in time order."""
         innovation = self.get_object()
-        entries = decision_selectors.timeline(innovation)
+        entries = decision_selectors.timeline(innovation, viewer=request.user)
         return Response(s.TimelineEntryOut(entries, many=True).data)
 
 

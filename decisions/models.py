@@ -149,6 +149,20 @@ class Decision(ImmutableRecord):
         related_name="decisions",
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
+    agenda_entry = models.ForeignKey(
+        "agenda.AgendaItem",
+        verbose_name=_("agenda item from the meeting system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    # defaults in the database too: rows inserted by SQL (the audit chain's tests, an
+    # operator's repair) need not name the columns this migration added
+    case_number = models.CharField(
+        _("case number"), max_length=100, blank=True, default="", db_default=""
+    )
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True, default="", db_default="")
     transition = models.CharField(
         _("transition decided on"), max_length=40, choices=transition_choices, blank=True
     )
@@ -167,6 +181,13 @@ class Decision(ImmutableRecord):
     )
     minority_statements = models.TextField(
         _("minority statements"), blank=True, validators=text_limit(STATEMENT_MAX_LENGTH)
+    )
+    votes_by_group = models.JSONField(
+        _("votes per party group"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+        help_text=_('For example {"A": {"for": 3, "against": 0, "abstaining": 0}}.'),
     )
     value_direction = models.TextField(
         _("value direction"), blank=True, validators=text_limit(STATEMENT_MAX_LENGTH)
@@ -194,6 +215,10 @@ class Decision(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.meeting} – {self.agenda_item}"
+
+    @property
+    def on_closed_item(self) -> bool:
+        return bool(self.agenda_entry_id and self.agenda_entry.closed)
 
     @property
     def is_approved(self) -> bool:
@@ -230,6 +255,20 @@ class FollowUp(ImmutableRecord):
         related_name="follow_ups",
     )
     agenda_item = models.CharField(_("agenda item"), max_length=200)
+    agenda_entry = models.ForeignKey(
+        "agenda.AgendaItem",
+        verbose_name=_("agenda item from the meeting system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    # defaults in the database too: rows inserted by SQL (the audit chain's tests, an
+    # operator's repair) need not name the columns this migration added
+    case_number = models.CharField(
+        _("case number"), max_length=100, blank=True, default="", db_default=""
+    )
+    kle_code = models.CharField(_("KLE code"), max_length=20, blank=True, default="", db_default="")
     assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices)
     summary = models.TextField(_("status report"), validators=text_limit(RESOLUTION_MAX_LENGTH))
     taken_note = models.TextField(
@@ -261,6 +300,10 @@ class FollowUp(ImmutableRecord):
 
     def __str__(self) -> str:
         return f"{self.meeting} – {self.agenda_item}"
+
+    @property
+    def on_closed_item(self) -> bool:
+        return bool(self.agenda_entry_id and self.agenda_entry.closed)
 
 
 class Correction(ImmutableRecord):

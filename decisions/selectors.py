@@ -222,7 +222,7 @@ def correction_changes(record: Decision | FollowUp) -> dict[int, list[Change]]:
 def decisions_for(innovation: Innovation):
     return (
         Decision.objects.filter(innovation=innovation)
-        .select_related("meeting__committee", "recorded_by")
+        .select_related("meeting__committee", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
 
@@ -230,7 +230,7 @@ def decisions_for(innovation: Innovation):
 def follow_ups_for(innovation: Innovation):
     return (
         FollowUp.objects.filter(innovation=innovation)
-        .select_related("meeting__committee", "recorded_by")
+        .select_related("meeting__committee", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
 
@@ -248,23 +248,31 @@ class TimelineEntry:
     item: object
 
 
-def timeline(innovation: Innovation) -> list[TimelineEntry]:
+def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
     """Decisions, follow-ups, corrections and transitions in time order.
 
     Decisions and follow-ups are placed at their recording time; audit events at theirs; the
-    apps above add theirs through ``register_timeline_source`` (reminders: checkpoints).
+    apps above add theirs through ``register_timeline_source`` (reminders: checkpoints). For a
+    ``viewer``, the records taken on closed items they may not see are left out, and the
+    moves they authorised say only that they rest on a closed item (``decisions.closed``).
     """
+    from . import closed
+
     entries: list[TimelineEntry] = []
+    decisions, follow_ups = decisions_for(innovation), follow_ups_for(innovation)
+    if viewer is not None:
+        decisions = closed.visible_records(decisions, viewer)
+        follow_ups = closed.visible_records(follow_ups, viewer)
     for kind, records in (
-        ("decision", decisions_for(innovation)),
-        ("follow_up", follow_ups_for(innovation)),
+        ("decision", decisions),
+        ("follow_up", follow_ups),
     ):
         for record in records:
             mark_corrections(record)
             entries.append(TimelineEntry(kind, record.recorded_at, record))
             for correction in record.corrections.all():
                 entries.append(TimelineEntry("correction", correction.recorded_at, correction))
-    for entry in transition_log_for(innovation):
+    for entry in closed.mark_closed_moves(viewer, list(transition_log_for(innovation))):
         entries.append(TimelineEntry("transition", entry.at, entry))
     for extra in extra_timeline_entries(innovation):
         entries.append(extra)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from agenda.models import AgendaItem
 from core.enums import APPROVED_OUTCOMES, EvidenceKind
 from core.errors import (
     ConcurrentChange,
@@ -41,7 +42,7 @@ from innovations.workflow import (
 )
 from organisations.models import Meeting
 
-from . import hooks, mandate_services, selectors
+from . import agenda, hooks, mandate_services, selectors
 from .mandate import MandateCard
 from .models import (
     Assessment,
@@ -385,7 +386,7 @@ def record_decision(
     actor,
     innovation: Innovation,
     meeting: Meeting,
-    agenda_item: str,
+    agenda_item: str = "",
     outcome: str,
     resolution: str,
     transition: str = "",
@@ -400,6 +401,10 @@ def record_decision(
     learning: str = "",
     expected_state: str | None = None,
     mandate_card: dict[str, Any] | None = None,
+    agenda_entry: AgendaItem | int | None = None,
+    case_number: str = "",
+    kle_code: str = "",
+    votes_by_group: dict | None = None,
 ) -> RecordResult:
     """Record a committee's decision; with ``apply_transition``, also move the innovation.
 
@@ -415,8 +420,13 @@ def record_decision(
     records one with its value direction and the frame the innovation had.
     """
     errors: dict[str, list[str]] = {}
+    # With an agenda item from the meeting system, its number and title are the text.
     agenda_item = _clean_text(
-        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+        errors,
+        "agenda_item",
+        agenda_item,
+        required=agenda_entry in (None, ""),
+        label=_("The agenda item"),
     )
     resolution = _clean_text(
         errors, "resolution", resolution, required=True, label=_("The resolution text")
@@ -473,6 +483,16 @@ def record_decision(
     with transaction.atomic():
         locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
+        listed = agenda.resolve(
+            meeting=meeting,
+            innovation=locked,
+            agenda_entry=agenda_entry,
+            agenda_item=agenda_item,
+            case_number=case_number,
+            kle_code=kle_code,
+            votes=votes,
+            votes_by_group=votes_by_group,
+        )
         if apply_transition and outcome in APPROVED_OUTCOMES:
             _check_expected_state(locked, expected_state)
         if transition and outcome in APPROVED_OUTCOMES:
@@ -500,7 +520,7 @@ def record_decision(
         decision = Decision.objects.create(
             innovation=locked,
             meeting=meeting,
-            agenda_item=agenda_item,
+            agenda_item=listed.agenda_item,
             transition=transition,
             outcome=outcome,
             resolution=resolution,
@@ -509,6 +529,10 @@ def record_decision(
             follow_up_date=follow_up_date,
             recorded_by=actor,
             recorded_at=timezone.now(),
+            agenda_entry=listed.entry,
+            votes_by_group=listed.votes_by_group,
+            case_number=listed.case_number,
+            kle_code=listed.kle_code,
             **votes,
         )
         if card is not None:
@@ -535,7 +559,7 @@ def record_follow_up(
     actor,
     innovation: Innovation,
     meeting: Meeting,
-    agenda_item: str,
+    agenda_item: str = "",
     assessment: str,
     summary: str,
     taken_note: str = "",
@@ -545,6 +569,9 @@ def record_follow_up(
     readings: dict[Any, Any] | None = None,
     serves: str = "",
     serves_why: str = "",
+    agenda_entry: AgendaItem | int | None = None,
+    case_number: str = "",
+    kle_code: str = "",
 ) -> RecordResult:
     """Record an item for information whose status the committee took note of.
 
@@ -555,8 +582,13 @@ def record_follow_up(
     follow-up is summarised with it.
     """
     errors: dict[str, list[str]] = {}
+    # With an agenda item from the meeting system, its number and title are the text.
     agenda_item = _clean_text(
-        errors, "agenda_item", agenda_item, required=True, label=_("The agenda item")
+        errors,
+        "agenda_item",
+        agenda_item,
+        required=agenda_entry in (None, ""),
+        label=_("The agenda item"),
     )
     summary = _clean_text(errors, "summary", summary, required=True, label=_("The status report"))
     for field, messages in field_errors(
@@ -585,6 +617,14 @@ def record_follow_up(
     with transaction.atomic():
         locked = lock_innovation(actor, innovation)
         _check_meeting(actor, locked, meeting)
+        listed = agenda.resolve(
+            meeting=meeting,
+            innovation=locked,
+            agenda_entry=agenda_entry,
+            agenda_item=agenda_item,
+            case_number=case_number,
+            kle_code=kle_code,
+        )
         if apply_transition:
             _check_expected_state(locked, expected_state)
         card, cleaned_readings, answer = mandate_services.clean_follow_up_check(
@@ -593,13 +633,16 @@ def record_follow_up(
         follow_up = FollowUp.objects.create(
             innovation=locked,
             meeting=meeting,
-            agenda_item=agenda_item,
+            agenda_item=listed.agenda_item,
             assessment=assessment,
             summary=summary,
             taken_note=(taken_note or "").strip(),
             transition=transition,
             recorded_by=actor,
             recorded_at=timezone.now(),
+            agenda_entry=listed.entry,
+            case_number=listed.case_number,
+            kle_code=listed.kle_code,
         )
         mandate_services.record_follow_up_check(
             follow_up=follow_up, card=card, readings=cleaned_readings, answer=answer
@@ -864,12 +907,17 @@ class MoveOnCorrectedEvidence:
     to_reverse: str
 
 
-def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedEvidence]:
+def moves_on_corrected_evidence(
+    innovation: Innovation, viewer=None
+) -> list[MoveOnCorrectedEvidence]:
     """The innovation's moves whose evidence was later corrected in what it authorises.
 
     No move is rewound by a correction: each stays, and the reader is told what the committee
-    must decide to reverse it.
+    must decide to reverse it. For a ``viewer``, without the moves on closed items they may
+    not see the records of.
     """
+    from . import closed
+
     entries = [
         e
         for e in selectors.transition_log_for(innovation).prefetch_related(
@@ -880,6 +928,8 @@ def moves_on_corrected_evidence(innovation: Innovation) -> list[MoveOnCorrectedE
     result = []
     for entry in entries:
         record = entry.decision if entry.decision_id else entry.follow_up
+        if viewer is not None and not closed.can_see_record(viewer, record):
+            continue
         corrections = list(record.corrections.all())
         if not any(k in SUBSTANTIVE_FIELDS for c in corrections for k in c.corrected_values):
             continue

@@ -300,6 +300,14 @@ class Innovation(models.Model):
     innovation_types = models.JSONField(_("innovation types"), default=list, blank=True)
     intended_values = models.JSONField(_("intended values"), default=list, blank=True)
     kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
+    case_number = models.CharField(
+        _("case number"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # rows written by SQL (the scale data's COPY) need not name it
+        help_text=_("The case number (sagsnummer) in the case system, in its own format."),
+    )
     reused_from = models.ForeignKey(
         "self",
         verbose_name=_("reused from"),

@@ -53,6 +53,7 @@ EDITABLE_FIELDS = (
     "innovation_types",
     "intended_values",
     "kle_code",
+    "case_number",
     "contact_role",
 )
 
@@ -101,9 +102,11 @@ def _clean_fields(
             cleaned[key] = value
     if "title" in cleaned:
         _check_length(errors, Innovation, "title", cleaned["title"])
-    for key in ("value_direction", "solution", "contact_role", "kle_code"):
+    for key in ("value_direction", "solution", "contact_role", "kle_code", "case_number"):
         if key in data:
             cleaned[key] = (data[key] or "").strip()
+    if len(cleaned.get("case_number", "")) > 100:
+        errors.setdefault("case_number", []).append(_("At most 100 characters."))
     if cleaned.get("kle_code") and not _valid_kle(cleaned["kle_code"]):
         errors.setdefault("kle_code", []).append(_("A KLE code looks like 27.24.00."))
     if "committee" in data or creating:

@@ -160,6 +160,18 @@ class Meeting(models.Model):
         _("starts at"), null=True, blank=True, help_text=_("Local time, when known.")
     )
     minutes_url = models.URLField(_("link to the published minutes"), blank=True)
+    # defaults in the database too, for rows written by SQL (the scale data's COPY)
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, default="", db_default=""
+    )
+    external_id = models.CharField(
+        _("id in the meeting system"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Set by the meeting system that sends the agenda; unique per organisation."),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -169,6 +181,13 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         constraints = [
             models.UniqueConstraint(fields=["committee", "date"], name="meeting_unique_per_day"),
+            # per committee in the database; per organisation in the service, which locks
+            # the organisation's row while it looks a meeting up by its external id
+            models.UniqueConstraint(
+                fields=["committee", "external_id"],
+                condition=~Q(external_id=""),
+                name="meeting_unique_external_id",
+            ),
         ]
         indexes = [models.Index(fields=["committee", "date"])]
 

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from notifications.models import Notification
 
+from agenda.models import AgendaItem
 from innovations.models import Document, Innovation
 from reminders.models import Checkpoint, CheckpointRule
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -72,6 +73,9 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "checkpoint_waive": ("org", "checkpoint"),
     "meeting_list": ("own", None),
     "meeting_detail": ("org", "meeting"),
+    "agenda_import": ("own", None),
+    "meeting_attendance": ("org", "meeting"),
+    "meeting_draft": ("org", "meeting"),
     "record_correction": ("org", "decision"),
     "my_innovations": ("own", None),
     "my_follow_ups": ("own", None),
@@ -140,6 +144,12 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "api:committee-detail": ("org", "committee"),
     "api:meeting-list": ("own", None),
     "api:meeting-detail": ("org", "meeting"),
+    "api:meeting-attendance": ("org", "meeting"),
+    "api:meeting-agenda": ("org", "meeting"),
+    "api:agenda-item-disqualifications": ("org", "agenda_item"),
+    # the meeting system's id: looked up in the caller's organisation only
+    # (test_a_meeting_systems_id_is_looked_up_in_the_callers_organisation_only)
+    "api:meeting-by-external-id": ("own", None),
     "api:innovation-list": ("own", None),
     "api:innovation-detail": ("org", "innovation"),
     "api:innovation-apply": ("org", "innovation"),
@@ -275,7 +285,11 @@ def objects_of_a(copenhagen) -> dict[str, object]:
         kind="documentation",
         due_after_days=30,
     )
+    agenda_item = AgendaItem.objects.create(
+        meeting=copenhagen.meeting, number="1", title=SENTINEL, case_number=SENTINEL[:30]
+    )
     return {
+        "agenda_item": agenda_item,
         "innovation": innovation,
         "decision": decision,
         "follow_up": follow_up,
@@ -405,3 +419,250 @@ def test_the_admin_sends_people_who_are_not_staff_to_its_sign_in(aarhus, objects
         assert answer.status_code in (302, 404), (url, answer.status_code)
         if answer.status_code == 302:
             assert "/admin/login/" in answer["Location"], url
+
+
+def test_a_meeting_systems_id_is_looked_up_in_the_callers_organisation_only(copenhagen, aarhus):
+    from rest_framework.test import APIClient
+
+    from tests.factories import api_key_for
+
+    copenhagen.meeting.external_id = "FA-shared-id"
+    copenhagen.meeting.save(update_fields=["external_id"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(aarhus.secretary)}")
+    url = "/api/v1/meetings/by-external-id/FA-shared-id/"
+    assert api.get(url).status_code == api.get(url.replace("shared", "missing")).status_code == 404
+    # Aarhus cannot push onto Copenhagen's committee, whatever the id
+    taken = api.put(
+        url, {"committee": copenhagen.committee.pk, "date": "2026-03-01"}, format="json"
+    )
+    assert taken.status_code == 400 and SENTINEL not in taken.content.decode()
+    # the same id names Aarhus' own meeting, and Copenhagen's stays as it was
+    own = api.put(
+        url, {"committee": aarhus.committee.pk, "date": str(aarhus.meeting.date)}, format="json"
+    )
+    assert own.status_code == 200 and own.json()["id"] == aarhus.meeting.pk
+    copenhagen.meeting.refresh_from_db()
+    assert copenhagen.meeting.external_id == "FA-shared-id"
+
+
+# --- Closed items (lukkede punkter) ----------------------------------------------------------
+
+CLOSED = "LUKKET-PUNKT-SENTINEL-91c2"
+
+
+@pytest.fixture
+def closed_world(copenhagen, objects_of_a):
+    """A decision and a follow-up of Copenhagen's committee on closed agenda items, with a
+    sentinel in every text, and the mandate applied on the decision; the innovation itself
+    is open to the whole organisation."""
+    from agenda.models import AgendaItem
+    from decisions import services
+
+    innovation = InnovationFactory(
+        committee=copenhagen.committee, title="Åben titel", owner=copenhagen.official
+    )
+    item = AgendaItem.objects.create(
+        meeting=copenhagen.meeting,
+        number="7",
+        title=CLOSED,
+        case_number=CLOSED[:40],
+        closed=True,
+        innovation=innovation,
+    )
+    decision = services.record_decision(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_entry=item,
+        agenda_item=CLOSED,
+        outcome="approved",
+        transition="mandate",
+        resolution=CLOSED,
+        value_direction="Mere tid til borgeren.",
+        minority_statements=CLOSED,
+        apply_transition=True,
+    ).record
+    other_item = AgendaItem.objects.create(
+        meeting=copenhagen.meeting, number="8", title=CLOSED, closed=True, innovation=innovation
+    )
+    follow_up = services.record_follow_up(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_entry=other_item,
+        agenda_item=CLOSED,
+        assessment="at_risk",
+        summary=CLOSED,
+        taken_note=CLOSED,
+    ).record
+    correction = services.record_correction(
+        actor=copenhagen.secretary,
+        decision=decision,
+        reason=CLOSED,
+        corrected_values={"agenda_item": CLOSED + " 2"},
+    )
+    return {
+        **objects_of_a,
+        "innovation": innovation,
+        "decision": decision,
+        "follow_up": follow_up,
+        "correction": correction,
+        "agenda_item": item,
+    }
+
+
+def outsiders_of(town) -> dict[str, object]:
+    """People of the same organisation who may see the innovation but not its closed items."""
+    from organisations.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    politician = UserFactory(
+        username="kbh-other-politician", organisation=town.organisation, role=Role.POLITICIAN
+    )
+    MembershipFactory(person=politician, committee=town.other_committee, role="member")
+    return {
+        "secretary of another committee": town.other_secretary,
+        "secretary of the council": town.council_secretary,
+        "politician of another committee": politician,
+        "official who does not own it": UserFactory(
+            username="kbh-other-official", organisation=town.organisation, role=Role.OFFICIAL
+        ),
+    }
+
+
+def test_closed_items_are_seen_by_no_one_outside_the_committee_on_any_url(copenhagen, closed_world):
+    failures: list[str] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    urls: list[str] = []
+    for pattern in walk():
+        kind, target = _classify(pattern)
+        if (pattern.key, pattern.kwargs) in seen or kind not in ("org", "own", "public", "open"):
+            continue
+        seen.add((pattern.key, pattern.kwargs))
+        if kind in ("own", "open") and pattern.kwargs:
+            continue
+        if pattern.key in ("logout", "api/v1/^.*$"):
+            continue
+        obj = closed_world[target] if target else None
+        urls.append(_url(pattern, obj.pk if obj else None))
+    innovation = closed_world["innovation"]
+    urls += [
+        f"/api/v1/innovations/?search={CLOSED}",
+        f"/api/v1/decisions/?innovation={innovation.pk}",
+        f"/api/v1/follow-ups/?meeting={copenhagen.meeting.pk}",
+        f"/api/v1/innovations/{innovation.pk}/timeline/",
+        "/portfolio/decisions.csv",
+    ]
+    for who, person in outsiders_of(copenhagen).items():
+        client = Client()
+        client.force_login(person)
+        urls_with_feed = [*urls, f"/calendar/{person.calendar_token}.ics"]
+        for url in urls_with_feed:
+            answer = client.get(url)
+            body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+            if answer.status_code >= 500:
+                failures.append(f"GET {url} as {who}: {answer.status_code}")
+            if CLOSED.encode() in body:
+                failures.append(f"GET {url} as {who}: shows the closed item")
+        for kind in ("decisions", "follow-ups"):
+            record = closed_world["decision" if kind == "decisions" else "follow_up"]
+            found = client.get(f"/api/v1/{kind}/{record.pk}/").status_code
+            missing = client.get(f"/api/v1/{kind}/{MISSING}/").status_code
+            if found != missing:
+                failures.append(f"{kind} {record.pk} as {who}: {found}, a made-up id {missing}")
+        page = client.get(f"/innovations/{innovation.pk}/").content.decode()
+        if "lukket punkt" not in page.lower() and "closed item" not in page.lower():
+            failures.append(
+                f"the innovation page does not tell {who} the move rests on a closed item"
+            )
+        timeline = client.get(f"/api/v1/innovations/{innovation.pk}/timeline/").json()
+        moves = [e["transition"] for e in timeline if e["type"] == "transition"]
+        if not moves or moves[0]["on_closed_item"] is not True or moves[0]["decision"] is not None:
+            failures.append(f"the API timeline shows {who} the closed move as {moves}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_committee_the_owner_and_the_administrators_see_closed_items(copenhagen, closed_world):
+    innovation = closed_world["innovation"]
+    for who in (
+        copenhagen.secretary,
+        copenhagen.politician,
+        copenhagen.chair,
+        copenhagen.official,
+        copenhagen.administrator,
+    ):
+        client = Client()
+        client.force_login(who)
+        assert CLOSED in client.get(f"/innovations/{innovation.pk}/").content.decode(), who
+        listed = client.get(f"/api/v1/decisions/?innovation={innovation.pk}").json()
+        assert [d["id"] for d in listed["results"]] == [closed_world["decision"].pk], who
+        assert listed["results"][0]["on_closed_item"] is True
+
+
+def test_webhooks_carry_closed_items_only_to_endpoints_allowed_them(copenhagen):
+    from agenda.models import AgendaItem
+    from decisions import services
+
+    ordinary = WebhookEndpoint.objects.create(
+        organisation=copenhagen.organisation,
+        url="https://intranet.example.dk/hook",
+        events=["decision.recorded", "transition.applied"],
+    )
+    case_system = WebhookEndpoint.objects.create(
+        organisation=copenhagen.organisation,
+        url="https://esdh.example.dk/hook",
+        events=["decision.recorded", "transition.applied"],
+        closed_items=True,
+    )
+    innovation = InnovationFactory(committee=copenhagen.committee, case_number="26/4242")
+    item = AgendaItem.objects.create(
+        meeting=copenhagen.meeting, number="9", title="Lukket", closed=True, case_number="26/4242"
+    )
+    decision = services.record_decision(
+        actor=copenhagen.secretary,
+        innovation=innovation,
+        meeting=copenhagen.meeting,
+        agenda_entry=item,
+        outcome="approved",
+        transition="mandate",
+        resolution=CLOSED,
+        value_direction="Retning",
+        apply_transition=True,
+    ).record
+
+    to_ordinary = list(WebhookDelivery.objects.filter(endpoint=ordinary))
+    to_case_system = list(WebhookDelivery.objects.filter(endpoint=case_system))
+    assert [d.event_type for d in to_ordinary] == ["transition.applied"]
+    assert to_ordinary[0].payload["transition"]["decision"] is None
+    assert to_ordinary[0].payload["transition"]["on_closed_item"] is True
+    assert CLOSED not in str(to_ordinary[0].payload)
+    assert sorted(d.event_type for d in to_case_system) == [
+        "decision.recorded",
+        "transition.applied",
+    ]
+    recorded = next(d for d in to_case_system if d.event_type == "decision.recorded")
+    assert recorded.payload["decision"]["case_number"] == "26/4242"
+    assert recorded.payload["decision"]["on_closed_item"] is True
+    assert recorded.payload["decision"]["id"] == decision.pk
+
+
+def test_closed_items_stay_out_of_the_catalogue(copenhagen, aarhus, closed_world):
+    from innovations import services as innovation_services
+
+    innovation = closed_world["innovation"]
+    innovation_services.share_innovation(
+        actor=copenhagen.administrator,
+        innovation=innovation,
+        contact_role="Innovationskonsulent",
+        shared_summary="Et åbent resumé.",
+    )
+    client = Client()
+    client.force_login(aarhus.politician)
+    for url in (
+        "/catalogue/",
+        f"/catalogue/{innovation.pk}/",
+        "/api/v1/catalogue/",
+        f"/api/v1/catalogue/{innovation.pk}/",
+    ):
+        assert CLOSED.encode() not in client.get(url).content, url

@@ -143,6 +143,8 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
             innovation.overdue_checkpoint_count,
             innovation.shared,
             innovation.reused_from_id,
+            innovation.case_number,
+            innovation.kle_code,
         ]
         for innovation in portfolio_selectors.portfolio_rows(request.user, filters).iterator(
             chunk_size=2000
@@ -175,6 +177,9 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
             decision.follow_up_date,
             decision.recorded_at,
             decision.correction_count,
+            decision.case_number,
+            decision.kle_code,
+            decision.on_closed_item,
         ]
         for decision in portfolio_selectors.decision_log(request.user, filters).iterator(
             chunk_size=2000

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agenda.models import AgendaItem
 from core.enums import EvidenceKind
 from core.errors import SporError, TransitionNotPossible, ValidationFailed
 from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome, max_length_of
@@ -129,6 +130,12 @@ class InnovationForm(forms.Form):
     kle_code = forms.CharField(
         label=_("KLE code"), required=False, max_length=20, help_text=_("For example 27.24.00.")
     )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=100,
+        help_text=_("The case number (sagsnummer) in the case system, in its own format."),
+    )
     contact_role = forms.CharField(label=_("Contact (role)"), required=False, max_length=200)
 
     def __init__(self, *args, user, innovation: Innovation | None = None, **kwargs) -> None:
@@ -201,6 +208,7 @@ def innovation_initial(innovation: Innovation) -> dict[str, Any]:
             "intended_values",
             "collaborators",
             "kle_code",
+            "case_number",
             "contact_role",
         )
     }
@@ -387,9 +395,21 @@ class _AgendaItemForm(forms.Form):
     agenda_item = forms.CharField(
         label=_("Agenda item"), max_length=200, help_text=_("For example “Punkt 4”.")
     )
+    # The imported agenda item the record is taken on (chosen on the meeting page).
+    agenda_entry = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=AgendaItem._meta.get_field("case_number").max_length,
+        help_text=_("Empty: the agenda item's or the innovation's."),
+    )
 
-    def __init__(self, *args, innovations, **kwargs) -> None:
+    def __init__(self, *args, innovations, agenda_items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if agenda_items is not None:
+            self.fields["agenda_entry"].queryset = agenda_items
         self.fields["innovation"].queryset = innovations
         self.fields["innovation"].widget = PhaseSelect()
         self.fields["innovation"].widget.choices = self.fields["innovation"].choices

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decisions import closed
 from decisions.mandate_selectors import share_that_met_their_mandate
 from decisions.models import Correction, Decision, FollowUp, Outcome
 from innovations.csv_export import Column
@@ -52,6 +53,8 @@ PORTFOLIO_COLUMNS = [
     Column("overdue_checkpoints", _("overdue checkpoints")),
     Column("shared", _("shared")),
     Column("reused_from", _("reused from")),
+    Column("case_number", _("case number")),
+    Column("kle_code", _("KLE code")),
 ]
 DECISION_COLUMNS = [
     Column("id", _("id")),
@@ -71,6 +74,9 @@ DECISION_COLUMNS = [
     Column("follow_up_date", _("follow-up date")),
     Column("recorded_at", _("recorded")),
     Column("corrections", _("corrections")),
+    Column("case_number", _("case number")),
+    Column("kle_code", _("KLE code")),
+    Column("closed_item", _("closed item")),
 ]
 
 
@@ -291,16 +297,20 @@ def portfolio_rows(user, filters: Filters) -> QuerySet[Innovation]:
 
 
 def decision_log(user, filters: Filters) -> QuerySet[Decision]:
-    """Every decision of the filtered innovations in the period, oldest first."""
-    queryset = Decision.objects.filter(
-        innovation__in=filtered_innovations(user, filters).order_by().values("pk")
+    """Every decision of the filtered innovations in the period, oldest first; of closed
+    items, only those the person may see (an administrator sees all of the organisation's)."""
+    queryset = closed.visible_records(
+        Decision.objects.filter(
+            innovation__in=filtered_innovations(user, filters).order_by().values("pk")
+        ),
+        user,
     )
     if filters.period_from:
         queryset = queryset.filter(meeting__date__gte=filters.period_from)
     if filters.period_to:
         queryset = queryset.filter(meeting__date__lte=filters.period_to)
     return (
-        queryset.select_related("meeting__committee", "innovation")
+        queryset.select_related("meeting__committee", "innovation", "agenda_entry")
         .annotate(correction_count=_count(Correction, decision=OuterRef("pk")))
         .order_by("meeting__date", "recorded_at", "id")
     )

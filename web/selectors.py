@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from notifications.models import Notification
 
+from decisions import closed
 from decisions.models import Decision, FollowUp
 from decisions.selectors import mark_corrections
 from innovations import permissions
@@ -117,7 +118,11 @@ def innovation_list(user, filters: InnovationFilters | None = None) -> QuerySet[
     if filters.committee:
         queryset = queryset.filter(committee_id=filters.committee)
     if filters.q:
-        queryset = queryset.filter(Q(title__icontains=filters.q) | Q(need__icontains=filters.q))
+        queryset = queryset.filter(
+            Q(title__icontains=filters.q)
+            | Q(need__icontains=filters.q)
+            | Q(case_number__icontains=filters.q)
+        )
     return queryset.order_by("-updated_at", "-id")
 
 
@@ -192,17 +197,21 @@ class MeetingItem:
     record: Decision | FollowUp
 
 
-def meeting_items(meeting: Meeting) -> list[MeetingItem]:
+def meeting_items(meeting: Meeting, user=None) -> list[MeetingItem]:
+    """The records of a meeting; for a ``user``, without the closed items they may not see."""
     decisions = (
         Decision.objects.filter(meeting=meeting)
-        .select_related("innovation", "recorded_by")
+        .select_related("innovation", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
     follow_ups = (
         FollowUp.objects.filter(meeting=meeting)
-        .select_related("innovation", "recorded_by")
+        .select_related("innovation", "recorded_by", "agenda_entry")
         .prefetch_related("corrections__recorded_by")
     )
+    if user is not None:
+        decisions = closed.visible_records(decisions, user)  # type: ignore[assignment]
+        follow_ups = closed.visible_records(follow_ups, user)  # type: ignore[assignment]
     items = [MeetingItem("decision", mark_corrections(d)) for d in decisions] + [
         MeetingItem("follow_up", mark_corrections(f)) for f in follow_ups
     ]
@@ -223,8 +232,7 @@ def innovations_for_meeting(meeting: Meeting) -> QuerySet[Innovation]:
 def record_of(user, kind: str, pk: int) -> Decision | FollowUp | None:
     model = Decision if kind == "decision" else FollowUp
     return (
-        model.objects.visible_to(user)
-        .filter(pk=pk)
+        closed.visible_records(model.objects.visible_to(user).filter(pk=pk), user)
         .select_related("innovation", "meeting__committee")
         .prefetch_related("corrections__recorded_by")
         .first()

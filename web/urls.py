@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, catalogue_views, dashboard, mandate_views, token_views, views
+from . import (
+    agenda_views,
+    audit_views,
+    catalogue_views,
+    dashboard,
+    mandate_views,
+    token_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -71,6 +79,17 @@ urlpatterns = [
     path("checkpoints/<int:pk>/waive/", views.checkpoint_waive, name="checkpoint_waive"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/import/", agenda_views.agenda_import, name="agenda_import"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        agenda_views.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "meetings/<int:pk>/drafts/<int:innovation_pk>/<slug:kind>/",
+        agenda_views.meeting_draft,
+        name="meeting_draft",
+    ),
     path(
         "records/<slug:kind>/<int:pk>/correction/",
         views.correction,

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agenda import selectors as agenda_selectors
 from core.enums import EvidenceKind
 from core.errors import NotFound, PermissionDenied, SporError
 from decisions import mandate_selectors, mandate_services
@@ -273,7 +274,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "innovation": innovation,
             "diagram": lifecycle_svg(innovation.state, paused_from=innovation.paused_from),
-            "timeline": decision_selectors.timeline(innovation),
+            "timeline": decision_selectors.timeline(innovation, viewer=request.user),
             "options": options,
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
             "can_act": permissions.can_apply_transitions(request.user, innovation),
@@ -284,7 +285,9 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "request_form": forms.DecisionRequestForm(),
             "is_administrator": is_administrator,
             "waive_form": forms.WaiveForm() if is_administrator else None,
-            "corrected_moves": decision_services.moves_on_corrected_evidence(innovation),
+            "corrected_moves": decision_services.moves_on_corrected_evidence(
+                innovation, viewer=request.user
+            ),
             **mandate_selectors.mandate_overview(innovation),
         },
     )
@@ -485,21 +488,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_record = meeting.committee_id in selectors.my_committee_ids(user)
     innovations = selectors.innovations_for_meeting(meeting)
     kind = request.POST.get("kind") if request.method == "POST" else ""
-    # "record it" on the due list pre-fills the innovation and the transition
+    agenda_items = agenda_selectors.items_of(meeting)
+    # Choosing an imported agenda item pre-fills the forms: innovation, item, case number;
+    # "record it" on the due list pre-fills the innovation and the transition.
+    initial = agenda_selectors.record_initial(meeting, request.GET.get("item")) or {
+        "innovation": request.GET.get("innovation"),
+        "transition": request.GET.get("transition", ""),
+    }
     decision_form = forms.DecisionForm(
         request.POST if kind == "decision" else None,
         innovations=innovations,
+        agenda_items=agenda_items,
         prefix="decision",
-        initial={
-            "innovation": request.GET.get("innovation"),
-            "transition": request.GET.get("transition", ""),
-        },
+        initial=initial,
     )
     follow_up_form = forms.FollowUpForm(
         request.POST if kind == "follow_up" else None,
         innovations=innovations,
+        agenda_items=agenda_items,
         prefix="follow_up",
-        initial={"innovation": request.GET.get("innovation")},
+        initial=initial,
     )
     if request.method == "POST":
         if not can_record:
@@ -529,10 +537,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "web/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": selectors.meeting_items(meeting),
+            "items": selectors.meeting_items(meeting, user),
             "decision_form": decision_form,
             "follow_up_form": follow_up_form,
-            "open_form": kind or "",
+            "open_form": kind or request.GET.get("kind", ""),
+            "agenda": agenda_selectors.agenda_for(meeting, user),
+            "chosen_item": initial.get("agenda_entry"),
             "can_record": can_record,
             "has_taken_place": meeting.date <= timezone.localdate(),
             "due": selectors.due_by_meeting(meeting),

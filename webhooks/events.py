@@ -25,12 +25,18 @@ def _decision_data(decision) -> dict:
         "meeting_date": decision.meeting.date,
         "committee": decision.meeting.committee_id,
         "agenda_item": decision.agenda_item,
+        "agenda_entry": decision.agenda_entry_id,
+        "case_number": decision.case_number,
+        "kle_code": decision.kle_code,
+        "innovation_case_number": decision.innovation.case_number,
+        "on_closed_item": decision.on_closed_item,
         "transition": decision.transition,
         "outcome": decision.outcome,
         "resolution": decision.resolution,
         "votes_for": decision.votes_for,
         "votes_against": decision.votes_against,
         "votes_abstaining": decision.votes_abstaining,
+        "votes_by_group": decision.votes_by_group,
         "minority_statements": decision.minority_statements,
         "value_direction": decision.value_direction,
         "follow_up_date": decision.follow_up_date,
@@ -44,6 +50,7 @@ def decision_recorded(*, decision, **_context) -> None:
         organisation_id=decision.innovation.organisation_id,
         event_type=Event.DECISION_RECORDED,
         data={"decision": _decision_data(decision)},
+        closed=decision.on_closed_item,
     )
 
 
@@ -59,6 +66,11 @@ def follow_up_recorded(*, follow_up, **_context) -> None:
                 "meeting_date": follow_up.meeting.date,
                 "committee": follow_up.meeting.committee_id,
                 "agenda_item": follow_up.agenda_item,
+                "agenda_entry": follow_up.agenda_entry_id,
+                "case_number": follow_up.case_number,
+                "kle_code": follow_up.kle_code,
+                "innovation_case_number": follow_up.innovation.case_number,
+                "on_closed_item": follow_up.on_closed_item,
                 "assessment": follow_up.assessment,
                 "summary": follow_up.summary,
                 "taken_note": follow_up.taken_note,
@@ -67,26 +79,46 @@ def follow_up_recorded(*, follow_up, **_context) -> None:
                 "recorded_at": follow_up.recorded_at,
             }
         },
+        closed=follow_up.on_closed_item,
     )
 
 
 def transition_applied(*, innovation, log_entry, **_context) -> None:
+    """Every endpoint learns of the move; of a move on a closed agenda item, only those
+    allowed to receive closed items learn which decision or follow-up authorised it."""
+    evidence = log_entry.decision or log_entry.follow_up
+    on_closed_item = bool(evidence is not None and evidence.on_closed_item)
+    data = {
+        "id": log_entry.pk,
+        "innovation": innovation.pk,
+        "case_number": innovation.case_number,
+        "on_closed_item": on_closed_item,
+        "name": log_entry.transition,
+        "source": log_entry.source,
+        "target": log_entry.target,
+        "decision": log_entry.decision_id,
+        "follow_up": log_entry.follow_up_id,
+        "actor": log_entry.actor_id,
+        "at": log_entry.at,
+    }
+    if not on_closed_item:
+        emit_event(
+            organisation_id=innovation.organisation_id,
+            event_type=Event.TRANSITION_APPLIED,
+            data={"transition": data},
+        )
+        return
     emit_event(
         organisation_id=innovation.organisation_id,
         event_type=Event.TRANSITION_APPLIED,
-        data={
-            "transition": {
-                "id": log_entry.pk,
-                "innovation": innovation.pk,
-                "name": log_entry.transition,
-                "source": log_entry.source,
-                "target": log_entry.target,
-                "decision": log_entry.decision_id,
-                "follow_up": log_entry.follow_up_id,
-                "actor": log_entry.actor_id,
-                "at": log_entry.at,
-            }
-        },
+        data={"transition": {**data, "decision": None, "follow_up": None}},
+        open_only=True,
+    )
+    emit_event(
+        organisation_id=innovation.organisation_id,
+        event_type=Event.TRANSITION_APPLIED,
+        data={"transition": data},
+        closed=True,
     )
 
 
@@ -101,6 +133,7 @@ def checkpoint_overdue(*, checkpoint) -> None:
                 "id": checkpoint.pk,
                 "innovation": innovation.pk,
                 "innovation_title": innovation.title,
+                "case_number": innovation.case_number,
                 "kind": checkpoint.kind,
                 "title": checkpoint.title,
                 "due_date": checkpoint.due_date,

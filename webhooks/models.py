@@ -39,6 +39,14 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    closed_items = models.BooleanField(
+        _("allowed to receive closed items"),
+        default=False,
+        help_text=_(
+            "Only for a system that keeps closed items (lukkede punkter) closed, such as the "
+            "case system: it then also receives the decisions and follow-ups taken on them."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -57,6 +57,8 @@ def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
             cleaned["events"] = [e for e in Event.values if e in events]
     if "active" in data:
         cleaned["active"] = bool(data["active"])
+    if "closed_items" in data:
+        cleaned["closed_items"] = bool(data["closed_items"])
     if "description" in data:
         cleaned["description"] = (data["description"] or "").strip()[:200]
     if errors:
@@ -72,12 +74,25 @@ def _require_administrator(actor) -> int:
 
 
 def register_webhook(
-    *, actor, url: str, events: list[str], description: str = "", active: bool = True
+    *,
+    actor,
+    url: str,
+    events: list[str],
+    description: str = "",
+    active: bool = True,
+    closed_items: bool = False,
 ) -> WebhookEndpoint:
-    """An administrator registers a URL for some of the organisation's events."""
+    """An administrator registers a URL for some of the organisation's events; with
+    ``closed_items``, it also receives the decisions and follow-ups on closed items."""
     organisation_id = _require_administrator(actor)
     cleaned = _clean_endpoint(
-        {"url": url, "events": events, "description": description, "active": active}
+        {
+            "url": url,
+            "events": events,
+            "description": description,
+            "active": active,
+            "closed_items": closed_items,
+        }
     )
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
@@ -99,7 +114,7 @@ def _locked_endpoint(actor, endpoint: WebhookEndpoint | int) -> WebhookEndpoint:
 
 
 def update_webhook(*, actor, endpoint: WebhookEndpoint | int, **data: Any) -> WebhookEndpoint:
-    unknown = set(data) - {"url", "events", "description", "active"}
+    unknown = set(data) - {"url", "events", "description", "active", "closed_items"}
     if unknown:
         raise ValidationFailed({key: [_("This field cannot be set here.")] for key in unknown})
     with transaction.atomic():
@@ -128,15 +143,30 @@ def delete_webhook(*, actor, endpoint: WebhookEndpoint | int) -> None:
 # --- Events ---------------------------------------------------------------------------------
 
 
-def emit_event(*, organisation_id: int, event_type: str, data: dict[str, Any]) -> list[int]:
-    """Record the event for every active endpoint that wants it; send each after commit."""
+def emit_event(
+    *,
+    organisation_id: int,
+    event_type: str,
+    data: dict[str, Any],
+    closed: bool = False,
+    open_only: bool = False,
+) -> list[int]:
+    """Record the event for every active endpoint that wants it; send each after commit.
+
+    An event about a closed agenda item (``closed``) goes only to the endpoints allowed to
+    receive closed items; ``open_only``, only to the others (its version without the closed
+    item's evidence).
+    """
     if event_type not in Event.values:
         raise ValueError(f"unknown event type {event_type!r}")
-    endpoints = list(
-        WebhookEndpoint.objects.filter(
-            organisation_id=organisation_id, active=True, events__contains=[event_type]
-        ).only("pk")
+    wanted = WebhookEndpoint.objects.filter(
+        organisation_id=organisation_id, active=True, events__contains=[event_type]
     )
+    if closed:
+        wanted = wanted.filter(closed_items=True)
+    elif open_only:
+        wanted = wanted.filter(closed_items=False)
+    endpoints = list(wanted.only("pk"))
     if not endpoints:
         return []
     deliveries = WebhookDelivery.objects.bulk_create(

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "core",
     "organisations",
     "innovations",
+    "agenda",
     "decisions",
     "reminders",
     "access",
@@ -406,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "TransitionEnum": "innovations.workflow.transition_choices",
         "EventEnum": "webhooks.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
+        "AttendanceStatusEnum": "agenda.models.AttendanceStatus",
     },
 }
 
