@@ -1,6 +1,7 @@
 """Settings for the test suite: the real PostgreSQL and Redis, never a silent fallback."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -13,7 +14,18 @@ os.environ.setdefault(
     "SPOR_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
 )
 
-from .settings import *  # noqa: F403  (which refuses anything but PostgreSQL)
+# Under pytest-xdist (the fast tier runs on both cores) each worker gets a Redis database and
+# a var directory of its own, as pytest-django gives it a test database of its own
+# (test_spor_gw0, test_spor_gw1): queues, caches, lockouts and media never mix.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw"):
+    _index = int(_xdist_worker[2:])
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _db = (int(_redis.path.strip("/") or 0) - _index) % 16
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
+    os.environ["SPOR_VAR_DIR"] = os.path.join(os.environ["SPOR_VAR_DIR"], _xdist_worker)
+
+from .settings import *  # noqa: E402, F403  (which refuses anything but PostgreSQL)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
