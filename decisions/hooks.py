@@ -6,9 +6,28 @@ so every entry point (API, web, admin, task, command) gets them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from api import events
 from audit import chain
 from reminders import services as reminders
+
+# Higher apps that react to recorded evidence register here in their AppConfig.ready()
+# (``listen("decision_recorded", handler)``); each handler is called inside the recording
+# service's transaction, with the same keyword arguments as the hook.
+_listeners: dict[str, list[Callable[..., Any]]] = {}
+
+
+def listen(event: str, handler: Callable[..., Any]) -> None:
+    handlers = _listeners.setdefault(event, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def _announce(event: str, **kwargs: Any) -> None:
+    for handler in _listeners.get(event, ()):
+        handler(**kwargs)
 
 
 def innovation_created(*, actor, innovation) -> None:
@@ -20,6 +39,7 @@ def decision_recorded(*, actor, decision) -> None:
     chain.append(decision)
     reminders.on_decision_recorded(actor=actor, decision=decision)
     events.decision_recorded(decision=decision)
+    _announce("decision_recorded", actor=actor, decision=decision)
 
 
 def follow_up_recorded(*, actor, follow_up) -> None:
@@ -37,6 +57,7 @@ def transition_applied(*, actor, innovation, log_entry) -> None:
     chain.append(log_entry)
     reminders.on_transition_applied(actor=actor, innovation=innovation, log_entry=log_entry)
     events.transition_applied(innovation=innovation, log_entry=log_entry)
+    _announce("transition_applied", actor=actor, innovation=innovation, log_entry=log_entry)
 
 
 def committee_changed(*, actor, innovation, previous, committee, reason) -> None:
@@ -49,6 +70,7 @@ def committee_changed(*, actor, innovation, previous, committee, reason) -> None
 def evaluation_submitted(*, actor, evaluation) -> None:
     """An evaluation was submitted: the evaluation checkpoint is complete."""
     reminders.on_evaluation_submitted(actor=actor, evaluation=evaluation)
+    _announce("evaluation_submitted", actor=actor, evaluation=evaluation)
 
 
 def document_submitted(*, actor, document) -> None:

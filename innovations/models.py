@@ -74,6 +74,17 @@ class Collaborator(models.TextChoices):
     VOLUNTEERS = "volunteers", _("Volunteers")
 
 
+class RaisedBy(models.TextChoices):
+    """Who raised the need: the barometer's "initiated by politicians" counts the first two."""
+
+    POLITICIAN = "politician", _("A politician (e.g. a member proposal)")
+    COMMITTEE = "committee", _("A committee or the council")
+    ADMINISTRATION = "administration", _("The administration")
+    CITIZENS = "citizens", _("Citizens, companies or other outside parties")
+
+
+POLITICAL_INITIATIVE = (RaisedBy.POLITICIAN, RaisedBy.COMMITTEE)
+
 APPROVED_OUTCOMES = ("approved", "approved_with_changes")
 
 
@@ -272,6 +283,9 @@ class Innovation(models.Model):
     innovation_types = models.JSONField(_("innovation types"), default=list, blank=True)
     intended_values = models.JSONField(_("intended values"), default=list, blank=True)
     kle_code = models.CharField(_("KLE code"), max_length=20, blank=True)
+    raised_by = models.CharField(
+        _("the need was raised by"), max_length=20, choices=RaisedBy.choices, blank=True
+    )
     reused_from = models.ForeignKey(
         "self",
         verbose_name=_("reused from"),

@@ -30,6 +30,7 @@ from .models import (
     EvaluationMethod,
     Innovation,
     InnovationType,
+    RaisedBy,
     Reuse,
     SharingAction,
     SharingEvent,
@@ -55,6 +56,7 @@ EDITABLE_FIELDS = (
     "intended_values",
     "kle_code",
     "contact_role",
+    "raised_by",
 )
 
 
@@ -97,6 +99,13 @@ def _clean_fields(
     for key in ("value_direction", "solution", "frame_scope", "contact_role", "kle_code"):
         if key in data:
             cleaned[key] = (data[key] or "").strip()
+    if "raised_by" in data:
+        raised_by = data["raised_by"] or ""
+        if raised_by and raised_by not in RaisedBy.values:
+            errors.setdefault("raised_by", []).append(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(RaisedBy.values)}
+            )
+        cleaned["raised_by"] = raised_by
     if cleaned.get("kle_code") and not _valid_kle(cleaned["kle_code"]):
         errors.setdefault("kle_code", []).append(_("A KLE code looks like 27.24.00."))
     if "frame_budget" in data:

@@ -81,3 +81,11 @@ def deliver_reminders(self, reminder_ids: list[int]) -> None:
 )
 def deliver_digest(self, run_id: int) -> None:
     delivery.send_digest_email(run_id)
+
+
+@shared_task(name="reminders.send_follow_notices", ignore_result=True, **TASK_OPTIONS)
+def send_follow_notices(notice_ids: list[int] | None = None) -> int:
+    """E-mail followers' notices; without ids, every pending one (beat's catch-up)."""
+    from .following import send_follow_emails
+
+    return send_follow_emails(notice_ids)

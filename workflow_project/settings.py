@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "innovations",
     "decisions",
     "reminders",
+    "politics",
     "access",
     "api",
     "audit",
@@ -315,6 +316,17 @@ SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS = env_int(
 CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
     "task": "privacy.purge_expired",
     "schedule": 24 * 60 * 60.0,
+    "options": {"expires": 60 * 60},
+}
+# Followers' e-mails whose task was lost, and the briefing of new committee members (politics/).
+CELERY_BEAT_SCHEDULE["reminders-follow-notices"] = {
+    "task": "reminders.send_follow_notices",
+    "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
+    "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["politics-briefings"] = {
+    "task": "politics.send_briefings",
+    "schedule": 6 * 60 * 60.0,
     "options": {"expires": 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
