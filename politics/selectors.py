@@ -190,24 +190,39 @@ def committee_report(
     records of the card), the follow-ups it held against those due, its innovations without
     political follow-up for more than ``quiet_months``, the moves it decided, its stops with
     reason and learning, and the evaluations with their verdict."""
-    in_period = Q(meeting__date__gte=start, meeting__date__lte=end)
-    mandates = _effective(
-        Decision.objects.filter(
-            in_period,
-            meeting__committee=committee,
-            transition="mandate",
-            outcome__in=APPROVED_OUTCOMES,
+    # The records as they stand after their corrections: a correction may change the
+    # outcome, the transition or the meeting, or annul the record. Read those matching as
+    # recorded and every corrected one, then keep what matches as corrected.
+    in_period = Q(meeting__date__gte=start, meeting__date__lte=end, meeting__committee=committee)
+    corrected = Q(corrections__isnull=False, innovation__organisation_id=committee.organisation_id)
+
+    def here(record) -> bool:
+        return record.meeting.committee_id == committee.pk and start <= record.meeting.date <= end
+
+    mandates = [
+        d
+        for d in _effective(
+            Decision.objects.filter(
+                (in_period & Q(transition="mandate", outcome__in=APPROVED_OUTCOMES)) | corrected
+            )
+            .distinct()
+            .select_related("innovation", "meeting", "meeting__committee")
+            .prefetch_related("corrections")
+            .order_by("meeting__date", "id")
         )
-        .select_related("innovation", "meeting", "meeting__committee")
-        .prefetch_related("corrections")
-        .order_by("meeting__date", "id")
-    )
-    held = _effective(
-        FollowUp.objects.filter(in_period, meeting__committee=committee)
-        .select_related("innovation", "meeting", "meeting__committee")
-        .prefetch_related("corrections")
-        .order_by("meeting__date", "id")
-    )
+        if here(d) and d.transition == "mandate" and d.outcome in APPROVED_OUTCOMES
+    ]
+    held = [
+        f
+        for f in _effective(
+            FollowUp.objects.filter(in_period | corrected)
+            .distinct()
+            .select_related("innovation", "meeting", "meeting__committee")
+            .prefetch_related("corrections")
+            .order_by("meeting__date", "id")
+        )
+        if here(f)
+    ]
     due = Checkpoint.objects.filter(
         committee=committee,
         kind=CheckpointKind.FOLLOW_UP,
