@@ -316,6 +316,7 @@ class ReuseRequestExaminationView(APIView):
     )
     def post(self, request, pk: int):
         """The examination goes before the committee (the innovation is taken up in need)."""
+        selectors.reuse_request_for(request.user, pk)  # another organisation's: 404 first
         data = parse(ExaminationIn, request)
         done = services.submit_reuse_examination(actor=request.user, request=pk, **data)
         return Response(ReuseRequestOut(done).data)
@@ -326,6 +327,7 @@ class ReuseRequestWithdrawView(APIView):
         request=WithdrawIn, responses={200: ReuseRequestOut}, operation_id="reuse_requests_withdraw"
     )
     def post(self, request, pk: int):
+        selectors.reuse_request_for(request.user, pk)
         data = parse(WithdrawIn, request)
         done = services.withdraw_reuse_request(actor=request.user, request=pk, **data)
         return Response(ReuseRequestOut(done).data)

@@ -64,12 +64,17 @@ def follow_innovation(*, actor, innovation: Innovation | int) -> Follow:
 
 
 def unfollow_innovation(*, actor, innovation: Innovation | int) -> bool:
-    """Stop following; True when a follow was removed."""
+    """Stop following; True when a follow was removed. Not following an innovation one may
+    not see is ``NotFound``, as if it did not exist."""
     pk = innovation.pk if isinstance(innovation, Innovation) else innovation
     if not (actor and actor.is_authenticated):
         raise NotFound(_("The innovation does not exist."))
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(person=actor, innovation_id=pk).delete()
+        if not deleted:
+            found = Innovation.objects.filter(pk=pk).first()
+            if found is None or not _may_follow(actor, found):
+                raise NotFound(_("The innovation does not exist."))
     return bool(deleted)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -73,9 +73,10 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 def reuse_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = catalogue_entry(request.user, pk)
+    if catalogue_entry(request.user, pk) is None:
+        raise Http404(_("The innovation is not in the catalogue."))
     form = forms.ReuseRequestForm(request.POST, user=request.user)
-    if entry is not None and form.is_valid():
+    if form.is_valid():
         created = _call(
             form,
             services.request_reuse_examination,

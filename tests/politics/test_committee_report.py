@@ -28,7 +28,7 @@ def test_the_report_tells_what_the_committee_did(copenhagen):
     # a need raised eight months ago and never before the committee
     with time_machine.travel(timezone.now() - datetime.timedelta(days=240), tick=False):
         quiet = raise_need(copenhagen, title="Glemt behov")
-    mandated = innovation_in(copenhagen, "exploring", title="Mandat i år")
+    innovation_in(copenhagen, "exploring", title="Mandat i år")
     stopped = innovation_in(copenhagen, "testing", title="Stoppet forsøg")
     record(copenhagen, stopped, "stop", apply=True)
     evaluated = innovation_in(copenhagen, "evaluating", title="Evalueret")
