@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from decisions import services as decision_services
 from innovations import services as innovation_services
 from innovations.models import Innovation, State
+from politics import demo as politics_demo
 
 from . import demo_content as content
 from .admin_access import ensure_administrators_group
@@ -868,4 +869,7 @@ def seed(*, today: datetime.date | None = None) -> Summary:
                 agenda_numbers=agenda_numbers,
             ).build()
             summary.innovations_created += 1
+        # What politicians do (politics/demo.py): a member proposal, reuse requests,
+        # followers and the briefings of the term's new members.
+        politics_demo.seed(today=today)
     return summary

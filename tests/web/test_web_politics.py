@@ -139,6 +139,5 @@ def test_the_briefing_page_lists_live_mandates(client, copenhagen, aarhus):
     assert "I forsøg" in page.content.decode()
     signed_in(client, aarhus.politician)
     assert (
-        client.get(reverse("committee_briefing", args=[copenhagen.committee.pk])).status_code
-        == 404
+        client.get(reverse("committee_briefing", args=[copenhagen.committee.pk])).status_code == 404
     )
