@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import (
@@ -126,10 +126,10 @@ class CommitteeReport:
     mandates: list[Decision]
     follow_ups_held: list[FollowUp]
     follow_ups_due: FollowUpsDue
-    quiet: list[Innovation]
+    quiet: Sequence[Innovation]
     moves: list[TransitionLog]
     stops: list[TransitionLog]
-    evaluations: list[Evaluation]
+    evaluations: Sequence[Evaluation]
 
 
 def parse_period(
@@ -353,7 +353,14 @@ def report_rows(report: CommitteeReport, fmt: str) -> Iterator[list[Any]]:
            % {"a": due.answered, "o": due.open_overdue, "n": due.open_not_yet_due,
               "w": due.waived_or_cancelled}, ""]  # fmt: skip
     for i in report.quiet:
-        yield ["quiet", i.last_political, i.title, _phase(i.state) if excel else i.state, "", ""]
+        yield [
+            "quiet",
+            getattr(i, "last_political", None),
+            i.title,
+            _phase(i.state) if excel else i.state,
+            "",
+            "",
+        ]
     for m in report.moves:
         yield ["move", m.at, m.innovation.title,
                f"{_phase(m.source)} → {_phase(m.target)}" if excel

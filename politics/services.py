@@ -9,6 +9,7 @@ after commit.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -397,7 +398,9 @@ def send_briefings(*, on: datetime.date | None = None) -> list[Briefing]:
                     url=url,
                 )
                 if person.email and person.reminder_delivery == ReminderDelivery.IMMEDIATE:
-                    transaction.on_commit(lambda pk=briefing.pk: _email_briefing(pk), robust=True)
+                    transaction.on_commit(
+                        functools.partial(_email_briefing, briefing.pk), robust=True
+                    )
         except IntegrityError:
             continue  # another run briefed them
         created.append(briefing)

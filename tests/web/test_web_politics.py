@@ -4,6 +4,7 @@ catalogue, following, the committee's report (page, print stylesheet, CSV) and t
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -116,7 +117,7 @@ def test_the_committee_report_page_prints_and_downloads(client, copenhagen):
     assert "Mandat i år" in page
     assert 'id="report-mandates"' in page
     assert "css/report-print.css" in page
-    stylesheet = open(finders.find("css/report-print.css"), encoding="utf-8").read()
+    stylesheet = Path(finders.find("css/report-print.css")).read_text(encoding="utf-8")
     assert "@media print" in stylesheet and "size: A4" in stylesheet
     csv_response = client.get(
         reverse("committee_report_csv", args=[copenhagen.committee.pk]), {"start": start}
