@@ -21,7 +21,7 @@ from rest_framework import serializers
 from decisions import selectors as decision_selectors
 from decisions.models import TRANSITION_CHOICES, Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
-from innovations.models import Collaborator, Innovation, InnovationType, State, Value
+from innovations.models import Collaborator, Innovation, InnovationType, RaisedBy, State, Value
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
 from reminders.models import Checkpoint, CheckpointStatus
@@ -143,6 +143,7 @@ class InnovationOut(serializers.ModelSerializer):
             "frame_scope",
             "kle_code",
             "contact_role",
+            "raised_by",
             "stop_reason",
             "stop_learning",
             "created_at",
@@ -193,6 +194,7 @@ class InnovationOut(serializers.ModelSerializer):
             "frame_scope": innovation.frame_scope,
             "kle_code": innovation.kle_code,
             "contact_role": innovation.contact_role,
+            "raised_by": innovation.raised_by,
             "stop_reason": innovation.stop_reason,
             "stop_learning": innovation.stop_learning,
             "created_at": _datetime(innovation.created_at, zone),
@@ -238,6 +240,12 @@ class InnovationIn(serializers.Serializer):
     frame_scope = serializers.CharField(required=False, allow_blank=True)
     kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    raised_by = serializers.ChoiceField(
+        choices=RaisedBy.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Who raised the need: politician and committee count as initiated by them."),
+    )
 
 
 class ChangeCommitteeIn(serializers.Serializer):

@@ -122,6 +122,9 @@ class InnovationForm(forms.Form):
         label=_("KLE code"), required=False, max_length=20, help_text=_("For example 27.24.00.")
     )
     contact_role = forms.CharField(label=_("Contact (role)"), required=False, max_length=200)
+    raised_by = Innovation._meta.get_field("raised_by").formfield(
+        help_text=_("A need raised by a politician or a committee counts as initiated by them.")
+    )
 
     def __init__(self, *args, user, innovation: Innovation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -197,6 +200,7 @@ def innovation_initial(innovation: Innovation) -> dict[str, Any]:
             "collaborators",
             "kle_code",
             "contact_role",
+            "raised_by",
         )
     }
 
