@@ -3,8 +3,8 @@
 Anyone signed in follows an innovation of their own organisation, or a shared one of another
 organisation (from the catalogue). The notices go through the channels of reminders: an
 in-app notification (django-notifications), recorded in the transaction of the event, and an
-e-mail by the person's choice (immediately; a person on the daily digest gets the in-app
-notice only), claimed and sent after commit.
+e-mail by the person's choice: immediately (claimed and sent after commit) or in the daily
+digest (``reminders.digest`` assigns the waiting notices to the person's day's digest).
 
 A follower never learns what they may not see: a follower of another organisation is told
 only what the catalogue shows (the phase and that an evaluation was submitted), only while

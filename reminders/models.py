@@ -515,6 +515,15 @@ class FollowNotice(models.Model):
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # For a follower on the daily digest: the digest that carried it.
+    digest = models.ForeignKey(
+        "DigestRun",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_notices",
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -528,6 +537,11 @@ class FollowNotice(models.Model):
                 fields=["created_at"],
                 condition=Q(email_status="pending"),
                 name="follow_notice_pending_idx",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(email_status="skipped_digest", digest__isnull=True),
+                name="follow_notice_awaiting_digest",
             ),
         ]
 
