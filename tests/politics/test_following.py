@@ -3,7 +3,10 @@ evaluations, through the channels of reminders, never of what they may not see."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.core import mail
 from notifications.models import Notification
 
@@ -51,6 +54,33 @@ def test_a_follower_on_the_digest_gets_the_in_app_notice_only(copenhagen):
         )
     ) == {EmailStatus.SKIPPED_DIGEST}
     assert send_follow_emails() == 0
+
+
+def test_a_follower_on_the_digest_gets_the_news_in_the_next_digest(copenhagen):
+    from reminders import delivery
+    from reminders.digest import send_digests
+    from tests.reminders_world import local
+
+    politician = copenhagen.politician
+    politician.email = "politiker@kk.dk"
+    politician.reminder_delivery = "digest"
+    politician.save()
+    day = copenhagen.meeting.date
+    with time_machine.travel(local(day.year, day.month, day.day, 9), tick=False):
+        innovation = raise_need(copenhagen, title="Grønne skolegårde")
+        follow_innovation(actor=politician, innovation=innovation)
+        record(copenhagen, innovation, "mandate", apply=True)
+    tomorrow = day + datetime.timedelta(days=1)
+    with time_machine.travel(local(tomorrow.year, tomorrow.month, tomorrow.day, 7, 31)):
+        [run_id] = send_digests(enqueue=False).created
+        delivery.send_digest_email(run_id)
+    [message] = [m for m in mail.outbox if m.to == ["politiker@kk.dk"]]
+    assert "Grønne skolegårde" in message.body
+    assert FollowNotice.objects.filter(recipient=politician, digest_id=run_id).count() == 2
+    # the next day's digest does not repeat them
+    after = tomorrow + datetime.timedelta(days=1)
+    with time_machine.travel(local(after.year, after.month, after.day, 7, 31)):
+        assert send_digests(enqueue=False).created == []
 
 
 def test_an_unfollowed_innovation_tells_nothing(copenhagen):
