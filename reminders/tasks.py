@@ -84,8 +84,16 @@ def deliver_digest(self, run_id: int) -> None:
 
 
 @shared_task(name="reminders.send_follow_notices", ignore_result=True, **TASK_OPTIONS)
-def send_follow_notices(notice_ids: list[int] | None = None) -> int:
-    """E-mail followers' notices; without ids, every pending one (beat's catch-up)."""
+def send_follow_notices(notice_ids: list[int]) -> int:
+    """E-mail these notices to followers (enqueued after the event's commit)."""
     from .following import send_follow_emails
 
     return send_follow_emails(notice_ids)
+
+
+@shared_task(name="reminders.follow_notices_catch_up", ignore_result=True, **TASK_OPTIONS)
+def follow_notices_catch_up() -> int:
+    """Beat's catch-up: every pending notice whose task was lost."""
+    from .following import send_follow_emails
+
+    return send_follow_emails(None)

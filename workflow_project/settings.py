@@ -260,6 +260,8 @@ CELERY_TASK_ROUTES = {
         "api.webhook_sweep",
         "audit.verify",
         "privacy.purge_expired",
+        "reminders.follow_notices_catch_up",
+        "politics.send_briefings",
     )
 }
 
@@ -320,7 +322,7 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
 }
 # Followers' e-mails whose task was lost, and the briefing of new committee members (politics/).
 CELERY_BEAT_SCHEDULE["reminders-follow-notices"] = {
-    "task": "reminders.send_follow_notices",
+    "task": "reminders.follow_notices_catch_up",
     "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
     "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
 }
