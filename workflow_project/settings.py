@@ -414,6 +414,8 @@ SPECTACULAR_SETTINGS = {
         "TransitionEnum": "decisions.models.TRANSITION_CHOICES",
         "EventEnum": "api.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
+        "ReuseRequestStatusEnum": "politics.models.ReuseRequestStatus",
+        "RaisedByEnum": "innovations.models.RaisedBy",
     },
 }
 
