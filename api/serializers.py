@@ -23,7 +23,7 @@ from decisions import selectors as decision_selectors
 from decisions.mandate import Fidelity
 from decisions.models import Assessment, Correction, Decision, FollowUp, Outcome
 from innovations import selectors as innovation_selectors
-from innovations.models import Collaborator, Innovation, InnovationType, State, Value
+from innovations.models import Collaborator, Innovation, InnovationType, RaisedBy, State, Value
 from innovations.workflow import transition_choices
 from organisations import selectors as organisation_selectors
 from organisations.models import Committee, Meeting, Organisation
@@ -168,6 +168,7 @@ class InnovationOut(serializers.ModelSerializer):
             "kle_code",
             "case_number",
             "contact_role",
+            "raised_by",
             "stop_reason",
             "stop_learning",
             "created_at",
@@ -219,6 +220,7 @@ class InnovationOut(serializers.ModelSerializer):
             "kle_code": innovation.kle_code,
             "case_number": innovation.case_number,
             "contact_role": innovation.contact_role,
+            "raised_by": innovation.raised_by,
             "stop_reason": innovation.stop_reason,
             "stop_learning": innovation.stop_learning,
             "created_at": _datetime(innovation.created_at, zone),
@@ -260,6 +262,12 @@ class InnovationIn(serializers.Serializer):
     kle_code = serializers.CharField(required=False, allow_blank=True, max_length=20)
     case_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     contact_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    raised_by = serializers.ChoiceField(
+        choices=RaisedBy.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Who raised the need: politician and committee count as initiated by them."),
+    )
 
     def validate(self, attrs):
         # The frame is the mandate card's: a client that still sends it is told so, rather

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalogue_views, mandate_views, meetings, token_views, views
+from . import catalogue_views, mandate_views, meetings, politics_views, token_views, views
 
 app_name = "api"
 
@@ -96,6 +96,46 @@ urlpatterns = [
     ),
     path("barometer/", catalogue_views.BarometerView.as_view(), name="barometer"),
     path("barometer/csv/", catalogue_views.BarometerCsvView.as_view(), name="barometer-csv"),
+    path("proposals/", politics_views.ProposalListView.as_view(), name="proposals"),
+    path("proposals/<int:pk>/", politics_views.ProposalDetailView.as_view(), name="proposal"),
+    path("reuse-requests/", politics_views.ReuseRequestListView.as_view(), name="reuse-requests"),
+    path(
+        "reuse-requests/<int:pk>/",
+        politics_views.ReuseRequestDetailView.as_view(),
+        name="reuse-request",
+    ),
+    path(
+        "reuse-requests/<int:pk>/start/",
+        politics_views.ReuseRequestStartView.as_view(),
+        name="reuse-request-start",
+    ),
+    path(
+        "reuse-requests/<int:pk>/examination/",
+        politics_views.ReuseRequestExaminationView.as_view(),
+        name="reuse-request-examination",
+    ),
+    path(
+        "reuse-requests/<int:pk>/withdraw/",
+        politics_views.ReuseRequestWithdrawView.as_view(),
+        name="reuse-request-withdraw",
+    ),
+    path("follows/", politics_views.FollowListView.as_view(), name="follows"),
+    path("innovations/<int:pk>/follow/", politics_views.FollowView.as_view(), name="follow"),
+    path(
+        "committees/<int:pk>/report/",
+        politics_views.CommitteeReportView.as_view(),
+        name="committee-report",
+    ),
+    path(
+        "committees/<int:pk>/report/csv/",
+        politics_views.CommitteeReportCsvView.as_view(),
+        name="committee-report-csv",
+    ),
+    path(
+        "committees/<int:pk>/briefing/",
+        politics_views.CommitteeBriefingView.as_view(),
+        name="committee-briefing",
+    ),
     path("", include(router.urls)),
     re_path(r"^.*$", views.not_found),
 ]

@@ -48,6 +48,7 @@ from organisations.models import (
 
 from . import content
 from . import mandate_content as demo_mandate
+from . import politics_content as politics_demo
 
 TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
 COMMITTEE_SEATS = 5
@@ -957,4 +958,7 @@ def seed(*, today: datetime.date | None = None) -> Summary:
                 agenda_numbers=agenda_numbers,
             ).build()
             summary.innovations_created += 1
+        # What politicians do (demo/politics_content.py): a member proposal, reuse requests,
+        # followers and the briefings of the term's new members.
+        politics_demo.seed(today=today)
     return summary

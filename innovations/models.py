@@ -74,6 +74,18 @@ class Collaborator(models.TextChoices):
     VOLUNTEERS = "volunteers", _("Volunteers")
 
 
+class RaisedBy(models.TextChoices):
+    """Who raised the need: the barometer's "initiated by politicians" counts the first two."""
+
+    POLITICIAN = "politician", _("A politician (e.g. a member proposal)")
+    COMMITTEE = "committee", _("A committee or the council")
+    ADMINISTRATION = "administration", _("The administration")
+    CITIZENS = "citizens", _("Citizens, companies or other outside parties")
+
+
+POLITICAL_INITIATIVE = (RaisedBy.POLITICIAN, RaisedBy.COMMITTEE)
+
+
 @dataclasses.dataclass
 class TransitionContext:
     """What the engine knows when it tries a transition: the evidence and its facts.
@@ -307,6 +319,14 @@ class Innovation(models.Model):
         default="",
         db_default="",  # rows written by SQL (the scale data's COPY) need not name it
         help_text=_("The case number (sagsnummer) in the case system, in its own format."),
+    )
+    raised_by = models.CharField(
+        _("the need was raised by"),
+        max_length=20,
+        choices=RaisedBy.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     reused_from = models.ForeignKey(
         "self",

@@ -29,6 +29,7 @@ from .models import (
     EvaluationMethod,
     Innovation,
     InnovationType,
+    RaisedBy,
     Reuse,
     SharingAction,
     SharingEvent,
@@ -55,6 +56,7 @@ EDITABLE_FIELDS = (
     "kle_code",
     "case_number",
     "contact_role",
+    "raised_by",
 )
 
 
@@ -107,6 +109,13 @@ def _clean_fields(
             cleaned[key] = (data[key] or "").strip()
     if len(cleaned.get("case_number", "")) > 100:
         errors.setdefault("case_number", []).append(_("At most 100 characters."))
+    if "raised_by" in data:
+        raised_by = data["raised_by"] or ""
+        if raised_by and raised_by not in RaisedBy.values:
+            errors.setdefault("raised_by", []).append(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(RaisedBy.values)}
+            )
+        cleaned["raised_by"] = raised_by
     if cleaned.get("kle_code") and not _valid_kle(cleaned["kle_code"]):
         errors.setdefault("kle_code", []).append(_("A KLE code looks like 27.24.00."))
     if "committee" in data or creating:

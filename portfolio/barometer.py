@@ -12,7 +12,9 @@ Each figure says what it counts and out of how many:
 - reused: reuses another organisation's shared innovation (``reused_from`` is set);
 - collaboration: made with others outside the organisation (any collaborator but staff),
   and with whom: citizens, companies, research, volunteers, other public bodies, and staff;
-- political: an approved mandate decision exists;
+- political: initiated or promoted by politicians (the national question), split into
+  *initiated*: the need was raised by a politician or a committee (``raised_by``, which a
+  member proposal sets), and *promoted*: an approved mandate decision exists;
 - evaluated: at least one evaluation is submitted; shared: it is in the catalogue;
 - innovation types, and the share combining several;
 - values achieved: of the evaluated innovations, those whose latest evaluation records the
@@ -42,6 +44,7 @@ from innovations import csv_export
 from innovations.catalogue import _json_list_has
 from innovations.models import (
     FINAL_STATES,
+    POLITICAL_INITIATIVE,
     Collaborator,
     Evaluation,
     Innovation,
@@ -52,6 +55,8 @@ from organisations.models import Organisation
 
 NATIONAL_DATA = Path(__file__).resolve().parent / "data" / "innovation_barometer.json"
 # Collaborators outside the organisation; staff take part in nearly every innovation.
+# Collaboration is read from the innovation's collaborators; the involvement log (issue 13,
+# part 2: ``InvolvementActivity``) replaces that source once it exists.
 EXTERNAL_COLLABORATORS = [c.value for c in Collaborator if c != Collaborator.STAFF]
 
 
@@ -183,11 +188,14 @@ def _counts() -> dict[str, Count]:
             several |= _json_list_has("innovation_types", first) & _json_list_has(
                 "innovation_types", second
             )
+    initiated = Q(raised_by__in=POLITICAL_INITIATIVE)
     counts = {
         "total": Count("id"),
         "reused": Count("id", filter=Q(reused_from__isnull=False)),
         "collaboration": Count("id", filter=external),
-        "political": Count("id", filter=Q(has_mandate=True)),
+        "political": Count("id", filter=Q(has_mandate=True) | initiated),
+        "initiated": Count("id", filter=initiated),
+        "promoted": Count("id", filter=Q(has_mandate=True)),
         "evaluated": Count("id", filter=Q(has_evaluation=True)),
         "shared": Count("id", filter=Q(shared=True)),
         "type_several": Count("id", filter=several),
@@ -248,8 +256,22 @@ def _figures(counts: dict[str, int], achieved: dict[str, int]) -> list[Figure]:
         figure(
             "headline",
             "political",
-            _("Initiated or promoted politically (a mandate decision)"),
+            _("Initiated or promoted politically"),
             counts["political"],
+            total,
+        ),
+        figure(
+            "headline",
+            "initiated",
+            _("Initiated by politicians (the need raised by a politician or a committee)"),
+            counts["initiated"],
+            total,
+        ),
+        figure(
+            "headline",
+            "promoted",
+            _("Promoted by politicians (a mandate decision)"),
+            counts["promoted"],
             total,
         ),
         figure("headline", "evaluated", _("Evaluated"), counts["evaluated"], total),

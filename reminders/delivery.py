@@ -425,6 +425,10 @@ def send_digest_email(run_id: int) -> bool:
                 "person": run.person,
                 "date": run.date,
                 "items": items,
+                # news of the innovations the person follows (reminders/following.py)
+                "followed": list(
+                    run.follow_notices.order_by("created_at", "pk").values_list("text", flat=True)
+                ),
                 "preferences_url": preferences_url(),
             }
             subject = render_to_string("reminders/email/digest_subject.txt", context)

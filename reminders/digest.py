@@ -16,12 +16,20 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from organisations.models import User
 
 from . import schedule
-from .models import CheckpointStatus, DigestRun, EmailStatus, Reminder, ReminderPolicy
+from .models import (
+    CheckpointStatus,
+    DigestRun,
+    EmailStatus,
+    FollowNotice,
+    Reminder,
+    ReminderPolicy,
+)
 from .queue import deliver_digest
 from .sweep import stuck_after
 
@@ -46,7 +54,15 @@ def send_digests(now: datetime.datetime | None = None, *, enqueue: bool = True) 
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    people = list(User.objects.filter(pk__in=waiting).only("pk", "organisation_id"))
+    # Followers on the digest get the news of the innovations they follow in it too.
+    following = (
+        FollowNotice.objects.filter(email_status=EmailStatus.SKIPPED_DIGEST, digest__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    people = list(
+        User.objects.filter(Q(pk__in=waiting) | Q(pk__in=following)).only("pk", "organisation_id")
+    )
     digest_times = dict(
         ReminderPolicy.objects.filter(
             organisation_id__in={p.organisation_id for p in people}
@@ -83,7 +99,13 @@ def _create_run(
         digest__isnull=True,
         created_at__lte=cutoff,
     )
-    if not waiting.exists():
+    notices = FollowNotice.objects.filter(
+        recipient_id=person_id,
+        email_status=EmailStatus.SKIPPED_DIGEST,
+        digest__isnull=True,
+        created_at__lte=cutoff,
+    )
+    if not waiting.exists() and not notices.exists():
         return None
     try:
         with transaction.atomic():
@@ -94,6 +116,9 @@ def _create_run(
             ).update(email_status=EmailStatus.CANCELLED)
             assigned = Reminder.objects.filter(
                 pk__in=waiting.filter(checkpoint__status=CheckpointStatus.OPEN).values("pk")
+            ).update(digest=run)
+            assigned += FollowNotice.objects.filter(
+                pk__in=notices.select_for_update(skip_locked=True).values("pk")
             ).update(digest=run)
             if not assigned:
                 # Everything waiting closed meanwhile: no digest today after all.

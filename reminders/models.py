@@ -466,3 +466,102 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Follow(models.Model):
+    """A person follows an innovation of their organisation, or a shared one of another:
+    they are told of its decisions, moves and evaluations (``reminders.following``)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    innovation = models.ForeignKey(
+        "innovations.Innovation",
+        verbose_name=_("innovation"),
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    created_at = models.DateTimeField(_("following since"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "innovation"], name="follow_once"),
+        ]
+        indexes = [models.Index(fields=["innovation"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.innovation}"
+
+
+class FollowNoticeKind(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    MOVE = "move", _("Move")
+    EVALUATION = "evaluation", _("Evaluation")
+
+
+class FollowNotice(models.Model):
+    """The proof of one notice to one follower: unique per (recipient, event), recorded with
+    its in-app notification in the transaction of the event, its e-mail sent after commit."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="follow_notices",
+    )
+    innovation = models.ForeignKey(
+        "innovations.Innovation",
+        verbose_name=_("innovation"),
+        on_delete=models.CASCADE,
+        related_name="follow_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowNoticeKind.choices)
+    # What it is about, e.g. "decision-17", "move-42", "evaluation-3": one notice per event.
+    event = models.CharField(_("event"), max_length=40)
+    text = models.CharField(_("text"), max_length=500)
+    created_at = models.DateTimeField(_("recorded at"))
+    notification_id = models.BigIntegerField(_("in-app notification"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # For a follower on the daily digest: the digest that carried it.
+    digest = models.ForeignKey(
+        "DigestRun",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_notices",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("notice to a follower")
+        verbose_name_plural = _("notices to followers")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="follow_notice_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email_status="pending"),
+                name="follow_notice_pending_idx",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(email_status="skipped_digest", digest__isnull=True),
+                name="follow_notice_awaiting_digest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.text}"

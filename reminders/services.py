@@ -1112,3 +1112,35 @@ def mark_notification_read(*, actor, notification_id: int):
             notification.unread = False
             notification.save(update_fields=["unread"])
     return notification
+
+
+def put_before_committee(
+    *, actor, innovation: Innovation, committee_id: int, title: str
+) -> Checkpoint:
+    """A matter raised for the committee (a member proposal, a reuse examined at a
+    politician's request): a decision checkpoint due at the committee's next meeting (or
+    after the fallback period), which its secretary sees on the agenda. Called by the
+    raising service inside its transaction, after its own permission check."""
+    now = timezone.now()
+    today = schedule.local_date(now)
+    next_meeting = (
+        Meeting.objects.filter(committee_id=committee_id, date__gte=today).order_by("date").first()
+    )
+    due = (
+        next_meeting.date
+        if next_meeting
+        else today + datetime.timedelta(days=POSTPONED_FALLBACK_DAYS)
+    )
+    checkpoint = _build_checkpoint(
+        innovation=innovation,
+        kind=CheckpointKind.DECISION,
+        due_date=due,
+        source=CheckpointSource.MANUAL,
+        policy=policy_for(innovation.organisation_id),
+        now=now,
+        committee_id=committee_id,
+        title=title[:300],
+        actor=actor,
+    )
+    checkpoint.save()
+    return checkpoint

@@ -18,7 +18,7 @@ import logging
 
 from celery import shared_task
 
-from . import digest
+from . import digest, following
 from .queue import TASK_OPTIONS
 from .sweep import backstop, sweep
 
@@ -41,3 +41,9 @@ def run_backstop() -> str:
 @shared_task(name="reminders.send_digests", ignore_result=True, **TASK_OPTIONS)
 def run_digests() -> int:
     return len(digest.send_digests().created)
+
+
+@shared_task(name="reminders.follow_notices_catch_up", ignore_result=True, **TASK_OPTIONS)
+def follow_notices_catch_up() -> int:
+    """Beat's catch-up: every pending notice whose task was lost."""
+    return following.send_follow_emails(None)

@@ -110,6 +110,19 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     # the operator's figures for Prometheus (counts over all organisations, no one's text;
     # refused without the metrics token or an allowed address)
     "metrics": ("open", None),
+    # politicians act (politics/): proposals, reuse requests, following, the committee's
+    # report and briefing
+    "proposal_list": ("own", None),
+    "proposal_create": ("own", None),
+    "reuse_request_create": ("org", "innovation"),
+    "reuse_request_list": ("own", None),
+    "reuse_request_detail": ("org", "reuse_request"),
+    "follow_toggle": ("org", "innovation"),
+    "my_follows": ("own", None),
+    "committee_index": ("own", None),
+    "committee_report": ("org", "committee"),
+    "committee_report_csv": ("org", "committee"),
+    "committee_briefing": ("org", "committee"),
     "reminders:calendar-feed": ("secret", None),
     # --- API -----------------------------------------------------------------------------
     "schema": ("open", None),
@@ -175,6 +188,18 @@ CLASSES: dict[str, tuple[str, str | None]] = {
     "api:webhook-delivery-replay": ("org", "delivery"),
     "api:webhook-list": ("own", None),
     "api:webhook-detail": ("org", "webhook"),
+    "api:proposals": ("own", None),
+    "api:proposal": ("org", "proposal"),
+    "api:reuse-requests": ("own", None),
+    "api:reuse-request": ("org", "reuse_request"),
+    "api:reuse-request-start": ("org", "reuse_request"),
+    "api:reuse-request-examination": ("org", "reuse_request"),
+    "api:reuse-request-withdraw": ("org", "reuse_request"),
+    "api:follows": ("own", None),
+    "api:follow": ("org", "innovation"),
+    "api:committee-report": ("org", "committee"),
+    "api:committee-report-csv": ("org", "committee"),
+    "api:committee-briefing": ("org", "committee"),
 }
 # Django's admin is one application with its own scoping (OrganisationScopedAdmin).
 NAMESPACE_CLASSES = {"admin": "admin"}
@@ -288,8 +313,31 @@ def objects_of_a(copenhagen) -> dict[str, object]:
     agenda_item = AgendaItem.objects.create(
         meeting=copenhagen.meeting, number="1", title=SENTINEL, case_number=SENTINEL[:30]
     )
+    from politics.models import ReuseRequest
+    from politics.services import raise_member_proposal
+    from reminders.following import follow_innovation
+
+    proposal = raise_member_proposal(
+        actor=copenhagen.politician,
+        committee=copenhagen.committee,
+        title=SENTINEL,
+        need=SENTINEL,
+        proposal=SENTINEL,
+    )
+    reuse_request = ReuseRequest.objects.create(
+        origin=innovation,
+        organisation=copenhagen.organisation,
+        committee=copenhagen.committee,
+        requested_by=copenhagen.politician,
+        reason=SENTINEL,
+        requested_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    follow_innovation(actor=copenhagen.politician, innovation=innovation)
     return {
         "agenda_item": agenda_item,
+        "proposal": proposal,
+        "reuse_request": reuse_request,
         "innovation": innovation,
         "decision": decision,
         "follow_up": follow_up,

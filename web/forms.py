@@ -137,6 +137,9 @@ class InnovationForm(forms.Form):
         help_text=_("The case number (sagsnummer) in the case system, in its own format."),
     )
     contact_role = forms.CharField(label=_("Contact (role)"), required=False, max_length=200)
+    raised_by = Innovation._meta.get_field("raised_by").formfield(
+        help_text=_("A need raised by a politician or a committee counts as initiated by them.")
+    )
 
     def __init__(self, *args, user, innovation: Innovation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -210,6 +213,7 @@ def innovation_initial(innovation: Innovation) -> dict[str, Any]:
             "kle_code",
             "case_number",
             "contact_role",
+            "raised_by",
         )
     }
 

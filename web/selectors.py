@@ -88,7 +88,10 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("my_innovations", _("My innovations")))
     if user.role == Role.POLITICIAN:
         items.append(NavItem("my_follow_ups", _("My follow-ups")))
+        items.append(NavItem("proposal_list", _("Member proposals")))
     items.append(NavItem("innovation_list", _("Innovations")))
+    items.append(NavItem("committee_index", _("Committees")))
+    items.append(NavItem("my_follows", _("Following")))
     items.append(NavItem("catalogue_list", _("Catalogue")))
     if user.role == Role.ADMINISTRATOR:
         items.append(NavItem("dashboard", _("Portfolio")))

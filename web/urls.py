@@ -7,6 +7,7 @@ from . import (
     catalogue_views,
     dashboard,
     mandate_views,
+    politics_views,
     token_views,
     views,
 )
@@ -150,6 +151,37 @@ urlpatterns = [
     path("portfolio/rules/<int:pk>/", dashboard.rule_edit, name="dashboard_rule_edit"),
     path("portfolio/innovations.csv", dashboard.portfolio_csv, name="dashboard_portfolio_csv"),
     path("portfolio/decisions.csv", dashboard.decisions_csv, name="dashboard_decisions_csv"),
+    path("proposals/", politics_views.proposal_list, name="proposal_list"),
+    path("proposals/new/", politics_views.proposal_create, name="proposal_create"),
+    path(
+        "catalogue/<int:pk>/reuse-request/",
+        politics_views.reuse_request_create,
+        name="reuse_request_create",
+    ),
+    path("reuse-requests/", politics_views.reuse_request_list, name="reuse_request_list"),
+    path(
+        "reuse-requests/<int:pk>/",
+        politics_views.reuse_request_detail,
+        name="reuse_request_detail",
+    ),
+    path("innovations/<int:pk>/follow/", politics_views.follow_toggle, name="follow_toggle"),
+    path("my/following/", politics_views.my_follows, name="my_follows"),
+    path("committees/", politics_views.committee_index, name="committee_index"),
+    path(
+        "committees/<int:pk>/report/",
+        politics_views.committee_report,
+        name="committee_report",
+    ),
+    path(
+        "committees/<int:pk>/report.csv",
+        politics_views.committee_report_csv,
+        name="committee_report_csv",
+    ),
+    path(
+        "committees/<int:pk>/briefing/",
+        politics_views.committee_briefing,
+        name="committee_briefing",
+    ),
     path("portfolio/audit/", audit_views.audit_log, name="audit"),
     path("portfolio/audit.csv", audit_views.audit_csv, name="audit_csv"),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "agenda",
     "decisions",
     "reminders",
+    "politics",
     "access",
     "audit",
     "webhooks",
@@ -266,6 +267,8 @@ CELERY_TASK_ROUTES = {
         "api.webhook_sweep",
         "audit.verify",
         "privacy.purge_expired",
+        "reminders.follow_notices_catch_up",
+        "politics.send_briefings",
     )
 }
 
@@ -322,6 +325,17 @@ SPOR_RETENTION_WEBHOOK_DELIVERY_DAYS = env_int(
 CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
     "task": "privacy.purge_expired",
     "schedule": 24 * 60 * 60.0,
+    "options": {"expires": 60 * 60},
+}
+# Followers' e-mails whose task was lost, and the briefing of new committee members (politics/).
+CELERY_BEAT_SCHEDULE["reminders-follow-notices"] = {
+    "task": "reminders.follow_notices_catch_up",
+    "schedule": float(SPOR_SWEEP_INTERVAL_SECONDS),
+    "options": {"expires": SPOR_SWEEP_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["politics-briefings"] = {
+    "task": "politics.send_briefings",
+    "schedule": 6 * 60 * 60.0,
     "options": {"expires": 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -408,6 +422,8 @@ SPECTACULAR_SETTINGS = {
         "EventEnum": "webhooks.models.Event",
         "DocumentKindEnum": "innovations.models.DocumentKind",
         "AttendanceStatusEnum": "agenda.models.AttendanceStatus",
+        "ReuseRequestStatusEnum": "politics.models.ReuseRequestStatus",
+        "RaisedByEnum": "innovations.models.RaisedBy",
     },
 }
 
