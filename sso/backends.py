@@ -5,7 +5,10 @@ that explains it (``views.refused``)."""
 
 from __future__ import annotations
 
+import logging
+
 import jwt
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import ModelBackend
@@ -17,6 +20,8 @@ from djangosaml2.backends import Saml2Backend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import claims, oidc, saml, selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 class PasswordBackend(ModelBackend):
@@ -66,7 +71,18 @@ class OidcBackend(OIDCAuthenticationBackend):
         # Only the callback view passes a nonce; a password sign-in never reaches the provider.
         if request is None or "nonce" not in kwargs or not oidc.enabled():
             return None
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException) as exc:
+            # A token for another client or issuer, expired, badly signed; a provider that
+            # refuses the code (used before, or not ours).
+            logger.warning("OpenID Connect sign-in refused", extra={"error": str(exc)})
+            _refuse(
+                request,
+                services.SignInRefused(
+                    _("The sign-in could not be verified. Start again from Spor's sign-in page.")
+                ),
+            )
 
     def _verify_jws(self, payload, key):
         header = jwt.get_unverified_header(payload)

@@ -84,19 +84,24 @@ def privileges(encoded: str, *, cvr: str) -> tuple[str, list[str]]:
 
 def from_saml(session_info: Mapping[str, Any]) -> Claims:
     """Claims from pysaml2's ``session_info`` of a verified assertion."""
-    attributes: Mapping[str, Any] = session_info.get("ava") or {}
+    # Attribute names compared without case: some identity providers lower-case them.
+    attributes = {
+        str(name).lower(): values for name, values in (session_info.get("ava") or {}).items()
+    }
     name_id = session_info.get("name_id")
-    subject = _first(attributes.get(SAML_PERSISTENT_UUID)) or _first(getattr(name_id, "text", ""))
-    cvr = _first(attributes.get(SAML_CVR))
+    subject = _first(attributes.get(SAML_PERSISTENT_UUID.lower())) or _first(
+        getattr(name_id, "text", "")
+    )
+    cvr = _first(attributes.get(SAML_CVR.lower()))
     roles: list[str] = []
     for name in SAML_PRIVILEGES:
-        for encoded in attributes.get(name) or []:
+        for encoded in attributes.get(name.lower()) or []:
             cvr, found = privileges(str(encoded), cvr=cvr)
             roles.extend(found)
-    first_name = _first(attributes.get(SAML_FIRST_NAME))
-    last_name = _first(attributes.get(SAML_LAST_NAME))
+    first_name = _first(attributes.get(SAML_FIRST_NAME.lower()))
+    last_name = _first(attributes.get(SAML_LAST_NAME.lower()))
     if not (first_name or last_name):
-        first_name, last_name = _split_name(_first(attributes.get(SAML_FULL_NAME)))
+        first_name, last_name = _split_name(_first(attributes.get(SAML_FULL_NAME.lower())))
     return Claims(
         protocol=Protocol.SAML,
         issuer=str(session_info.get("issuer") or ""),
@@ -104,7 +109,7 @@ def from_saml(session_info: Mapping[str, Any]) -> Claims:
         cvr=cvr,
         first_name=first_name,
         last_name=last_name,
-        email=_first(attributes.get(SAML_EMAIL)),
+        email=_first(attributes.get(SAML_EMAIL.lower())),
         roles=tuple(dict.fromkeys(roles)),
     )
 

@@ -127,7 +127,7 @@ def sign_in(*, claims: Claims) -> User:
         )
     logger.info(
         "single sign-on",
-        extra={"person": person.pk, "protocol": claims.protocol, "created": adding},
+        extra={"person": person.pk, "protocol": claims.protocol, "new_person": adding},
     )
     return person
 
@@ -136,7 +136,7 @@ def _person_to_link(organisation: Organisation, email: str) -> User | None:
     if not email:
         return None
     return (
-        User.objects.select_for_update()
+        User.objects.select_for_update(of=("self",))
         .filter(
             organisation=organisation,
             email__iexact=email,

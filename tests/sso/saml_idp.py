@@ -1,0 +1,167 @@
+"""A real SAML 2.0 identity provider for the tests: pysaml2's IdP side, in-process, with its
+own keys made at test time. It speaks to Spor only through what a browser carries (the
+redirect with the signed AuthnRequest, the POSTed Response), so every check Spor makes is
+pysaml2's and xmlsec1's, as in production against KOMBIT's Context Handler."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import urllib.parse
+from pathlib import Path
+
+import saml2
+from saml2 import saml
+from saml2.config import IdPConfig
+from saml2.metadata import entity_descriptor
+from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+from .keys import KeyPair, make_key_pair
+
+IDP_BASE = "https://127.0.0.1:9443/context-handler"
+IDP_ENTITY_ID = f"{IDP_BASE}/metadata"
+EID = "https://data.gov.dk/model/core/eid/"
+
+
+def privileges(cvr: str, *values: str) -> str:
+    """An OIOSAML 3 Basic Privilege Profile list, base64-encoded, scoped to the CVR."""
+    body = "".join(f"<Privilege>{value}</Privilege>" for value in values)
+    document = (
+        '<bpp:PrivilegeList xmlns:bpp="http://digst.dk/oiosaml/basic_privilege_profile">'
+        f'<PrivilegeGroup Scope="urn:dk:gov:saml:cvrNumberIdentifier:{cvr}">{body}'
+        "</PrivilegeGroup></bpp:PrivilegeList>"
+    )
+    return base64.b64encode(document.encode()).decode()
+
+
+def attributes(
+    *, cvr: str, privileges_b64: str, first="Mette", last="Frederiksen", email="mette@example.dk"
+) -> dict:
+    return {
+        EID + "professional/cvr": [cvr],
+        EID + "firstName": [first],
+        EID + "lastName": [last],
+        EID + "email": [email],
+        EID + "privilegesIntermediate": [privileges_b64],
+    }
+
+
+def _config(keys: KeyPair, sp_metadata: str | None = None) -> IdPConfig:
+    conf = IdPConfig()
+    settings = {
+        "entityid": IDP_ENTITY_ID,
+        "xmlsec_binary": "/usr/bin/xmlsec1",
+        "allow_unknown_attributes": True,
+        "service": {
+            "idp": {
+                "name": "Test Context Handler",
+                "endpoints": {
+                    "single_sign_on_service": [
+                        (f"{IDP_BASE}/sso", saml2.BINDING_HTTP_REDIRECT),
+                    ],
+                    "single_logout_service": [
+                        (f"{IDP_BASE}/slo", saml2.BINDING_HTTP_REDIRECT),
+                    ],
+                },
+                "name_id_format": [saml.NAMEID_FORMAT_PERSISTENT],
+                "want_authn_requests_signed": True,
+                "sign_assertion": True,
+                "sign_response": False,
+                "signing_algorithm": SIG_RSA_SHA256,
+                "digest_algorithm": DIGEST_SHA256,
+                "policy": {"default": {"lifetime": {"minutes": 5}, "attribute_restrictions": None}},
+            }
+        },
+        "key_file": keys.key_file,
+        "cert_file": keys.cert_file,
+    }
+    if sp_metadata is not None:
+        settings["metadata"] = {"inline": [sp_metadata]}
+    conf.load(settings)
+    return conf
+
+
+@dataclasses.dataclass
+class SamlIdp:
+    keys: KeyPair
+    metadata_file: str
+    server: Server | None = None
+
+    @classmethod
+    def create(cls, directory: Path) -> SamlIdp:
+        keys = make_key_pair(directory, "idp")
+        metadata = str(entity_descriptor(_config(keys)))
+        metadata_file = directory / "idp-metadata.xml"
+        metadata_file.write_text(metadata)
+        return cls(keys=keys, metadata_file=str(metadata_file))
+
+    def trust(self, sp_metadata: str) -> None:
+        """Register Spor's metadata, as the operator does at the Context Handler."""
+        self.server = Server(config=_config(self.keys, sp_metadata))
+
+    def receive(self, location: str):
+        """Read the browser's redirect: the AuthnRequest, its signature checked."""
+        assert self.server is not None
+        assert location.startswith(f"{IDP_BASE}/sso?"), location
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+        assert query.get("SigAlg") == SIG_RSA_SHA256, query.get("SigAlg")
+        parsed = self.server.parse_authn_request(
+            query["SAMLRequest"],
+            saml2.BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query["SigAlg"],
+            signature=query["Signature"],
+        )
+        return parsed.message, query.get("RelayState", "")
+
+    def respond(
+        self,
+        request,
+        *,
+        subject: str,
+        attributes: dict,
+        audience: str | None = None,
+        sign_assertion: bool = True,
+    ) -> str:
+        """A Response to the request, base64 as the browser POSTs it to Spor's ACS."""
+        assert self.server is not None
+        name_id = saml.NameID(format=saml.NAMEID_FORMAT_PERSISTENT, text=subject)
+        response = self.server.create_authn_response(
+            attributes,
+            in_response_to=request.id,
+            destination=request.assertion_consumer_service_url,
+            sp_entity_id=audience or request.issuer.text,
+            name_id=name_id,
+            authn={
+                "class_ref": "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+                "authn_auth": IDP_ENTITY_ID,
+            },
+            sign_assertion=sign_assertion,
+            sign_response=False,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
+        )
+        return base64.b64encode(str(response).encode()).decode()
+
+    def logout_request(self, *, subject: str, sp_entity_id: str, destination: str) -> dict:
+        """An IdP-initiated logout request (another service started single logout)."""
+        assert self.server is not None
+        name_id = saml.NameID(format=saml.NAMEID_FORMAT_PERSISTENT, text=subject)
+        _id, request = self.server.create_logout_request(
+            destination,
+            issuer_entity_id=sp_entity_id,
+            name_id=name_id,
+            sign=True,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
+        )
+        info = self.server.apply_binding(
+            saml2.BINDING_HTTP_REDIRECT,
+            str(request),
+            destination,
+            relay_state="",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return info
