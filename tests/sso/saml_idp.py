@@ -144,17 +144,49 @@ class SamlIdp:
         )
         return base64.b64encode(str(response).encode()).decode()
 
-    def logout_request(self, *, subject: str, sp_entity_id: str, destination: str) -> dict:
-        """An IdP-initiated logout request (another service started single logout)."""
+    def _sp_logout_url(self, sp_entity_id: str) -> str:
         assert self.server is not None
-        name_id = saml.NameID(format=saml.NAMEID_FORMAT_PERSISTENT, text=subject)
+        services = self.server.metadata.single_logout_service(
+            sp_entity_id, saml2.BINDING_HTTP_REDIRECT, "spsso"
+        )
+        return services[0]["location"]
+
+    def answer_logout(self, location: str) -> tuple[str, str]:
+        """Spor's signed LogoutRequest arrives; the IdP ends its session and answers. Returns
+        who was logged out and where the browser goes back to (Spor's logout service)."""
+        assert self.server is not None
+        assert location.startswith(f"{IDP_BASE}/slo?"), location
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+        assert query.get("SigAlg") == SIG_RSA_SHA256 and query.get("Signature")
+        request = self.server.parse_logout_request(
+            query["SAMLRequest"],
+            saml2.BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query["SigAlg"],
+            signature=query["Signature"],
+        ).message
+        response = self.server.create_logout_response(request, [saml2.BINDING_HTTP_REDIRECT])
+        info = self.server.apply_binding(
+            saml2.BINDING_HTTP_REDIRECT,
+            str(response),
+            self._sp_logout_url(request.issuer.text),
+            relay_state=query.get("RelayState", ""),
+            response=True,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return request.name_id.text, dict(info["headers"])["Location"]
+
+    def start_logout(self, *, subject: str, sp_entity_id: str) -> str:
+        """Single logout started at the IdP (the person signed out of another service):
+        where the browser is sent, Spor's logout service with a signed LogoutRequest."""
+        assert self.server is not None
+        destination = self._sp_logout_url(sp_entity_id)
         _id, request = self.server.create_logout_request(
             destination,
             issuer_entity_id=sp_entity_id,
-            name_id=name_id,
-            sign=True,
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
+            name_id=saml.NameID(format=saml.NAMEID_FORMAT_PERSISTENT, text=subject),
+            sign=False,
         )
         info = self.server.apply_binding(
             saml2.BINDING_HTTP_REDIRECT,
@@ -164,4 +196,4 @@ class SamlIdp:
             sign=True,
             sigalg=SIG_RSA_SHA256,
         )
-        return info
+        return dict(info["headers"])["Location"]

@@ -154,6 +154,7 @@ def test_an_unknown_cvr_number_is_refused_with_a_page(client, cph, saml_idp):
 def test_an_unsigned_assertion_is_refused(client, cph, saml_idp):
     response = sign_in(client, saml_idp, sign_assertion=False)
     assert response.status_code == 403
+    assert "ikke underskrevet af din organisations identitetsudbyder" in response.content.decode()
     assert not get_user(client).is_authenticated
     assert not User.objects.filter(external_identities__isnull=False).exists()
 
@@ -161,6 +162,7 @@ def test_an_unsigned_assertion_is_refused(client, cph, saml_idp):
 def test_an_assertion_for_another_service_is_refused(client, cph, saml_idp):
     response = sign_in(client, saml_idp, audience="https://another-service.example.dk/saml")
     assert response.status_code == 403
+    assert "kunne ikke bekræftes" in response.content.decode()
     assert not get_user(client).is_authenticated
 
 
