@@ -4,8 +4,11 @@ the session at the identity provider."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -20,6 +23,8 @@ from saml2.sigver import SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from . import oidc, saml
+
+logger = logging.getLogger(__name__)
 
 SAML_BACKEND = "sso.backends.SamlBackend"
 OIDC_BACKEND = "sso.backends.OidcBackend"
@@ -49,7 +54,16 @@ class SamlEnabledMixin:
     def dispatch(self, request, *args, **kwargs):
         if not saml.enabled():
             raise Http404(_("SAML sign-in is not set up."))
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ImproperlyConfigured as exc:
+            # The identity provider's metadata cannot be had (its URL is refused or down).
+            logger.error("SAML is not available", extra={"error": str(exc)})
+            return refused(
+                request,
+                _("Sign-in through SAML is not available right now. Try again later."),
+                status=503,
+            )
 
 
 class SamlLoginView(SamlEnabledMixin, saml_views.LoginView):
