@@ -5,7 +5,10 @@ organisation."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
+from innovations.errors import ValidationFailed
 from organisations.admin import OrganisationScopedAdmin, ReadOnlyAdmin, is_scoped
 
 from .models import ExternalIdentity, RoleMapping, SignInPolicy
@@ -26,7 +29,12 @@ class RoleMappingAdmin(OrganisationScopedAdmin):
     def save_model(self, request, obj, form, change: bool) -> None:
         if is_scoped(request):
             obj.organisation_id = request.user.organisation_id
-        super().save_model(request, obj, form, change)
+        try:
+            super().save_model(request, obj, form, change)
+        except IntegrityError as exc:
+            raise ValidationFailed(
+                {"idp_value": [_("This value is already mapped to a role.")]}
+            ) from exc
 
 
 @admin.register(SignInPolicy)

@@ -32,7 +32,8 @@ class PasswordBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None or selectors.may_use_password(user):
             return user
-        if request is not None and hasattr(request, "_messages"):
+        # On the web pages (not the API's token endpoint) the person is told why.
+        if request is not None and not request.path.startswith("/api/"):
             messages.error(
                 request,
                 _(

@@ -123,7 +123,12 @@ class SignOutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         backend = request.session.get(BACKEND_SESSION_KEY)
-        if backend == SAML_BACKEND and saml.enabled():
+        # Without the SAML session (its cookie expired) only Spor's session can be ended.
+        if (
+            backend == SAML_BACKEND
+            and saml.enabled()
+            and request.saml_session.get("_saml2_subject_id")
+        ):
             return SamlSignOutView.as_view()(request)
         if backend == OIDC_BACKEND and oidc.enabled():
             return OidcSignOutView.as_view()(request)

@@ -50,3 +50,11 @@ def test_a_password_user_signs_out_as_before(client, cph):
     response = client.post("/sign-out/")
     assert response.status_code == 302 and response["Location"] == "/sign-in/"
     assert not get_user(client).is_authenticated
+
+
+def test_without_the_saml_session_sign_out_still_ends_the_spor_session(client, cph, saml_idp):
+    sign_in(client, saml_idp)
+    client.cookies.pop("spor_saml")  # the SAML session's cookie has expired
+    response = client.post("/sign-out/")
+    assert response.status_code == 302 and response["Location"] == "/sign-in/"
+    assert not get_user(client).is_authenticated

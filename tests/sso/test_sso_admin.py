@@ -59,3 +59,14 @@ def test_the_administrator_switches_passwords_off(admin_client, cph):
     assert response.status_code == 302, response.content.decode()[:2000]
     policy = SignInPolicy.objects.get()
     assert policy.organisation == cph.organisation and policy.local_passwords is False
+
+
+def test_a_value_mapped_twice_is_refused_with_a_message(admin_client, cph):
+    # cph maps every role's privilege already
+    value = RoleMapping.objects.filter(organisation=cph.organisation).first().idp_value
+    response = admin_client.post(
+        "/admin/sso/rolemapping/add/", {"idp_value": value, "role": Role.OFFICIAL}, follow=True
+    )
+    assert response.status_code == 200
+    assert "allerede knyttet til en rolle" in response.content.decode()
+    assert RoleMapping.objects.filter(idp_value=value).count() == 1
