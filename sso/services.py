@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from innovations import permissions
 from innovations.errors import PermissionDenied, SporError
-from organisations.models import Organisation, User
+from organisations.admin_access import ensure_administrators_group, grant_admin_access
+from organisations.models import Organisation, Role, User
 
 from . import selectors
 from .claims import Claims
@@ -106,6 +107,7 @@ def sign_in(*, claims: Claims) -> User:
         audit.record_change(
             actor=person, instance=person, before=before, after=audit.snapshot(person)
         )
+        _follow_admin_access(person)
         if identity is None:
             identity = ExternalIdentity(
                 person=person,
@@ -130,6 +132,21 @@ def sign_in(*, claims: Claims) -> User:
         extra={"person": person.pk, "protocol": claims.protocol, "new_person": adding},
     )
     return person
+
+
+def _follow_admin_access(person: User) -> None:
+    """The Django admin follows the role: an administrator gets it (as the operator's
+    ``grant_admin_access`` gives it), anyone else who had it loses it."""
+    if person.role == Role.ADMINISTRATOR:
+        grant_admin_access(actor=person, person=person)
+        return
+    if person.is_staff and not person.is_superuser:
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])
+        person.groups.remove(ensure_administrators_group())
+        audit.record_change(
+            actor=person, instance=person, before={"is_staff": True}, after={"is_staff": False}
+        )
 
 
 def _person_to_link(organisation: Organisation, email: str) -> User | None:

@@ -95,13 +95,22 @@ def test_a_role_changed_at_the_idp_changes_the_spor_role_at_the_next_sign_in(cli
 
     person = User.objects.get(external_identities__subject=SUBJECT)
     assert person.role == Role.ADMINISTRATOR
+    # an administrator by the identity provider's role gets the admin, and loses it with it
+    assert person.is_staff and person.groups.filter(name="Spor-administratorer").exists()
     assert User.objects.filter(external_identities__isnull=False).count() == 1
     change = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(User),
         object_id=str(person.pk),
         action="changed",
+        changes__has_key="role",
     ).get()
     assert change.changes["role"] == [Role.SECRETARY, Role.ADMINISTRATOR]
+
+    client.logout()
+    sign_in(client, saml_idp, role=Role.OFFICIAL)
+    person.refresh_from_db()
+    assert person.role == Role.OFFICIAL
+    assert not person.is_staff and not person.groups.exists()
 
 
 def test_an_account_the_administrator_made_before_is_taken_over_by_its_e_mail(
