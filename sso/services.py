@@ -74,64 +74,79 @@ def sign_in(*, claims: Claims) -> User:
         validate_email(email)
     except ValidationError:
         email = ""
-    with transaction.atomic():
-        identity = (
-            ExternalIdentity.objects.select_for_update()
-            .filter(issuer=claims.issuer, subject=claims.subject)
-            .first()
-        )
-        if identity is not None:
-            person = User.objects.select_for_update().get(pk=identity.person_id)
-        else:
-            person = _person_to_link(organisation, email) or User(
-                username=_new_username(claims, email), organisation=organisation
-            )
-        if person.organisation_id != organisation.pk:
-            raise SignInRefused(
-                _("Your account in Spor belongs to another organisation. Ask your administrator.")
-            )
-        if not person.is_active:
-            raise SignInRefused(_("Your account in Spor is closed. Ask your administrator."))
-        adding = person.pk is None
-        before = None if adding else audit.snapshot(person)
-        person.first_name = claims.first_name[:NAME_LENGTH]
-        person.last_name = claims.last_name[:NAME_LENGTH]
-        if email:
-            person.email = email
-        person.role = role
-        if adding:
-            person.set_unusable_password()
-            person.save()
-        else:
-            person.save(update_fields=["first_name", "last_name", "email", "role"])
-        audit.record_change(
-            actor=person, instance=person, before=before, after=audit.snapshot(person)
-        )
-        _follow_admin_access(person)
-        if identity is None:
-            identity = ExternalIdentity(
-                person=person,
-                protocol=claims.protocol,
-                issuer=claims.issuer,
-                subject=claims.subject,
-            )
-        identity_before = None if identity.pk is None else audit.snapshot(identity)
-        identity.person = person
-        identity.last_sign_in_at = timezone.now()
-        identity.save()
-        # Each sign-in is an audit event: the identity's last sign-in changes.
-        audit.record_change(
-            actor=person,
-            instance=identity,
-            before=identity_before,
-            after=audit.snapshot(identity),
-            organisation_id=organisation.pk,
-        )
+    # Two first sign-ins of one person at once: the second finds the first's identity.
+    for attempt in range(2):
+        try:
+            person, adding = _provision(claims, organisation, role, email)
+            break
+        except IntegrityError:
+            if attempt:
+                raise
     logger.info(
         "single sign-on",
         extra={"person": person.pk, "protocol": claims.protocol, "new_person": adding},
     )
     return person
+
+
+@transaction.atomic
+def _provision(
+    claims: Claims, organisation: Organisation, role: str, email: str
+) -> tuple[User, bool]:
+    """Within ``sign_in``'s checks: find or create the person and write the audit events."""
+    identity = (
+        ExternalIdentity.objects.select_for_update()
+        .filter(issuer=claims.issuer, subject=claims.subject)
+        .first()
+    )
+    if identity is not None:
+        person = User.objects.select_for_update().get(pk=identity.person_id)
+    else:
+        person = _person_to_link(organisation, email) or User(
+            username=_new_username(claims, email), organisation=organisation
+        )
+    if person.organisation_id != organisation.pk:
+        raise SignInRefused(
+            _("Your account in Spor belongs to another organisation. Ask your administrator.")
+        )
+    if not person.is_active:
+        raise SignInRefused(_("Your account in Spor is closed. Ask your administrator."))
+    adding = person.pk is None
+    before = None if adding else audit.snapshot(person)
+    person.first_name = claims.first_name[:NAME_LENGTH]
+    person.last_name = claims.last_name[:NAME_LENGTH]
+    if email:
+        person.email = email
+    person.role = role
+    if adding:
+        person.set_unusable_password()
+        person.save()
+    else:
+        person.save(update_fields=["first_name", "last_name", "email", "role"])
+    audit.record_change(actor=person, instance=person, before=before, after=audit.snapshot(person))
+    _follow_admin_access(person)
+    if identity is None:
+        identity = ExternalIdentity(
+            person=person,
+            protocol=claims.protocol,
+            issuer=claims.issuer,
+            subject=claims.subject,
+        )
+    identity_before = None if identity.pk is None else audit.snapshot(identity)
+    identity.last_sign_in_at = timezone.now()
+    if identity.pk is None:
+        identity.save()
+    else:
+        identity.save(update_fields=["last_sign_in_at"])
+    # Each sign-in is an audit event: the identity's last sign-in changes.
+    audit.record_change(
+        actor=person,
+        instance=identity,
+        before=identity_before,
+        after=audit.snapshot(identity),
+        organisation_id=organisation.pk,
+    )
+    return person, adding
 
 
 def _follow_admin_access(person: User) -> None:

@@ -230,7 +230,6 @@ if SPOR_SAML_NSIS_LEVEL not in {"", "Low", "Substantial", "High"}:
 SAML_CONFIG_LOADER = "sso.saml.sp_config"
 SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 SAML_SESSION_COOKIE_NAME = "spor_saml"
-SAML_SESSION_COOKIE_SECURE = not DEBUG
 SAML_CREATE_UNKNOWN_USER = True
 SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
 
