@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from djangosaml2 import views as saml_views
 from mozilla_django_oidc import views as oidc_views
@@ -76,6 +77,9 @@ class SamlLoginView(SamlEnabledMixin, saml_views.LoginView):
             )
 
 
+# The identity provider POSTs from its own site: no CSRF token (djangosaml2 exempts these
+# views, and a subclass's own dispatch must say so again).
+@method_decorator(csrf_exempt, name="dispatch")
 class SamlAcsView(SamlEnabledMixin, saml_views.AssertionConsumerServiceView):
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         return refused(request, _refusal_message(request, exception), status=403)
@@ -88,6 +92,7 @@ class SamlSignOutView(SamlEnabledMixin, saml_views.LogoutInitView):
         return self.get(request, *args, **kwargs)
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class SamlLogoutServiceView(SamlEnabledMixin, saml_views.LogoutView):
     """The identity provider's logout request or answer."""
 

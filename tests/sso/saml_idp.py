@@ -47,10 +47,10 @@ def attributes(
     }
 
 
-def _config(keys: KeyPair, sp_metadata: str | None = None) -> IdPConfig:
+def _config(keys: KeyPair, base: str, sp_metadata: str | None = None) -> IdPConfig:
     conf = IdPConfig()
     settings = {
-        "entityid": IDP_ENTITY_ID,
+        "entityid": f"{base}/metadata",
         "xmlsec_binary": "/usr/bin/xmlsec1",
         "allow_unknown_attributes": True,
         "service": {
@@ -58,10 +58,10 @@ def _config(keys: KeyPair, sp_metadata: str | None = None) -> IdPConfig:
                 "name": "Test Context Handler",
                 "endpoints": {
                     "single_sign_on_service": [
-                        (f"{IDP_BASE}/sso", saml2.BINDING_HTTP_REDIRECT),
+                        (f"{base}/sso", saml2.BINDING_HTTP_REDIRECT),
                     ],
                     "single_logout_service": [
-                        (f"{IDP_BASE}/slo", saml2.BINDING_HTTP_REDIRECT),
+                        (f"{base}/slo", saml2.BINDING_HTTP_REDIRECT),
                     ],
                 },
                 "name_id_format": [saml.NAMEID_FORMAT_PERSISTENT],
@@ -86,24 +86,25 @@ def _config(keys: KeyPair, sp_metadata: str | None = None) -> IdPConfig:
 class SamlIdp:
     keys: KeyPair
     metadata_file: str
+    base: str = IDP_BASE
     server: Server | None = None
 
     @classmethod
-    def create(cls, directory: Path) -> SamlIdp:
+    def create(cls, directory: Path, base: str = IDP_BASE) -> SamlIdp:
         keys = make_key_pair(directory, "idp")
-        metadata = str(entity_descriptor(_config(keys)))
+        metadata = str(entity_descriptor(_config(keys, base)))
         metadata_file = directory / "idp-metadata.xml"
         metadata_file.write_text(metadata)
-        return cls(keys=keys, metadata_file=str(metadata_file))
+        return cls(keys=keys, metadata_file=str(metadata_file), base=base)
 
     def trust(self, sp_metadata: str) -> None:
         """Register Spor's metadata, as the operator does at the Context Handler."""
-        self.server = Server(config=_config(self.keys, sp_metadata))
+        self.server = Server(config=_config(self.keys, self.base, sp_metadata))
 
     def receive(self, location: str):
         """Read the browser's redirect: the AuthnRequest, its signature checked."""
         assert self.server is not None
-        assert location.startswith(f"{IDP_BASE}/sso?"), location
+        assert location.startswith(f"{self.base}/sso?"), location
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
         assert query.get("SigAlg") == SIG_RSA_SHA256, query.get("SigAlg")
         parsed = self.server.parse_authn_request(
@@ -135,7 +136,7 @@ class SamlIdp:
             name_id=name_id,
             authn={
                 "class_ref": "https://data.gov.dk/concept/core/nsis/loa/Substantial",
-                "authn_auth": IDP_ENTITY_ID,
+                "authn_auth": f"{self.base}/metadata",
             },
             sign_assertion=sign_assertion,
             sign_response=False,
@@ -155,7 +156,7 @@ class SamlIdp:
         """Spor's signed LogoutRequest arrives; the IdP ends its session and answers. Returns
         who was logged out and where the browser goes back to (Spor's logout service)."""
         assert self.server is not None
-        assert location.startswith(f"{IDP_BASE}/slo?"), location
+        assert location.startswith(f"{self.base}/slo?"), location
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
         assert query.get("SigAlg") == SIG_RSA_SHA256 and query.get("Signature")
         request = self.server.parse_logout_request(
@@ -197,3 +198,53 @@ class SamlIdp:
             sigalg=SIG_RSA_SHA256,
         )
         return dict(info["headers"])["Location"]
+
+
+class SamlIdpServer:
+    """The IdP over HTTP on 127.0.0.1, for the browser: its sign-in page answers Spor's
+    request for ``person`` (no password asked) with a form that POSTs the signed Response to
+    Spor's ACS, as the Context Handler's page does after the person has signed in."""
+
+    def __init__(self, directory: Path) -> None:
+        from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.httpd = make_server("127.0.0.1", 0, self.app, handler_class=Quiet)
+        self.base = f"http://127.0.0.1:{self.httpd.server_port}/context-handler"
+        self.idp = SamlIdp.create(directory, base=self.base)
+        self.subject = ""
+        self.attributes: dict = {}
+        import threading
+
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> SamlIdpServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def app(self, environ, start_response):
+        import html
+
+        if environ["PATH_INFO"] != "/context-handler/sso":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        location = f"http://127.0.0.1:{self.httpd.server_port}{environ['PATH_INFO']}?{environ.get('QUERY_STRING', '')}"
+        request, relay_state = self.idp.receive(location)
+        response = self.idp.respond(request, subject=self.subject, attributes=self.attributes)
+        page = (
+            '<!doctype html><html lang="da"><head><meta charset="utf-8"><title>Context Handler</title>'
+            f'</head><body><main><h1>Test Context Handler</h1><form method="post" '
+            f'action="{html.escape(request.assertion_consumer_service_url)}">'
+            f'<input type="hidden" name="SAMLResponse" value="{html.escape(response)}">'
+            f'<input type="hidden" name="RelayState" value="{html.escape(relay_state)}">'
+            '<button type="submit">Fortsæt til Spor</button></form></main></body></html>'
+        )
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page.encode()]

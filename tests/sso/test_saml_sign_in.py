@@ -88,6 +88,14 @@ def test_first_sign_in_creates_the_person_in_the_organisation_of_the_cvr_number(
     assert client.get("/").status_code == 200
 
 
+def test_the_idp_posts_without_a_csrf_token_as_a_browser_would(cph, saml_idp):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    assert sign_in(browser, saml_idp).status_code == 302
+    assert get_user(browser).is_authenticated
+
+
 def test_a_role_changed_at_the_idp_changes_the_spor_role_at_the_next_sign_in(client, cph, saml_idp):
     sign_in(client, saml_idp, role=Role.SECRETARY)
     client.logout()
