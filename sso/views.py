@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -127,6 +128,9 @@ class SignOutView(auth_views.LogoutView):
     identity provider too (single logout); everyone else as Django does it."""
 
     def post(self, request, *args, **kwargs):
+        return _continue_at_the_provider(request, self._sign_out(request, *args, **kwargs))
+
+    def _sign_out(self, request, *args, **kwargs):
         backend = request.session.get(BACKEND_SESSION_KEY)
         # Without the SAML session (its cookie expired) only Spor's session can be ended.
         if (
@@ -138,3 +142,17 @@ class SignOutView(auth_views.LogoutView):
         if backend == OIDC_BACKEND and oidc.enabled():
             return OidcSignOutView.as_view()(request)
         return super().post(request, *args, **kwargs)
+
+
+def _continue_at_the_provider(request, response):
+    """The sign-out form's page allows forms to go only to Spor (CSP ``form-action 'self'``),
+    and browsers hold a form's redirects to it: a redirect on to the identity provider would
+    be blocked. A page that sends the browser on (``Refresh``, and a link) is not a form."""
+    location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+    if not location or url_has_allowed_host_and_scheme(
+        location, allowed_hosts={request.get_host()}
+    ):
+        return response
+    page = render(request, "sso/signing_out.html", {"url": location})
+    page["Refresh"] = f"0; url={location}"
+    return page

@@ -59,6 +59,12 @@ def test_a_secretary_signs_in_through_the_context_handler(page, context_handler)
     person = User.objects.get(email="sofie@example.dk")
     assert (person.organisation_id, person.role) == (cph_id(), Role.SECRETARY)
 
+    # Signing out in Spor signs her out at the Context Handler too, and back to Spor.
+    page.click("header >> text=Log ud")
+    page.wait_for_url("**/sign-in/")
+    assert context_handler.logged_out == "urn:uuid:7f0a2a62-browser"
+    assert_accessible(page)
+
 
 def test_a_person_without_a_role_sees_why(page, context_handler):
     context_handler.subject = "urn:uuid:no-role"

@@ -217,6 +217,7 @@ class SamlIdpServer:
         self.idp = SamlIdp.create(directory, base=self.base)
         self.subject = ""
         self.attributes: dict = {}
+        self.logged_out = ""
         import threading
 
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -232,10 +233,14 @@ class SamlIdpServer:
     def app(self, environ, start_response):
         import html
 
+        location = f"http://127.0.0.1:{self.httpd.server_port}{environ['PATH_INFO']}?{environ.get('QUERY_STRING', '')}"
+        if environ["PATH_INFO"] == "/context-handler/slo":
+            self.logged_out, back = self.idp.answer_logout(location)
+            start_response("302 Found", [("Location", back)])
+            return [b""]
         if environ["PATH_INFO"] != "/context-handler/sso":
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]
-        location = f"http://127.0.0.1:{self.httpd.server_port}{environ['PATH_INFO']}?{environ.get('QUERY_STRING', '')}"
         request, relay_state = self.idp.receive(location)
         response = self.idp.respond(request, subject=self.subject, attributes=self.attributes)
         page = (
