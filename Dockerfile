@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SPOR_VAR_DIR=/var/lib/spor
 
 WORKDIR /app
+# SAML single sign-on: pysaml2 signs and verifies XML with xmlsec1 (Debian's package).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends xmlsec1 \
+    && rm -rf /var/lib/apt/lists/*
 # The runtime dependencies from the lock file, each checked against its hash; then Spor alone.
 COPY requirements/main.txt requirements/main.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/main.txt

@@ -159,9 +159,9 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     """The 98 municipalities and 5 regions come from the official list, by migration."""
 
     organisation_lookup = "pk"
-    list_display = ("name", "code", "kind", "region")
+    list_display = ("name", "code", "kind", "region", "cvr")
     list_filter = ("kind",)
-    search_fields = ("name", "code")
+    search_fields = ("name", "code", "cvr")
     list_select_related = ("region",)
     ordering = ("name",)
 
@@ -169,7 +169,19 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
+        # An administrator fills in their own organisation's CVR number (single sign-on).
+        if request.user.is_superuser:
+            return True
+        return (
+            request.user.is_administrator
+            and (obj is None or obj.pk == request.user.organisation_id)
+            and super().has_change_permission(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("code", "kind", "name", "region")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

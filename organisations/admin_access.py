@@ -21,7 +21,7 @@ ADMINISTRATORS_GROUP = "Spor-administratorer"
 
 ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "organisations": {
-        "organisation": ("view",),
+        "organisation": ("view", "change"),
         "committee": ("view", "add", "change"),
         "meeting": ("view", "add", "change"),
         "membership": ("view", "add", "change", "delete"),

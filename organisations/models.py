@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -38,11 +39,27 @@ class Organisation(models.Model):
         related_name="municipalities",
         limit_choices_to={"kind": OrganisationKind.REGION},
     )
+    # Single sign-on finds a person's organisation by the CVR number in the assertion.
+    cvr = models.CharField(
+        _("CVR number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("A CVR number is eight digits."))],
+        help_text=_(
+            "The organisation's CVR number, eight digits. Single sign-on finds the "
+            "organisation of the person signing in by it."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr=""), name="organisation_unique_cvr"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -221,3 +221,35 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> A
         finally:
             connection.close()
     raise last_error or OSError("no address to connect to")
+
+
+def get(url: str, *, timeout: float, max_bytes: int) -> bytes:
+    """GET a document (an identity provider's metadata) from a checked address of the URL.
+
+    The same rules as ``post``: refused before any connection when the URL is not allowed, no
+    redirect followed. Only a 200 answer of at most ``max_bytes`` is returned; anything else
+    raises ``OSError`` (or ``http.client.HTTPException``).
+    """
+    destination = check_url(url)
+    connection_class = (
+        _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
+    )
+    last_error: OSError | None = None
+    for address in destination.addresses:
+        connection = connection_class(
+            destination.host, destination.port, address=address, timeout=timeout
+        )
+        try:
+            connection.request("GET", destination.path, headers={"Accept": "application/xml"})
+            response = connection.getresponse()
+            if response.status != 200:
+                raise OSError(Answer(response.status, response.reason or "").status_line)
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise OSError(f"the answer is larger than {max_bytes} bytes")
+            return body
+        except ConnectionRefusedError as exc:  # the next address may answer
+            last_error = exc
+        finally:
+            connection.close()
+    raise last_error or OSError("no address to connect to")

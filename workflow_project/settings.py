@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "portfolio",
     "api",
     "web",
+    "djangosaml2",
+    "mozilla_django_oidc",
+    "sso",
     "demo",
     # The top floor: the project's own commands (readyz) over every app.
     "workflow_project",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The SAML exchange's own cookie (SameSite=None: the identity provider POSTs back).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,9 +168,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
 # django-axes first: it refuses a locked-out username and address before any password check.
+# Then passwords (refused where the organisation uses only single sign-on, except for its
+# administrators), SAML and OpenID Connect (sso/, docs/sso.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sso.backends.PasswordBackend",
+    "sso.backends.SamlBackend",
+    "sso.backends.OidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,6 +206,74 @@ SPOR_API_TOKEN_MAX_DAYS = env_int("SPOR_API_TOKEN_MAX_DAYS", 365, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on (sso/, docs/sso.md). SAML 2.0 in the OIOSAML 3 profile (KOMBIT's Context
+# Handler) is on when the identity provider's metadata is given, as a file or a URL (fetched
+# through the outbound guard, api/outbound.py, and cached); Spor signs with its own key.
+SPOR_SAML_IDP_METADATA_FILE = env_str("SPOR_SAML_IDP_METADATA_FILE", "")
+SPOR_SAML_IDP_METADATA_URL = env_str("SPOR_SAML_IDP_METADATA_URL", "")
+SPOR_SAML_IDP_METADATA_CACHE_SECONDS = env_int(
+    "SPOR_SAML_IDP_METADATA_CACHE_SECONDS", 24 * 3600, minimum=60
+)
+SPOR_SAML_KEY_FILE = env_str("SPOR_SAML_KEY_FILE", "")
+SPOR_SAML_CERT_FILE = env_str("SPOR_SAML_CERT_FILE", "")
+# Spor's entity id; by default the URL of its metadata, SITE_URL/sso/saml/metadata/.
+SPOR_SAML_ENTITY_ID = env_str("SPOR_SAML_ENTITY_ID", "")
+SPOR_SAML_XMLSEC_BINARY = env_str("SPOR_SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+# The NSIS level of assurance asked for (Low, Substantial, High; empty: none asked).
+SPOR_SAML_NSIS_LEVEL = env_str("SPOR_SAML_NSIS_LEVEL", "Substantial")
+SPOR_SAML_CLOCK_SKEW_SECONDS = env_int("SPOR_SAML_CLOCK_SKEW_SECONDS", 60, minimum=0)
+SPOR_SAML_CONTACT_EMAIL = env_str("SPOR_SAML_CONTACT_EMAIL", "")
+SPOR_SAML_LABEL = env_str("SPOR_SAML_LABEL", "")
+if SPOR_SAML_IDP_METADATA_FILE and SPOR_SAML_IDP_METADATA_URL:
+    raise ImproperlyConfigured(
+        "Set SPOR_SAML_IDP_METADATA_FILE or SPOR_SAML_IDP_METADATA_URL, not both"
+    )
+if (SPOR_SAML_IDP_METADATA_FILE or SPOR_SAML_IDP_METADATA_URL) and not (
+    SPOR_SAML_KEY_FILE and SPOR_SAML_CERT_FILE
+):
+    raise ImproperlyConfigured("SAML sign-in needs SPOR_SAML_KEY_FILE and SPOR_SAML_CERT_FILE")
+if SPOR_SAML_NSIS_LEVEL not in {"", "Low", "Substantial", "High"}:
+    raise ImproperlyConfigured("SPOR_SAML_NSIS_LEVEL must be Low, Substantial, High or empty")
+SAML_CONFIG_LOADER = "sso.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "spor_saml"
+SAML_CREATE_UNKNOWN_USER = True
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+
+# OpenID Connect (e.g. Microsoft Entra ID) is on when the client id and the endpoints are set.
+OIDC_RP_CLIENT_ID = env_str("SPOR_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("SPOR_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("SPOR_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("SPOR_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("SPOR_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("SPOR_OIDC_JWKS_ENDPOINT", "")
+SPOR_OIDC_END_SESSION_ENDPOINT = env_str("SPOR_OIDC_END_SESSION_ENDPOINT", "")
+# The ID token's "iss" must be exactly this (Entra: https://login.microsoftonline.com/<tenant>/v2.0).
+SPOR_OIDC_ISSUER = env_str("SPOR_OIDC_ISSUER", "")
+SPOR_OIDC_SUBJECT_CLAIM = env_str("SPOR_OIDC_SUBJECT_CLAIM", "sub")
+SPOR_OIDC_ROLES_CLAIM = env_str("SPOR_OIDC_ROLES_CLAIM", "roles")
+SPOR_OIDC_CVR_CLAIM = env_str("SPOR_OIDC_CVR_CLAIM", "cvr")
+# For a provider that sends no CVR number (one municipality's own Entra tenant).
+SPOR_OIDC_DEFAULT_CVR = env_str("SPOR_OIDC_DEFAULT_CVR", "")
+SPOR_OIDC_LABEL = env_str("SPOR_OIDC_LABEL", "")
+if OIDC_RP_CLIENT_ID and not (
+    OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_JWKS_ENDPOINT
+    and SPOR_OIDC_ISSUER
+):
+    raise ImproperlyConfigured(
+        "OpenID Connect needs SPOR_OIDC_AUTHORIZATION_ENDPOINT, SPOR_OIDC_TOKEN_ENDPOINT, "
+        "SPOR_OIDC_JWKS_ENDPOINT and SPOR_OIDC_ISSUER besides SPOR_OIDC_CLIENT_ID"
+    )
+OIDC_RP_SIGN_ALGO = env_str("SPOR_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env_str("SPOR_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
+OIDC_TIMEOUT = env_int("SPOR_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CALLBACK_CLASS = "sso.views.OidcCallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "sso.oidc.end_session_url"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from sso.views import SignOutView
+
 from .metrics import metrics_view
 
 urlpatterns = [
@@ -17,6 +19,10 @@ urlpatterns = [
     ),
     path("calendar/", include("reminders.urls")),
     path("metrics", metrics_view, name="metrics"),
+    path("sso/", include("sso.urls")),
+    # Before web's sign-out of the same path: a person who came through single sign-on is
+    # signed out at the identity provider too (sso/views.py).
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("", include("web.urls")),
 ]
 
