@@ -362,7 +362,9 @@ def _report(request, pk: int, query: dict) -> selectors.CommitteeReport:
     start, end, months = selectors.parse_period(
         query.get("start"), query.get("end"), query.get("months")
     )
-    return selectors.committee_report(committee, start=start, end=end, quiet_months=months)
+    return selectors.committee_report(
+        committee, start=start, end=end, quiet_months=months, viewer=request.user
+    )
 
 
 class CommitteeReportView(APIView):

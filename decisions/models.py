@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from agenda.models import Attendance
 from core.enums import APPROVED_OUTCOMES, EvidenceKind, Outcome
 from core.querysets import OrganisationScopedQuerySet
 from core.records import ImmutableQuerySet, ImmutableRecord
@@ -84,10 +85,11 @@ def votes_error(meeting, votes_for, votes_against, votes_abstaining) -> str | No
 
     The votes cast (for, against, abstaining) cannot outnumber the members the committee had
     on the meeting's day (``Membership.objects.valid_on``); fewer is fine: members may be
-    absent.
+    absent. When the meeting's attendance is recorded, the votes are checked against those
+    present instead (``decisions.agenda``), substitutes included.
     """
     cast = sum(v for v in (votes_for, votes_against, votes_abstaining) if v)
-    if not cast:
+    if not cast or Attendance.objects.filter(meeting=meeting).exists():
         return None
     members = voting_members(meeting.committee_id, meeting.date)
     if cast <= members:

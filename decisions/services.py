@@ -459,7 +459,13 @@ def record_decision(
             value_direction=value_direction,
         ),
         errors,
-        fields=("agenda_item", "resolution", "minority_statements", "value_direction"),
+        # an item from the meeting system names itself: agenda.resolve fills the text
+        fields=(
+            *(() if agenda_entry and not (agenda_item or "").strip() else ("agenda_item",)),
+            "resolution",
+            "minority_statements",
+            "value_direction",
+        ),
     )
     if not any(field in errors for field in votes):
         problem = votes_error(meeting, **votes)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import NotFound, ValidationFailed
+from decisions import closed
 from decisions.models import Decision, FollowUp, TransitionLog
 from decisions.selectors import effective_record
 from innovations import csv_export
@@ -185,6 +186,7 @@ def committee_report(
     start: datetime.date,
     end: datetime.date,
     quiet_months: int = DEFAULT_QUIET_MONTHS,
+    viewer=None,
 ) -> CommitteeReport:
     """What the committee did in a period: the mandates it gave (with what the decision
     records of the card), the follow-ups it held against those due, its innovations without
@@ -196,14 +198,20 @@ def committee_report(
     in_period = Q(meeting__date__gte=start, meeting__date__lte=end, meeting__committee=committee)
     corrected = Q(corrections__isnull=False, innovation__organisation_id=committee.organisation_id)
 
+    def visible(queryset: QuerySet) -> QuerySet:
+        # a record taken on a closed item is in the report only for those who may see it
+        return queryset if viewer is None else closed.visible_records(queryset, viewer)
+
     def here(record) -> bool:
         return record.meeting.committee_id == committee.pk and start <= record.meeting.date <= end
 
     mandates = [
         d
         for d in _effective(
-            Decision.objects.filter(
-                (in_period & Q(transition="mandate", outcome__in=APPROVED_OUTCOMES)) | corrected
+            visible(
+                Decision.objects.filter(
+                    (in_period & Q(transition="mandate", outcome__in=APPROVED_OUTCOMES)) | corrected
+                )
             )
             .distinct()
             .select_related("innovation", "meeting", "meeting__committee")
@@ -215,7 +223,7 @@ def committee_report(
     held = [
         f
         for f in _effective(
-            FollowUp.objects.filter(in_period | corrected)
+            visible(FollowUp.objects.filter(in_period | corrected))
             .distinct()
             .select_related("innovation", "meeting", "meeting__committee")
             .prefetch_related("corrections")
@@ -270,11 +278,18 @@ def committee_report(
     evidence_here = Q(decision__meeting__committee=committee) | Q(
         follow_up__meeting__committee=committee
     )
+    moves_here = TransitionLog.objects.annotate(day=TruncDate("at")).filter(
+        evidence_here, day__gte=start, day__lte=end
+    )
+    if viewer is not None:
+        moves_here = moves_here.filter(
+            (Q(decision__isnull=True) | closed.may_see(viewer, "decision__"))
+            & (Q(follow_up__isnull=True) | closed.may_see(viewer, "follow_up__"))
+        )
     moves = list(
-        TransitionLog.objects.annotate(day=TruncDate("at"))
-        .filter(evidence_here, day__gte=start, day__lte=end)
-        .select_related("innovation", "decision__meeting", "follow_up__meeting")
-        .order_by("at", "id")
+        moves_here.select_related("innovation", "decision__meeting", "follow_up__meeting").order_by(
+            "at", "id"
+        )
     )
     evaluations = list(
         Evaluation.objects.annotate(day=TruncDate("submitted_at"))

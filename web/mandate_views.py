@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound, PermissionDenied, SporError, ValidationFailed
-from decisions import mandate_selectors, mandate_services
+from decisions import closed, mandate_selectors, mandate_services
 from decisions import services as decision_services
 from decisions.mandate import MandateCard, MandateIndicator
-from decisions.models import FollowUp
+from decisions.models import Decision, FollowUp
 from innovations import permissions
 from innovations.models import Innovation, State
 from innovations.workflow import spec_for
 from organisations.models import Meeting
+from organisations.permissions import council_id
 
 from . import forms, mandate_forms, selectors
 from .views import _innovation_or_404, domain_errors
@@ -30,7 +31,7 @@ from .views import _innovation_or_404, domain_errors
 
 def _meetings_to_record_at(user, innovation: Innovation):
     """The meetings (held) of the responsible committee or the council the person logs."""
-    council = permissions._council_id(innovation)
+    council = council_id(innovation)
     committees = {innovation.committee_id, *([council] if council else [])}
     mine = selectors.my_committee_ids(user) & committees
     return (
@@ -163,11 +164,17 @@ def innovation_mandate(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     versions = mandate_selectors.card_versions(innovation)
     against = mandate_selectors.latest_mandate_evaluation(innovation)
+    current = versions[-1] if versions else None
+    # the decision's item is named only to those who may see a record on a closed item
+    decision_shown = current is not None and (
+        closed.visible_records(Decision.objects.filter(pk=current.decision_id), request.user)
+    ).exists()
     return render(
         request,
         "web/mandate_card.html",
         {
             "innovation": innovation,
+            "decision_shown": decision_shown,
             "versions": versions,
             "current": versions[-1] if versions else None,
             "parts": mandate_selectors.card_parts(versions[-1], changed=[]) if versions else [],

@@ -220,7 +220,9 @@ def _report_for(request: HttpRequest, pk: int):
         )
     except ValidationFailed:
         start, end, months = selectors.parse_period(None, None, None)
-    report = selectors.committee_report(committee, start=start, end=end, quiet_months=months)
+    report = selectors.committee_report(
+        committee, start=start, end=end, quiet_months=months, viewer=request.user
+    )
     return report, form
 
 

@@ -100,9 +100,13 @@ def test_votes_are_checked_against_those_present_and_not_disqualified(
     assert recorded.record.agenda_item == "5. Sag"
 
 
-def test_without_attendance_nothing_is_checked(copenhagen):
+def test_without_attendance_the_committees_size_is_the_limit(copenhagen):
+    # the committee has two members with a vote: two votes are fine, eleven are not
     innovation = InnovationFactory(committee=copenhagen.committee)
-    assert _decide(copenhagen, innovation, votes_for=9, votes_against=2).record.pk
+    assert _decide(copenhagen, innovation, votes_for=2, votes_against=0).record.pk
+    with pytest.raises(ValidationFailed) as refused:
+        _decide(copenhagen, innovation, votes_for=9, votes_against=2)
+    assert "votes_for" in refused.value.errors
 
 
 def test_votes_per_party_group_add_up_and_fill_the_totals(copenhagen, in_english):
@@ -113,7 +117,7 @@ def test_votes_per_party_group_add_up_and_fill_the_totals(copenhagen, in_english
     assert decision.votes_by_group["V"] == {"for": 0, "against": 1, "abstaining": 0}
 
     with pytest.raises(ValidationFailed) as refused:
-        _decide(copenhagen, innovation, votes_for=5, votes_by_group=groups)
+        _decide(copenhagen, innovation, votes_for=1, votes_by_group=groups)
     assert "do not add up" in refused.value.errors["votes_by_group"][0]
 
 

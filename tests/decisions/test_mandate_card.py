@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from audit import chain
 from core.errors import TransitionNotPossible, ValidationFailed
+from core.records import ImmutableRecordError
 from decisions import mandate_services, services
 from decisions.mandate import MandateCard, MandateIndicator
-from decisions.models import Decision, ImmutableRecordError, TransitionLog
+from decisions.models import Decision, TransitionLog
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
