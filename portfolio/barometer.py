@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import PermissionDenied, ValidationFailed
+from decisions.mandate import InvolvedGroup, InvolvementActivity
 from decisions.models import Decision
 from innovations import csv_export
 from innovations.catalogue import _json_list_has
@@ -55,9 +56,16 @@ from organisations.models import Organisation
 
 NATIONAL_DATA = Path(__file__).resolve().parent / "data" / "innovation_barometer.json"
 # Collaborators outside the organisation; staff take part in nearly every innovation.
-# Collaboration is read from the innovation's collaborators; the involvement log (issue 13,
-# part 2: ``InvolvementActivity``) replaces that source once it exists.
+# Collaboration: an innovation made with others outside the organisation, as its
+# collaborators say or as its involvement log shows (an activity in which citizens,
+# companies, researchers or other municipalities took part).
 EXTERNAL_COLLABORATORS = [c.value for c in Collaborator if c != Collaborator.STAFF]
+EXTERNAL_GROUPS = [
+    InvolvedGroup.CITIZENS.value,
+    InvolvedGroup.COMPANIES.value,
+    InvolvedGroup.RESEARCHERS.value,
+    InvolvedGroup.OTHER_MUNICIPALITIES.value,
+]
 
 
 @cache
@@ -174,11 +182,16 @@ def _annotated(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
             Decision.objects.approved().filter(innovation=OuterRef("pk"), transition="mandate")
         ),
         has_evaluation=Exists(Evaluation.objects.filter(innovation=OuterRef("pk"))),
+        involved_outsiders=Exists(
+            InvolvementActivity.objects.filter(
+                innovation=OuterRef("pk"), participants__has_any_keys=EXTERNAL_GROUPS
+            )
+        ),
     )
 
 
 def _counts() -> dict[str, Count]:
-    external = Q()
+    external = Q(involved_outsiders=True)
     for collaborator in EXTERNAL_COLLABORATORS:
         external |= _json_list_has("collaborators", collaborator)
     several = Q()

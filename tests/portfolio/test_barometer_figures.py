@@ -14,6 +14,8 @@ import time_machine
 from django.utils import translation
 
 from core.errors import PermissionDenied, ValidationFailed
+from decisions.mandate import InvolvementActivity
+from innovations.models import Innovation
 from portfolio.barometer import (
     barometer_csv,
     national_barometer,
@@ -240,3 +242,36 @@ def test_the_query_count_does_not_grow_with_the_innovations(copenhagen):
     few = queries()
     add(5)
     assert queries() == few <= 2
+
+
+def test_collaboration_counts_an_involvement_log_with_people_from_outside(copenhagen_portfolio):
+    # given two ordinary innovations without collaborators: one whose involvement log holds a
+    # workshop with citizens, one whose log holds only staff and managers
+    ordinary = Innovation.objects.filter(
+        organisation=copenhagen_portfolio.organisation, title__endswith="almindelig"
+    ).order_by("title")
+    with_citizens, staff_only = ordinary[0], ordinary[1]
+    for innovation, participants in ((with_citizens, {"citizens": 12, "staff": 3}),
+                                     (staff_only, {"staff": 8, "managers": 2})):  # fmt: skip
+        InvolvementActivity.objects.create(
+            innovation=innovation,
+            phase="exploring",
+            date=datetime.date(2026, 3, 2),
+            form="workshop",
+            title="Workshop om hverdagen",
+            participants=participants,
+            learned="Borgerne vil selv vælge tidspunktet.",
+            recorded_at=datetime.datetime(2026, 3, 2, 12, tzinfo=datetime.UTC),
+        )
+
+    # when the barometer is read for the period
+    barometer = organisation_barometer(
+        copenhagen_portfolio.politician,
+        organisation=copenhagen_portfolio.organisation,
+        start=START,
+        end=END,
+    )
+
+    # then the log with citizens counts as collaboration, the one with staff alone does not
+    shares = {f.key: (f.count, f.denominator) for f in barometer.figures}
+    assert shares["collaboration"] == (3, 8)
