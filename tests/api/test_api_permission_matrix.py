@@ -165,8 +165,9 @@ def follow_up_body(target: World, mine: World) -> dict:
 def correction_body(target: World, mine: World) -> dict:
     return {
         "decision": target.decision.pk,
-        "reason": "Stemmetallet var forkert",
-        "corrected_values": {"votes_for": 1},  # the committee has two members with a vote
+        "reason": "Ordlyden var forkert",
+        # a change of wording: permission is the point here, not the vote rules
+        "corrected_values": {"resolution": "Udvalget godkender indstillingen med rettelser."},
     }
 
 
