@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -64,6 +65,13 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+# An empty filter value is refused (say one value, or leave the filter out): the schema
+# says so, so that a client (and the fuzzer) knows.
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 100})
+class CaseNumberFilter(django_filters.CharFilter):
+    pass
+
+
 class SafeSearchFilter(SearchFilter):
     """PostgreSQL refuses NUL in text; such a search simply finds nothing else."""
 
@@ -112,7 +120,7 @@ class InnovationFilter(django_filters.FilterSet):
     organisation = id_filter("organisation_id")
     owner = id_filter("owner_id")
     shared = django_filters.BooleanFilter()
-    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
+    case_number = CaseNumberFilter(label="Case number (sagsnummer), exactly", max_length=100)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="With an overdue checkpoint (true) or none (false)"
     )
@@ -134,7 +142,7 @@ class DecisionFilter(django_filters.FilterSet):
     committee = id_filter("meeting__committee_id")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     transition = django_filters.ChoiceFilter(choices=transition_choices)
-    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
+    case_number = CaseNumberFilter(label="Case number (sagsnummer), exactly", max_length=100)
 
     class Meta:
         model = Decision
@@ -146,7 +154,7 @@ class FollowUpFilter(django_filters.FilterSet):
     meeting = id_filter("meeting_id")
     committee = id_filter("meeting__committee_id")
     assessment = django_filters.ChoiceFilter(choices=Assessment.choices)
-    case_number = django_filters.CharFilter(label="Case number (sagsnummer), exactly")
+    case_number = CaseNumberFilter(label="Case number (sagsnummer), exactly", max_length=100)
 
     class Meta:
         model = FollowUp

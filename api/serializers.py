@@ -139,6 +139,7 @@ class MeetingIn(serializers.Serializer):
 class InnovationOut(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
     paused_from = serializers.ChoiceField(choices=State.choices, allow_blank=True, read_only=True)
+    raised_by = serializers.ChoiceField(choices=RaisedBy.choices, allow_blank=True, read_only=True)
     frame_budget = serializers.DecimalField(
         max_digits=14, decimal_places=2, allow_null=True, read_only=True
     )

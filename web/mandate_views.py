@@ -166,9 +166,12 @@ def innovation_mandate(request: HttpRequest, pk: int) -> HttpResponse:
     against = mandate_selectors.latest_mandate_evaluation(innovation)
     current = versions[-1] if versions else None
     # the decision's item is named only to those who may see a record on a closed item
-    decision_shown = current is not None and (
-        closed.visible_records(Decision.objects.filter(pk=current.decision_id), request.user)
-    ).exists()
+    decision_shown = (
+        current is not None
+        and (
+            closed.visible_records(Decision.objects.filter(pk=current.decision_id), request.user)
+        ).exists()
+    )
     return render(
         request,
         "web/mandate_card.html",

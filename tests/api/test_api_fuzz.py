@@ -55,6 +55,10 @@ DOMAIN_RULES = {
     "POST /api/v1/catalogue/{id}/reuse/": "a null committee sent as a form arrives as text",
     "POST /api/v1/innovations/{id}/documents/": "a file or a link, one of the two",
     "POST /api/v1/innovations/{id}/share/": "the first sharing names a contact role",
+    "POST /api/v1/proposals/": "the committee must be one the politician sits on",
+    "POST /api/v1/reuse-requests/": "the origin must be a shared innovation of another organisation",
+    "PUT /api/v1/meetings/by-external-id/{external_id}/": "the committee must be the token's own",
+    "GET /api/v1/decisions/": "an empty filter value is refused: say one value, or leave it out",
 }
 
 
