@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
+from organisations.models import Committee
 
 from .services import ItemIn, MeetingIn
 
@@ -313,8 +314,6 @@ def parse_csv(text: str, committee: CommitteeLookup) -> list[MeetingIn]:
 
 def committee_lookup(organisation_id: int | None) -> CommitteeLookup:
     """Committees of one organisation, by Spor's id or by name (case-insensitive)."""
-    from organisations.models import Committee
-
     committees = list(
         Committee.objects.filter(organisation_id=organisation_id).values("pk", "name")
     )

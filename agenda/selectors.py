@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from organisations.models import Meeting
+from innovations import permissions
+from organisations.models import Meeting, Membership
 
 from .models import AgendaItem, Attendance, AttendanceStatus, Disqualification
 
@@ -79,12 +81,6 @@ class AgendaLine:
 def agenda_for(meeting: Meeting, user) -> list[AgendaLine]:
     """The meeting's agenda as the person may read it: closed items by number only, unless
     they sit on the committee or administer the organisation."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from innovations import permissions
-    from organisations.models import Membership
-
     items = list(
         items_of(meeting).annotate(
             decision_count=Count("decisions", distinct=True),

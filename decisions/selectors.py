@@ -17,6 +17,7 @@ from core.enums import EvidenceKind
 from innovations.models import APPROVED_OUTCOMES, Evaluation, Innovation
 from organisations.models import Meeting
 
+from . import closed
 from .models import Decision, FollowUp, TransitionLog
 
 
@@ -256,8 +257,6 @@ def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
     ``viewer``, the records taken on closed items they may not see are left out, and the
     moves they authorised say only that they rest on a closed item (``decisions.closed``).
     """
-    from . import closed
-
     entries: list[TimelineEntry] = []
     decisions, follow_ups = decisions_for(innovation), follow_ups_for(innovation)
     if viewer is not None:

@@ -38,7 +38,7 @@ from innovations.models import (
 from organisations.models import Committee, Membership
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 
-from .models import MemberProposal, ReuseRequest
+from .models import OPEN_REUSE_STATUSES, MemberProposal, ReuseRequest
 from .services import POLITICAL_SEATS
 
 DEFAULT_QUIET_MONTHS = 6
@@ -97,8 +97,6 @@ def reuse_request_for(user, pk: int) -> ReuseRequest:
 
 
 def open_request_for(user, origin_id: int) -> ReuseRequest | None:
-    from .models import OPEN_REUSE_STATUSES
-
     return (
         reuse_requests_visible_to(user)
         .filter(origin_id=origin_id, status__in=OPEN_REUSE_STATUSES)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from notifications.signals import notify
 
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from innovations import hooks
@@ -312,8 +313,6 @@ def on_decision_recorded(*, actor, decision) -> None:
 
 
 def _tell_administrators(request_pk: int) -> None:
-    from notifications.signals import notify
-
     request = (
         ReuseRequest.objects.select_related("origin", "requested_by").filter(pk=request_pk).first()
     )
@@ -367,8 +366,6 @@ def new_memberships(day: datetime.date):
 def send_briefings(*, on: datetime.date | None = None) -> list[Briefing]:
     """Brief every new member (page and notification, and an e-mail by their choice); run
     by beat and ``manage.py send_briefings``. At most one briefing per membership, ever."""
-    from notifications.signals import notify
-
     day = on or _today()
     created: list[Briefing] = []
     for membership in new_memberships(day):
