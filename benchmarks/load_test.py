@@ -48,9 +48,11 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from access.services import create_token  # noqa: E402
+from decisions.models import TransitionLog  # noqa: E402
 from innovations.models import Innovation  # noqa: E402
 from organisations.models import Meeting, Membership, User  # noqa: E402
 from reminders import schedule  # noqa: E402
@@ -67,6 +69,14 @@ def session_for(user: User) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
+
+
+RUN_NAME = f"load test {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S}"
+
+
+def token_for(person: User, purpose: str) -> str:
+    """A named API token of this run for the person (created through the service)."""
+    return create_token(actor=person, name=f"{RUN_NAME} {purpose}", days=1)[1]
 
 
 def personas(count: int) -> dict:
@@ -91,15 +101,31 @@ def personas(count: int) -> dict:
             Meeting.objects.filter(committee_id=committee, date__lt=today).order_by("-date").first()
         )
         need = list(
-            Innovation.objects.filter(committee_id=committee, state="need").values_list(
-                "pk", flat=True
-            )[:500]
+            # evidence is dated at or after the innovation was raised (the meeting's day)
+            Innovation.objects.filter(
+                committee_id=committee, state="need", created_at__date__lte=meeting.date
+            ).values_list("pk", flat=True)[:500]
+            if meeting
+            else []
         )
-        anyone = Innovation.objects.filter(committee_id=committee).values_list("pk", flat=True)
+        # a postponement builds on the last move: one raised and last moved by the meeting
+        anyone = (
+            Innovation.objects.filter(committee_id=committee, created_at__date__lte=meeting.date)
+            .exclude(
+                Exists(
+                    TransitionLog.objects.filter(
+                        innovation=OuterRef("pk"), at__date__gt=meeting.date
+                    )
+                )
+            )
+            .values_list("pk", flat=True)
+            if meeting
+            else Innovation.objects.none()
+        )
         if meeting and anyone:
             secretaries.append(
                 {
-                    "token": Token.objects.get_or_create(user=membership.person)[0].key,
+                    "token": token_for(membership.person, "secretary"),
                     "meeting": meeting.pk,
                     "need": need,
                     "any": anyone[0],
@@ -113,16 +139,14 @@ def personas(count: int) -> dict:
             ).values_list("pk", flat=True)[:50]
         )
         if owned:
-            officials.append(
-                {"token": Token.objects.get_or_create(user=person)[0].key, "innovations": owned}
-            )
+            officials.append({"token": token_for(person, "official"), "innovations": owned})
     administrators = [
         {"session": session_for(person)}
         for person in User.objects.filter(role="administrator", organisation__isnull=False)[:40]
     ]
     integrations = [
         {
-            "token": Token.objects.get_or_create(user=person)[0].key,
+            "token": token_for(person, "integration"),
             "calendar": person.calendar_token,
         }
         for person in User.objects.filter(role__in=["official", "politician"]).order_by("-pk")[
@@ -283,7 +307,15 @@ def main() -> None:
         start(
             "worker",
             [python, "-m", "celery", "-A", "workflow_project", "worker", "--concurrency", "1",
-             "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+             "-Q", "celery", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+            environment,
+        ),
+        # beat's sweep and backstop have a queue and a worker of their own, as in production
+        start(
+            "sweeper",
+            [python, "-m", "celery", "-A", "workflow_project", "worker", "--concurrency", "1",
+             "-Q", "sweep", "--hostname", "sweeper@%h", "--without-gossip", "--without-mingle",
+             "--loglevel", "WARNING"],
             environment,
         ),
         start(

@@ -81,8 +81,8 @@ class Secretary(Persona):
             "meeting": self.persona["meeting"],
             "agenda_item": "Punkt 4: mandat",
             "resolution": "Udvalget giver mandat til at undersøge løsninger.",
-            "votes_for": 7,
-            "votes_against": 2,
+            "votes_for": 4,
+            "votes_against": 1,
             "votes_abstaining": 0,
         }
         if pool:

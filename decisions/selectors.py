@@ -18,7 +18,7 @@ from innovations.models import APPROVED_OUTCOMES, Evaluation, Innovation
 from organisations.models import Meeting
 
 from . import closed
-from .models import Decision, FollowUp, TransitionLog
+from .models import Correction, Decision, FollowUp, TransitionLog
 
 
 @dataclasses.dataclass
@@ -60,11 +60,19 @@ def has_evaluation_of_current_phase(innovation: Innovation | int) -> bool:
 
 def _evidence_of(model, innovation: Innovation):
     """Unused records of ``model`` that concern ``innovation`` as they stand corrected."""
+    # Records that a correction moved here, found first: an OR across the join with the
+    # corrections would keep PostgreSQL from the innovation index (a scan of every record).
+    field = "decision_id" if model is Decision else "follow_up_id"
+    moved_here = list(
+        Correction.objects.filter(
+            corrected_values__innovation=innovation.pk, **{f"{field}__isnull": False}
+        ).values_list(field, flat=True)
+    )
+    concerns = Q(innovation=innovation)
+    if moved_here:
+        concerns |= Q(pk__in=moved_here)
     queryset = (
-        model.objects.filter(
-            Q(innovation=innovation) | Q(corrections__corrected_values__innovation=innovation.pk)
-        )
-        .distinct()
+        model.objects.filter(concerns)
         .select_related("meeting__committee")
         .prefetch_related("corrections")
         .order_by("-meeting__date", "-recorded_at", "-id")

@@ -124,9 +124,14 @@ if SPOR_DB_AS_OWNER and not DATABASE_OWNER_URL:
     raise ImproperlyConfigured("SPOR_DB_AS_OWNER=1 needs DATABASE_OWNER_URL")
 
 
+# Each web and worker process keeps its connection for DB_CONN_MAX_AGE seconds (checked
+# before use, below) instead of opening one per request; 0 (development's default) closes it.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0)
+
+
 def _parse_database_url(name: str, url: str) -> dict:
     try:
-        return dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        return dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE)
     except Exception as exc:  # dj_database_url raises several types for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
 
@@ -157,7 +162,7 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     try:
         DATABASES["replica"] = dj_database_url.parse(
-            DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+            DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE
         )
     except Exception as exc:
         raise ImproperlyConfigured(

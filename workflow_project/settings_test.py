@@ -6,6 +6,9 @@ from urllib.parse import urlsplit, urlunsplit
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SECRET_KEY", "spor-test-secret-key")
+# A connection per request, as before persistent connections became production's default:
+# the fault tests restart PostgreSQL under the processes they start.
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 # The tests connect as the superuser (pytest-django creates and flushes the test database);
 # the application's role is granted its rights there too, and tests/audit/test_db_roles.py and the
 # stateful test act as it where the database's refusals are the point.
