@@ -26,6 +26,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -178,6 +179,19 @@ def make_due(count: int) -> int:
     )
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of the child processes waited for so far: each step's locust."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def refresh_need(persona_file: Path) -> None:
     """Drop from the secretaries' pools what an earlier step has mandated already, so each
     step's locust (which reads the file afresh) asks only for transitions still possible."""
@@ -270,7 +284,9 @@ def main() -> None:
     print(f"Dataset: {counts}")
     persona_file = VAR / "personas.json"
     persona_file.write_text(json.dumps(personas(args.personas)))
-    reminders_before = Reminder.objects.count()
+    last_reminder_before = (
+        Reminder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
     due = make_due(args.make_due)
     print(f"Made {due} open checkpoints due for a reminder now.")
 
@@ -345,6 +361,7 @@ def main() -> None:
             users = users or 5
             prefix = VAR / (f"step-{users}" if not warmup else "warmup")
             started = time.monotonic()
+            machine_before, locust_before = machine_busy_seconds(), children_cpu_seconds()
             subprocess.run(
                 [
                     locust, "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
@@ -361,13 +378,20 @@ def main() -> None:
                 continue
             stats = read_stats(prefix)
             worst = report(users, stats, elapsed)
+            busy = (machine_busy_seconds() - machine_before) / elapsed
+            load_generator = (children_cpu_seconds() - locust_before) / elapsed
+            print(
+                f"CPU during the step: the machine {busy:.2f} of {os.cpu_count()} cores busy, "
+                f"of which locust itself {load_generator:.2f}."
+            )
             if (worst["errors"] or worst["p95"] > 500) and not args.keep_going:
                 print(f"Stopped after {users} users: errors or p95 above 500 ms.")
                 break
-        recorded = Reminder.objects.count() - reminders_before
-        sent = Reminder.objects.filter(email_status="sent").count()
+        recorded = Reminder.objects.filter(pk__gt=last_reminder_before)
+        sent = recorded.filter(email_status="sent").count()
         print(
-            f"Meanwhile: the sweep recorded {recorded} reminders; {sent} e-mails sent in all; "
+            f"Meanwhile: the sweep recorded {recorded.count()} reminders, of which {sent} "
+            "were sent by e-mail; "
             f"the SMTP sink received {len(sink.messages)}."
         )
         print(f"Logs and locust CSVs in {VAR}")
