@@ -47,6 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workflow_project.settings")
+# plain http on the loopback: production's redirect to https would answer every request 301
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECRET_KEY", "spor-benchmark-only-" + secrets.token_hex(8))
 # Fixed keys of the benchmark's two API tokens (named tokens, stored hashed like any other).
 SECRETARY_KEY = "spor_" + "b" * 43

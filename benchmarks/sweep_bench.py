@@ -38,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workflow_project.settings")
+# plain http on the loopback: production's redirect to https would answer every request 301
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECRET_KEY", "spor-benchmark-only")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spor_bench_sweep")
 os.environ.setdefault("SPOR_VAR_DIR", tempfile.mkdtemp(prefix="spor-bench-var-"))
