@@ -95,6 +95,11 @@ class CheckpointKind(models.TextChoices):
     DECISION = "decision", _("Decision")
 
 
+# What a committee decides or follows up; documentation and evaluations are the owning
+# official's to deliver.
+COMMITTEE_KINDS = (CheckpointKind.DECISION, CheckpointKind.FOLLOW_UP)
+
+
 class Responsible(models.TextChoices):
     COMMITTEE = "committee", _("The responsible committee")
     OWNER = "owner", _("The owning official")

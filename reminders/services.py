@@ -29,6 +29,7 @@ from organisations.models import Committee, Meeting, Organisation, new_calendar_
 
 from . import schedule
 from .models import (
+    COMMITTEE_KINDS,
     Checkpoint,
     CheckpointKind,
     CheckpointRule,
@@ -57,7 +58,6 @@ DEFAULT_RULES: list[dict[str, Any]] = [
 POSTPONED_FALLBACK_DAYS = 30
 
 # What a committee answers with evidence; documentation and evaluations are the owner's.
-COMMITTEE_KINDS = (CheckpointKind.DECISION, CheckpointKind.FOLLOW_UP)
 
 
 def local_today() -> datetime.date:

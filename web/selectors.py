@@ -36,7 +36,7 @@ from organisations.models import (
     Role,
 )
 from reminders.calendar import feed_url
-from reminders.models import Checkpoint, CheckpointStatus
+from reminders.models import COMMITTEE_KINDS, Checkpoint, CheckpointStatus, Responsible
 from reminders.selectors import calendar_meetings, notifications_for
 from reminders.selectors import unread_count as reminders_unread_count
 
@@ -298,9 +298,6 @@ def politician_committee_ids(user) -> set[int]:
     )
 
 
-COMMITTEE_KINDS = ("decision", "follow_up")
-
-
 def follow_ups_due(user):
     """Open checkpoints at my committees, soonest (most overdue) first."""
     checkpoints = _open_checkpoints()
@@ -322,7 +319,7 @@ def follow_ups_due(user):
         # what the committee decides or follows up; documentation and evaluations are the
         # owning official's to deliver
         kind__in=COMMITTEE_KINDS,
-        responsible="committee",
+        responsible=Responsible.COMMITTEE,
     ).order_by("due_date", "id")
 
 
@@ -334,7 +331,11 @@ def checkpoints_for(user) -> list:
         return []
     return list(
         checkpoints.filter(
-            Q(responsible="owner", responsible_person__isnull=True, innovation__owner=user)
+            Q(
+                responsible=Responsible.OWNER,
+                responsible_person__isnull=True,
+                innovation__owner=user,
+            )
             | Q(responsible_person=user),
             innovation__organisation_id=user.organisation_id,
         ).order_by("due_date", "id")[:200]

@@ -34,6 +34,7 @@ from organisations import services as organisation_services
 from organisations.models import Role
 from privacy import selectors as privacy_selectors
 from reminders import services as reminder_services
+from reminders.models import CheckpointKind, Responsible
 from reminders.services import create_checkpoint
 
 from . import forms, mandate_forms, selectors
@@ -335,8 +336,8 @@ def innovation_ask_for_decision(request: HttpRequest, pk: int) -> HttpResponse:
             create_checkpoint,
             actor=request.user,
             innovation=innovation,
-            kind="decision",
-            responsible="committee",
+            kind=CheckpointKind.DECISION,
+            responsible=Responsible.COMMITTEE,
             **form.cleaned_data,
         )
         if checkpoint is not None:

@@ -520,6 +520,8 @@ LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # django-axes logs every failed sign-in at INFO; its lockouts are warnings.
 LOGGING.setdefault("loggers", {})["axes"] = {"level": env_str("AXES_LOG_LEVEL", "WARNING")}
+# pysaml2's schema library says at every start that a schema it loads is loaded already.
+LOGGING["loggers"]["xmlschema"] = {"level": "WARNING"}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
