@@ -107,20 +107,22 @@ def anonymise(*, person: User, public_name: str) -> None:
     checkpoints = Checkpoint.objects.filter(
         Q(pk__in=MemberProposal.objects.filter(proposed_by=person).values("checkpoint_id"))
         | Q(innovation__reuse_request__requested_by=person),
-        title__contains=name,
+        title__endswith=f" {name}",
     )
+    # Only where the services put it (the title's end, the description's start, in every
+    # language): a short name may also be part of another word.
+    max_length = Checkpoint._meta.get_field("title").max_length
     for checkpoint in checkpoints.select_for_update(of=("self",)):
-        max_length = Checkpoint._meta.get_field("title").max_length
-        checkpoint.title = checkpoint.title.replace(name, public_name)[:max_length]
+        checkpoint.title = (checkpoint.title.removesuffix(name) + public_name)[:max_length]
         checkpoint.save(update_fields=["title"])
     notifications = Notification.objects.filter(
         actor_content_type=ContentType.objects.get_for_model(User),
         actor_object_id=str(person.pk),
         verb=REUSE_REQUESTED_VERB,
-        description__contains=name,
+        description__startswith=f"{name} ",
     )
     for notification in notifications.select_for_update():
-        notification.description = notification.description.replace(name, public_name)
+        notification.description = public_name + notification.description.removeprefix(name)
         notification.save(update_fields=["description"])
     Briefing.objects.filter(person=person).delete()
 
