@@ -48,6 +48,8 @@ POLITICAL_SEATS = (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR, MembershipRo
 # A decision that settles a request: approved, with changes, or rejected. Postponed and
 # referred keep it before the committee (or the council).
 SETTLING_OUTCOMES = (*APPROVED_OUTCOMES, "rejected")
+# The administrators' notification of a new request (its text names the politician).
+REUSE_REQUESTED_VERB = "reuse examination requested"
 
 
 def _today() -> datetime.date:
@@ -327,7 +329,7 @@ def _tell_administrators(request_pk: int) -> None:
         notify.send(
             request.requested_by,
             recipient=recipients,
-            verb="reuse examination requested",
+            verb=REUSE_REQUESTED_VERB,
             target=request.origin,
             description=_("%(name)s asks the administration to examine reusing “%(title)s”.")
             % {

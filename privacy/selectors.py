@@ -2,8 +2,11 @@
 
 ``person_data(actor, person)`` is what the person, or an administrator of their
 organisation, downloads as JSON: the profile, the committee memberships, what the person
-recorded in Spor, and the notifications and reminders they received. It runs one query per
-section, whatever the amount of history.
+recorded in Spor, the notifications and reminders they received, the innovations they follow
+and the notices of them, and what the apps beside privacy register with
+``core.personal_data`` (``politics``: member proposals, requests to examine reuse,
+briefings), each under the app's name. It runs one query per section, whatever the amount of
+history.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from notifications.models import Notification
 
+from core import personal_data
 from core.errors import NotFound
 from decisions.models import Correction, Decision, FollowUp, TransitionLog
 from innovations import permissions
 from innovations.models import Document, Evaluation, Innovation, Reuse, SharingEvent, StatusReport
 from organisations.models import Membership, User
-from reminders.models import Checkpoint, DigestRun, Reminder
+from reminders.models import Checkpoint, DigestRun, Follow, FollowNotice, Reminder
 
 FORMAT_VERSION = 1
 
@@ -166,4 +170,27 @@ def person_data(actor, person: User) -> dict[str, Any]:
             .order_by("date", "pk")
             .values("id", "date", "email_status", "sent_at")
         ),
+        "follows": list(
+            Follow.objects.filter(person=person)
+            .order_by("created_at", "pk")
+            .values("id", "innovation_id", "created_at")
+        ),
+        "follow_notices": list(
+            FollowNotice.objects.filter(recipient=person)
+            .order_by("created_at", "pk")
+            .values(
+                "id",
+                "innovation_id",
+                "kind",
+                "text",
+                "created_at",
+                "email_status",
+                "email_sent_at",
+                "digest_id",
+            )
+        ),
+        **{
+            contributor.name: contributor.exporter(person)
+            for contributor in personal_data.contributors()
+        },
     }

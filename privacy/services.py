@@ -3,13 +3,17 @@
 ``anonymise_person`` closes the account and replaces the name everywhere: decisions,
 follow-ups and the transition log keep pointing at the same row, which from now on reads as
 the person's role and organisation ("Udvalgssekretær, Aarhus"), never a name or an e-mail.
-The decision trail itself is never changed.
+The decision trail itself is never changed. What the person follows, and the notices they
+were sent about it, are deleted.
 
 ``purge_expired`` deletes operational rows after the periods an operator configures: read
-notifications, delivered reminders and digests, expired sessions, and what higher apps
-register (the API: finished webhook deliveries and overdue-event markers of closed
-checkpoints). It is a plain function that beat runs
-daily (``privacy.purge_expired``), a command (``purge_expired``) and the tests call.
+notifications, delivered reminders and digests, sent follow notices, finished webhook
+deliveries, overdue-event markers of closed checkpoints, expired sessions. It is a plain
+function that beat runs daily (``privacy.purge_expired``), a command (``purge_expired``) and
+the tests call.
+
+The apps beside ``privacy`` (``politics``) join all three duties through
+``core.personal_data``: they register an exporter, an anonymiser and their expired rows.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ import dataclasses
 import datetime
 import secrets
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,11 +31,21 @@ from notifications.models import Notification
 
 from access.models import RevokedBecause
 from access.services import revoke_all_tokens_of
+from core import personal_data
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.personal_data import retention_period
 from innovations import permissions
 from innovations.models import Innovation
 from organisations.models import Membership, User
-from reminders.models import Checkpoint, CheckpointStatus, DigestRun, EmailStatus, Reminder
+from reminders.models import (
+    Checkpoint,
+    CheckpointStatus,
+    DigestRun,
+    EmailStatus,
+    Follow,
+    FollowNotice,
+    Reminder,
+)
 from webhooks.models import CheckpointOverdueEvent, DeliveryStatus, WebhookDelivery
 
 from .models import Anonymisation
@@ -75,7 +88,11 @@ def anonymise_person(*, actor, person: User) -> User:
         if Anonymisation.objects.filter(person=locked).exists():
             return locked
         now = timezone.now()
-        locked.first_name = public_name(locked)[:150]
+        shown_as = public_name(locked)
+        # Before the name goes: the contributors may look for it in what they hold.
+        for contributor in personal_data.contributors():
+            contributor.anonymiser(person=locked, public_name=shown_as)
+        locked.first_name = shown_as[:150]
         locked.last_name = ""
         locked.email = ""
         locked.title = ""
@@ -104,6 +121,8 @@ def anonymise_person(*, actor, person: User) -> User:
         Notification.objects.filter(recipient=locked).delete()
         Reminder.objects.filter(recipient=locked).delete()
         DigestRun.objects.filter(person=locked).delete()
+        FollowNotice.objects.filter(recipient=locked).delete()
+        Follow.objects.filter(person=locked).delete()
         # Memberships end yesterday (a committee's composition stays on record); one that
         # had not begun never served and goes.
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -126,10 +145,6 @@ class Purged:
 
     def summary(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.counts.items())
-
-
-def retention_period(name: str) -> datetime.timedelta:
-    return datetime.timedelta(days=int(getattr(settings, name)))
 
 
 def _delete_in_batches(queryset: QuerySet) -> int:
@@ -168,11 +183,22 @@ DELIVERED_EMAIL = [
 ]
 
 
+def expired_follow_notices(now: datetime.datetime) -> QuerySet:
+    """Notices to followers whose e-mail is done: sent (or failed, or without an address), or
+    carried by a digest that went. One still waiting for its digest is kept."""
+    return FollowNotice.objects.filter(
+        created_at__lt=now - retention_period("SPOR_RETENTION_FOLLOW_NOTICE_DAYS")
+    ).filter(
+        Q(email_status__in=[s for s in DELIVERED_EMAIL if s != EmailStatus.SKIPPED_DIGEST])
+        | Q(email_status=EmailStatus.SKIPPED_DIGEST, digest__email_status__in=DELIVERED_EMAIL)
+    )
+
+
 def expired(now: datetime.datetime | None = None) -> dict[str, QuerySet]:
     """The rows whose retention period is over, per kind (the decision trail never is)."""
     now = now or timezone.now()
     reminders_before = now - retention_period("SPOR_RETENTION_REMINDER_DAYS")
-    return {
+    kinds = {
         "notifications": Notification.objects.filter(
             unread=False,
             timestamp__lt=now - retention_period("SPOR_RETENTION_READ_NOTIFICATION_DAYS"),
@@ -185,13 +211,22 @@ def expired(now: datetime.datetime | None = None) -> dict[str, QuerySet]:
         )
         .filter(Q(notified_at__isnull=False) | Q(cancelled_at__isnull=False))
         .exclude(checkpoint__status=CheckpointStatus.OPEN),
+        # Before the digests: a notice whose digest is gone would look as if still waiting.
+        "follow_notices": expired_follow_notices(now),
         "digests": DigestRun.objects.filter(
-            created_at__lt=reminders_before, email_status__in=DELIVERED_EMAIL
+            created_at__lt=reminders_before,
+            email_status__in=DELIVERED_EMAIL,
+            follow_notices__isnull=True,
         ),
         "sessions": Session.objects.filter(expire_date__lt=now),
         "webhook_deliveries": expired_webhook_deliveries(now),
         "overdue_events": expired_overdue_events(now),
     }
+    for contributor in personal_data.contributors():
+        kinds = personal_data.merged(
+            kinds, contributor.expired(now), source=f"The contributor {contributor.name}"
+        )
+    return kinds
 
 
 def purge_expired(now: datetime.datetime | None = None) -> Purged:

@@ -1,5 +1,9 @@
 """A person downloads what Spor holds about them; so does their organisation's administrator.
 
+A politician's download holds what they follow and the notices of it, the member proposals
+they made, the requests to examine reuse they made (an official's: those they examined) and
+the briefings they were sent.
+
 No one else does: a colleague of the same organisation, or an administrator of another,
 gets 404 for the person's data on the web and in the API.
 """
@@ -9,13 +13,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from politics.models import Briefing
+from politics.services import raise_member_proposal, request_reuse_examination
 from privacy.selectors import person_data
+from reminders.following import follow_innovation
 
-from ..privacy_world import secretary_with_history
+from ..catalogue_world import shared_innovation
+from ..factories import MembershipFactory
+from ..lifecycle import raise_need, record
+from ..privacy_world import politician_with_history, secretary_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +100,106 @@ def test_the_export_costs_a_fixed_number_of_queries(aarhus, django_assert_max_nu
     history = secretary_with_history(aarhus)
     with django_assert_max_num_queries(25):
         person_data(history.person, history.person)
+
+
+# --- A politician: follows, notices, proposals, requests to examine reuse, briefings ---------
+
+
+def assert_politicians_history(data: dict, history) -> None:
+    assert [f["innovation_id"] for f in data["follows"]] == [history.followed.pk]
+    notices = data["follow_notices"]
+    assert history.notice.pk in [n["id"] for n in notices]
+    assert {n["kind"] for n in notices} == {"decision", "move"}
+    politics = data["politics"]
+    [proposal] = politics["member_proposals"]
+    assert proposal["id"] == history.proposal.pk
+    assert proposal["proposal"] == history.proposal.proposal
+    [made] = politics["reuse_requests_made"]
+    assert made["id"] == history.reuse_request.pk
+    assert made["reason"] == "Vi har samme udfordring i hjemmeplejen."
+    assert politics["reuse_requests_examined"] == []
+    assert [e["status"] for e in politics["reuse_request_events"]] == ["requested"]
+    assert [b["id"] for b in politics["briefings"]] == [history.briefing.pk]
+
+
+def test_a_politician_downloads_follows_notices_proposals_requests_and_briefings(
+    aarhus, copenhagen
+):
+    history = politician_with_history(aarhus, copenhagen)
+
+    response = web(history.person).get(reverse("my_data"))
+    assert response.status_code == 200
+    assert_politicians_history(json.loads(response.content), history)
+    response = api(history.person).get("/api/v1/people/me/data/")
+    assert response.status_code == 200
+    assert_politicians_history(response.json(), history)
+
+
+def test_only_the_administrator_downloads_the_politicians_and_the_examiners_data(
+    aarhus, copenhagen
+):
+    history = politician_with_history(aarhus, copenhagen)
+    pk = history.person.pk
+
+    response = web(aarhus.administrator).get(reverse("person_data", args=[pk]))
+    assert response.status_code == 200
+    assert_politicians_history(json.loads(response.content), history)
+    response = api(aarhus.administrator).get(f"/api/v1/people/{pk}/data/")
+    assert response.status_code == 200
+    assert_politicians_history(response.json(), history)
+
+    # the official who examined the request finds it, and what they did to it, in theirs
+    data = api(aarhus.administrator).get(f"/api/v1/people/{aarhus.official.pk}/data/").json()
+    politics = data["politics"]
+    assert [r["id"] for r in politics["reuse_requests_examined"]] == [history.reuse_request.pk]
+    assert politics["reuse_requests_examined"][0]["examination"] == "Passer til vores hjemmepleje."
+    assert [e["status"] for e in politics["reuse_request_events"]] == [
+        "examining",
+        "for_decision",
+    ]
+    assert politics["reuse_requests_made"] == [] and politics["briefings"] == []
+
+    # nobody else: a fellow member of the committee, the examiner, another town's administrator
+    for outsider in (aarhus.chair, aarhus.official, copenhagen.administrator):
+        assert web(outsider).get(reverse("person_data", args=[pk])).status_code == 404
+        assert api(outsider).get(f"/api/v1/people/{pk}/data/").status_code == 404
+
+
+def test_more_history_costs_no_more_queries(aarhus, copenhagen):
+    history = politician_with_history(aarhus, copenhagen)
+    with CaptureQueriesContext(connection) as once:
+        first = person_data(history.person, history.person)
+
+    # a second of everything: a follow and its notices, a proposal, a request, a briefing
+    second = raise_need(aarhus, title="Tryghedsopkald")
+    follow_innovation(actor=history.person, innovation=second)
+    record(aarhus, second, "mandate", apply=True)
+    raise_member_proposal(
+        actor=history.person,
+        committee=aarhus.committee,
+        title="Legepladser for alle",
+        need="Der mangler tilgængelige legepladser.",
+        proposal="Udvalget beder forvaltningen kortlægge legepladserne.",
+    )
+    request_reuse_examination(
+        actor=history.person,
+        origin=shared_innovation(copenhagen, title="Digital borgerservice"),
+        committee=aarhus.committee,
+        reason="Det kunne spare ventetid.",
+    )
+    seat = MembershipFactory(person=history.person, committee=aarhus.other_committee, role="member")
+    Briefing.objects.create(
+        membership=seat,
+        person=history.person,
+        committee=aarhus.other_committee,
+        term_start=seat.valid_from,
+        created_at=timezone.now(),
+    )
+    with CaptureQueriesContext(connection) as twice:
+        more = person_data(history.person, history.person)
+
+    assert len(more["follows"]) == 2 * len(first["follows"]) == 2
+    assert len(more["follow_notices"]) == 2 * len(first["follow_notices"])
+    for section in ("member_proposals", "reuse_requests_made", "briefings"):
+        assert len(more["politics"][section]) == 2 * len(first["politics"][section]) == 2
+    assert len(twice) == len(once)

@@ -3,6 +3,7 @@
 A year and a half after a busy autumn, beat's daily purge has removed the read notifications,
 the delivered reminders of closed checkpoints and the finished webhook deliveries, and kept
 everything still in use, everything unread or pending, and every decision and log row.
+Notices to followers go once sent, briefings once their seat cannot be briefed again.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from django.utils import timezone
 from notifications.models import Notification
 
 from decisions.models import Decision
+from organisations.models import Membership
+from politics.models import Briefing
+from politics.services import send_briefings
 from privacy import tasks
 from privacy.services import purge_expired
-from reminders.models import Checkpoint, Reminder
+from reminders.following import send_follow_emails
+from reminders.models import Checkpoint, DigestRun, Follow, FollowNotice, Reminder
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
-from ..privacy_world import secretary_with_history
+from ..factories import MembershipFactory
+from ..privacy_world import politician_with_history, secretary_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +119,109 @@ def test_beat_runs_the_purge_daily(old_history):
         assert "notifications=1" in tasks.purge_expired.apply().get()
     assert not Notification.objects.filter(pk=read.pk).exists()
     assert timezone.now()
+
+
+# --- Notices to followers and briefings of new members ----------------------------------------
+
+
+def test_sent_follow_notices_go_after_their_period_and_waiting_ones_stay(
+    aarhus, copenhagen, settings
+):
+    history = politician_with_history(aarhus, copenhagen)
+    person = history.person
+    assert send_follow_emails() == 2  # the mandate's two notices are e-mailed
+    sent = list(FollowNotice.objects.filter(recipient=person).values_list("pk", flat=True))
+    digest = DigestRun.objects.create(
+        person=person, date=timezone.localdate(), created_at=timezone.now(), email_status="sent"
+    )
+    carried = notice_to(person, history.followed, "carried", digest=digest)
+    waiting = notice_to(person, history.followed, "waiting")
+    half_a_year_on = timezone.now() + datetime.timedelta(days=200)
+
+    settings.SPOR_RETENTION_FOLLOW_NOTICE_DAYS = 365
+    with time_machine.travel(half_a_year_on, tick=False):
+        assert purge_expired().counts["follow_notices"] == 0
+
+    settings.SPOR_RETENTION_FOLLOW_NOTICE_DAYS = 180
+    with time_machine.travel(half_a_year_on, tick=False):
+        fresh = notice_to(person, history.followed, "fresh", email_status="sent")
+        purged = purge_expired()
+
+    assert purged.counts["follow_notices"] == 3
+    assert not FollowNotice.objects.filter(pk__in=[*sent, carried.pk]).exists()
+    # one still waiting for the day's digest, and one sent lately, stay
+    assert set(FollowNotice.objects.values_list("pk", flat=True)) == {waiting.pk, fresh.pk}
+    # following itself is not purged
+    assert Follow.objects.filter(pk=history.follow.pk).exists()
+
+
+def test_a_digest_carrying_notices_is_kept_as_long_as_they_are(aarhus, copenhagen, settings):
+    history = politician_with_history(aarhus, copenhagen)
+    digest = DigestRun.objects.create(
+        person=history.person,
+        date=timezone.localdate(),
+        created_at=timezone.now(),
+        email_status="sent",
+    )
+    carried = notice_to(history.person, history.followed, "carried", digest=digest)
+    settings.SPOR_RETENTION_FOLLOW_NOTICE_DAYS = 1000
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=400), tick=False):
+        purge_expired()
+    # the digest's period is over, but without it the notice would look undelivered
+    assert DigestRun.objects.filter(pk=digest.pk).exists()
+    carried.refresh_from_db()
+    assert carried.digest_id == digest.pk
+
+
+def test_a_briefing_goes_after_its_period_once_its_seat_cannot_be_briefed_again(aarhus, copenhagen):
+    history = politician_with_history(aarhus, copenhagen)
+    a_year_on = timezone.now() + datetime.timedelta(days=400)
+
+    with time_machine.travel(a_year_on, tick=False):
+        purge_expired()
+    # the seat is still held in this electoral term: without the briefing, the member
+    # would be briefed again
+    assert Briefing.objects.filter(pk=history.briefing.pk).exists()
+
+    # the seat ends; a newcomer is briefed that day
+    ends = timezone.localdate() + datetime.timedelta(days=30)
+    Membership.objects.filter(pk=history.briefing.membership_id).update(valid_to=ends)
+    with time_machine.travel(a_year_on, tick=False):
+        newcomer = MembershipFactory(
+            person=aarhus.chair, committee=aarhus.other_committee, valid_from=ends
+        )
+        fresh = Briefing.objects.create(
+            membership=newcomer,
+            person=aarhus.chair,
+            committee=aarhus.other_committee,
+            term_start=newcomer.valid_from,
+            created_at=timezone.now(),
+        )
+        purged = purge_expired()
+
+    assert purged.counts["briefings"] == 1
+    assert not Briefing.objects.filter(pk=history.briefing.pk).exists()
+    assert Briefing.objects.filter(pk=fresh.pk).exists()
+
+
+def test_the_next_electoral_term_ends_every_briefing_of_the_last(aarhus, copenhagen, settings):
+    history = politician_with_history(aarhus, copenhagen)
+    settings.SPOR_RETENTION_BRIEFING_DAYS = 30
+    next_term = datetime.datetime(2030, 2, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(next_term, tick=False):
+        assert purge_expired().counts["briefings"] == 1
+    assert not Briefing.objects.filter(pk=history.briefing.pk).exists()
+    assert send_briefings(on=next_term.date()) == []
+
+
+def notice_to(person, innovation, event: str, **fields) -> FollowNotice:
+    fields.setdefault("email_status", "skipped_digest")
+    return FollowNotice.objects.create(
+        recipient=person,
+        innovation=innovation,
+        kind="move",
+        event=event,
+        text=f"“{innovation.title}” moved.",
+        created_at=timezone.now(),
+        **fields,
+    )
