@@ -1,7 +1,7 @@
 """A case-management system (ESDH) journals Spor's decisions through a signed webhook.
 
 The receiving end is a real HTTP server on 127.0.0.1, started by the test; it verifies the
-signature the way the README tells integrators to.
+signature the way docs/api.md tells integrators to.
 """
 
 from __future__ import annotations
