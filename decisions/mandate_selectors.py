@@ -6,7 +6,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -288,7 +288,7 @@ def results_by_evaluation(evaluation_ids: list[int]) -> dict[int, MandateResult]
     }
 
 
-def mandate_results(innovation_ids: list[int]) -> dict[int, MandateResult]:
+def mandate_results(innovation_ids: list[int] | QuerySet) -> dict[int, MandateResult]:
     """The latest evaluation against the card of each innovation (three queries in all)."""
     latest: dict[int, MandateEvaluation] = {}
     for against in (
@@ -313,8 +313,8 @@ class MandateShare:
 def share_that_met_their_mandate(innovations) -> MandateShare:
     """Of ``innovations`` (a queryset) evaluated against a mandate card, how many met it
     (their latest evaluation: the value direction realised, every target reached)."""
-    ids = list(innovations.values_list("pk", flat=True))
-    results = mandate_results(ids)
+    # a subquery, not a list of every id: the portfolio of a large organisation has thousands
+    results = mandate_results(innovations.values("pk"))
     return MandateShare(evaluated=len(results), met=sum(1 for r in results.values() if r.met))
 
 
