@@ -41,7 +41,15 @@ class CaseNumberFilter(django_filters.CharFilter):
     pass
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": MAX_TEXT})
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_TEXT,
+        "description": "Text in the title, the need or the case number, any case: all of it, "
+        "as one piece (unlike search, which splits it into words)",
+    }
+)
 class TextSearchFilter(django_filters.CharFilter):
     pass
 
@@ -76,11 +84,7 @@ class InnovationFilter(django_filters.FilterSet):
     overdue = YesNoFilter(
         method="filter_overdue", label="With an overdue checkpoint (true) or none (false)"
     )
-    q = TextSearchFilter(
-        method="filter_q",
-        label="Text in the title, the need or the case number (case-insensitive)",
-        max_length=MAX_TEXT,
-    )
+    q = TextSearchFilter(method="filter_q", max_length=MAX_TEXT)
 
     class Meta:
         model = Innovation
