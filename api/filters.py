@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -19,25 +17,11 @@ from decisions.models import (
     FollowUp,
     Outcome,
 )
-from innovations.models import Innovation, State
 from innovations.workflow import transition_choices
 from organisations.models import Committee, Meeting, Organisation, OrganisationKind
-from reminders import schedule
+from portfolio.filters import CaseNumberFilter, id_filter, overdue_checkpoints
 from reminders.models import Checkpoint, CheckpointKind, CheckpointStatus
 from webhooks.models import DeliveryStatus, Event, WebhookDelivery
-
-MAX_ID = 2**63 - 1
-
-
-def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
-    # Bounded, so an id beyond bigint is a 400 and never reaches the database.
-    return django_filters.NumberFilter(
-        field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0, **kwargs
-    )
-
-
-def _overdue():
-    return Checkpoint.objects.open().overdue(on=schedule.local_date(timezone.now()))
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -63,13 +47,6 @@ class StrictFilterBackend(DjangoFilterBackend):
             if errors:
                 raise ValidationFailed(errors)
         return super().filter_queryset(request, queryset, view)
-
-
-# An empty filter value is refused (say one value, or leave the filter out): the schema
-# says so, so that a client (and the fuzzer) knows.
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 100})
-class CaseNumberFilter(django_filters.CharFilter):
-    pass
 
 
 class SafeSearchFilter(SearchFilter):
@@ -112,28 +89,6 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["committee", "date_after", "date_before"]
-
-
-class InnovationFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices)
-    committee = id_filter("committee_id")
-    organisation = id_filter("organisation_id")
-    owner = id_filter("owner_id")
-    shared = django_filters.BooleanFilter()
-    case_number = CaseNumberFilter(label="Case number (sagsnummer), exactly", max_length=100)
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="With an overdue checkpoint (true) or none (false)"
-    )
-
-    class Meta:
-        model = Innovation
-        fields = ["state", "committee", "organisation", "owner", "shared", "case_number", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        overdue = Exists(_overdue().filter(innovation=OuterRef("pk")))
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -202,7 +157,7 @@ class CheckpointFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(pk__in=_overdue().values("pk"))
+        overdue = Q(pk__in=overdue_checkpoints().values("pk"))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -37,6 +37,7 @@ from innovations.workflow import spec_for, transition_names, workflow_graph
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Committee, Meeting, Organisation
+from portfolio.filters import InnovationFilter
 from portfolio.selectors import portfolio
 from privacy import selectors as privacy_selectors
 from reminders import selectors as reminder_selectors
@@ -176,7 +177,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
 class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     queryset = Innovation.objects.none()  # for the schema; get_queryset scopes
     serializer_class = s.InnovationOut
-    filterset_class = filters.InnovationFilter
+    filterset_class = InnovationFilter
     filter_backends = [
         filters.StrictFilterBackend,
         filters.SafeSearchFilter,

@@ -165,7 +165,11 @@ class CheckpointQuerySet(OrganisationScopedQuerySet):
         return self.filter(status=CheckpointStatus.OPEN)
 
     def overdue(self, *, on: datetime.date) -> CheckpointQuerySet:
-        """Due before ``on`` (a day in Copenhagen): the one definition of "overdue"."""
+        """Due before ``on`` (a day in Copenhagen): the one definition of "overdue".
+
+        With ``open()`` it is ``Checkpoint.is_overdue(on=...)`` for one checkpoint in hand;
+        tests/web/test_web_overdue_status.py holds the two (and the web's
+        ``due_status``) together."""
         return self.filter(due_date__lt=on)
 
 
@@ -303,6 +307,10 @@ class Checkpoint(models.Model):
     def is_overdue(self, *, on: datetime.date) -> bool:
         """One checkpoint's side of ``Checkpoint.objects.open().overdue(on=...)``."""
         return self.status == CheckpointStatus.OPEN and self.due_date < on
+
+    def days_overdue(self, *, on: datetime.date) -> int:
+        """How many days past its due date an overdue checkpoint is on ``on``; else 0."""
+        return (on - self.due_date).days if self.is_overdue(on=on) else 0
 
     @property
     def is_open(self) -> bool:

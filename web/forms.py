@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import AgendaItem
@@ -36,6 +37,7 @@ from organisations.models import (
     User,
     language_choices,
 )
+from portfolio.filters import InnovationFilter
 from reminders.models import CheckpointKind, Responsible
 
 
@@ -724,20 +726,51 @@ class DashboardFilterForm(forms.Form):
         return data
 
 
-class InnovationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    phase = forms.ChoiceField(
-        label=_("Phase"), choices=[("", _("All phases")), *State.choices], required=False
-    )
-    committee = forms.ModelChoiceField(
-        label=_("Committee"), queryset=Committee.objects.none(), required=False
-    )
+class OneOfMany(forms.Select):
+    """One choice on the page, read as the list a multiple-choice filter takes; the empty
+    choice ("all") is no value at all."""
 
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(
-            organisation_id=user.organisation_id
-        )
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value]
+
+
+# The filters the page shows; the others (organisation, owner, shared, case_number,
+# overdue) work from the address, as in the API.
+SHOWN_INNOVATION_FILTERS = ("q", "state", "committee")
+
+
+def innovation_filters(query: QueryDict, *, queryset, user) -> InnovationFilter:
+    """The API's innovation filters over ``queryset``, dressed for the page: the phase as
+    one select with the Danish labels, the committees of the user's organisation."""
+    data = query.copy()
+    data.pop("page", None)
+    if "phase" in data and "state" not in data:  # the page's former name, in bookmarks
+        data.setlist("state", data.getlist("phase"))
+    data.pop("phase", None)
+    # The page's form sends the filters left blank; blank is "all" here, not an error.
+    for name in list(data):
+        values = [value for value in data.getlist(name) if value != ""]
+        if values:
+            data.setlist(name, values)
+        else:
+            del data[name]
+    filters = InnovationFilter(data, queryset=queryset)
+    fields = filters.form.fields
+    committees = Committee.objects.filter(organisation_id=user.organisation_id).order_by("name")
+    fields["q"].label = _("Search")
+    fields["state"].label = _("Phase")
+    fields["state"].widget = OneOfMany(choices=[("", _("All phases")), *State.choices])
+    fields["committee"].label = _("Committee")
+    fields["committee"].widget = forms.Select(
+        choices=[("", _("All committees")), *committees.values_list("pk", "name")]
+    )
+    fields["organisation"].label = _("Organisation")
+    fields["owner"].label = _("Owner")
+    fields["shared"].label = _("Shared")
+    fields["case_number"].label = _("Case number")
+    fields["overdue"].label = _("Overdue checkpoints")
+    return filters
 
 
 # --- Checkpoint rules and the reminder policy (administrators) ----------------------------------

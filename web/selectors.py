@@ -106,27 +106,10 @@ def navigation_for(user) -> list[NavItem]:
 # --- Innovations ------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class InnovationFilters:
-    phase: str = ""
-    committee: int | None = None
-    q: str = ""
-
-
-def innovation_list(user, filters: InnovationFilters | None = None) -> QuerySet[Innovation]:
-    filters = filters or InnovationFilters()
-    queryset = visible_innovations(user)
-    if filters.phase:
-        queryset = queryset.filter(state=filters.phase)
-    if filters.committee:
-        queryset = queryset.filter(committee_id=filters.committee)
-    if filters.q:
-        queryset = queryset.filter(
-            Q(title__icontains=filters.q)
-            | Q(need__icontains=filters.q)
-            | Q(case_number__icontains=filters.q)
-        )
-    return queryset.order_by("-updated_at", "-id")
+def innovation_list(user) -> QuerySet[Innovation]:
+    """The innovations the user may see, newest change first; the page narrows them with
+    ``portfolio.filters.InnovationFilter``, the API's filters."""
+    return visible_innovations(user).order_by("-updated_at", "-id")
 
 
 def my_innovations(user) -> QuerySet[Innovation]:

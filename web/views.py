@@ -130,23 +130,25 @@ def _paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
 
 @login_required
 def innovation_list(request: HttpRequest) -> HttpResponse:
-    form = forms.InnovationFilterForm(request.GET or None, user=request.user)
-    filters = selectors.InnovationFilters()
-    if form.is_bound and form.is_valid():
-        committee = form.cleaned_data.get("committee")
-        filters = selectors.InnovationFilters(
-            phase=form.cleaned_data.get("phase") or "",
-            committee=committee.pk if committee else None,
-            q=form.cleaned_data.get("q") or "",
-        )
-    page = _paginate(request, selectors.innovation_list(request.user, filters))
+    filters = forms.innovation_filters(
+        request.GET, queryset=selectors.innovation_list(request.user), user=request.user
+    )
+    # Input that does not validate shows the form with its error and no rows, never all.
+    innovations = filters.qs if filters.is_valid() else filters.queryset.none()
+    page = _paginate(request, innovations)
     query = request.GET.copy()
     query.pop("page", None)
+    form = filters.form
     return render(
         request,
         "web/innovation_list.html",
         {
             "form": form,
+            "other_errors": [
+                (form[name].label, errors)
+                for name, errors in form.errors.items()
+                if name not in forms.SHOWN_INNOVATION_FILTERS
+            ],
             "page": page,
             "query": query.urlencode(),
             "can_create": permissions.can_create_innovation(

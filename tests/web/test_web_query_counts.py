@@ -127,7 +127,10 @@ def queries_for(client, url: str, params: dict | None = None) -> int:
 
 PAGES = [
     ("administrator", "innovation_list", {}),
-    ("administrator", "innovation_list", {"phase": "exploring"}),
+    ("administrator", "innovation_list", {"state": "exploring"}),
+    ("administrator", "innovation_list", {"phase": "exploring"}),  # the former name
+    ("administrator", "innovation_list", {"q": "a", "overdue": "true", "committee": "1"}),
+    ("administrator", "innovation_list", {"committee": "abc"}),  # the form with its error
     ("official", "my_innovations", {}),
     ("secretary", "meeting_list", {}),
     ("secretary", "home", {}),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from innovations.models import State
 from innovations.workflow import transition_choices
+from reminders.services import local_today
 from reminders.wording import reminder_wording
 
 register = template.Library()
@@ -61,8 +62,12 @@ def current(context, url: str) -> str:
 
 @register.filter
 def due_status(checkpoint) -> str:
-    today = timezone.localdate()
-    if checkpoint.due_date < today:
+    """``overdue`` exactly when ``Checkpoint.objects.open().overdue(on=today)`` holds it;
+    a checkpoint no longer open is ``closed``, whatever its date."""
+    today = local_today()
+    if not checkpoint.is_open:
+        return "closed"
+    if checkpoint.is_overdue(on=today):
         return "overdue"
     if checkpoint.due_date == today:
         return "due"
@@ -71,7 +76,7 @@ def due_status(checkpoint) -> str:
 
 @register.filter
 def days_overdue(checkpoint) -> int:
-    return (timezone.localdate() - checkpoint.due_date).days
+    return checkpoint.days_overdue(on=local_today())
 
 
 @register.filter
