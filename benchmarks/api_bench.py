@@ -103,13 +103,14 @@ def seed() -> None:
     rng = random.Random(4)
     organisations = list(Organisation.objects.order_by("code"))
     assert len(organisations) == 103, len(organisations)
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    today = timezone.localdate()
     with transaction.atomic():
         committees = Committee.objects.bulk_create(
             Committee(organisation=org, name="Sundheds- og Omsorgsudvalget")
             for org in organisations
         )
-        Meeting.objects.bulk_create(Meeting(committee=c, date=yesterday) for c in committees)
+        # today: evidence is dated at or after the innovation was raised (seeded today)
+        Meeting.objects.bulk_create(Meeting(committee=c, date=today) for c in committees)
         by_org = {c.organisation_id: c for c in committees}
         copenhagen = next(o for o in organisations if o.code == COPENHAGEN)
         secretary = User.objects.create_user(
@@ -127,6 +128,17 @@ def seed() -> None:
             role="secretary",
             valid_from=datetime.date(2026, 1, 1),
         )
+        # the committee's nine voting members: the votes recorded (7, 2, 0) are at most theirs
+        for number in range(9):
+            member = User.objects.create_user(
+                f"bench-member-{number}", organisation=copenhagen, role=Role.POLITICIAN
+            )
+            Membership.objects.create(
+                person=member,
+                committee=by_org[copenhagen.pk],
+                role="member",
+                valid_from=datetime.date(2026, 1, 1),
+            )
         for person, key in ((secretary, SECRETARY_KEY), (administrator, ADMINISTRATOR_KEY)):
             ApiToken.objects.create(
                 owner=person,
