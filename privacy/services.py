@@ -213,10 +213,14 @@ def expired(now: datetime.datetime | None = None) -> dict[str, QuerySet]:
         .exclude(checkpoint__status=CheckpointStatus.OPEN),
         # Before the digests: a notice whose digest is gone would look as if still waiting.
         "follow_notices": expired_follow_notices(now),
+        # Only once nothing it carried is left (the reminders above go first, those of an
+        # open checkpoint stay): a reminder whose digest is gone would look as if still
+        # waiting for the next one, and be sent again.
         "digests": DigestRun.objects.filter(
             created_at__lt=reminders_before,
             email_status__in=DELIVERED_EMAIL,
             follow_notices__isnull=True,
+            reminders__isnull=True,
         ),
         "sessions": Session.objects.filter(expire_date__lt=now),
         "webhook_deliveries": expired_webhook_deliveries(now),

@@ -225,3 +225,29 @@ def notice_to(person, innovation, event: str, **fields) -> FollowNotice:
         created_at=timezone.now(),
         **fields,
     )
+
+
+def test_a_digest_carrying_a_reminder_of_an_open_checkpoint_is_kept(old_history):
+    """A checkpoint can stay open (overdue) for more than a year; its reminder, carried by a
+    digest that long ago, keeps that digest, or the reminder would look as if still waiting
+    and go out in the next digest again."""
+    history, *_ = old_history
+    Checkpoint.objects.filter(pk=history.checkpoint.pk).update(status="open")
+    with time_machine.travel(AUTUMN, tick=False):
+        digest = DigestRun.objects.create(
+            person=history.person,
+            date=timezone.localdate(),
+            created_at=timezone.now(),
+            email_status="sent",
+        )
+    Reminder.objects.filter(pk=history.reminder.pk).update(
+        email_status="skipped_digest", digest=digest
+    )
+    with time_machine.travel(LATER, tick=False):
+        purge_expired()
+    assert DigestRun.objects.filter(pk=digest.pk).exists()
+    reminder = Reminder.objects.get(pk=history.reminder.pk)
+    assert reminder.digest_id == digest.pk
+    assert not Reminder.objects.filter(
+        email_status="skipped_digest", digest__isnull=True, pk=reminder.pk
+    ).exists()
