@@ -8,9 +8,11 @@ LAST-MODIFIED; a closed checkpoint is no longer in the feed, and clients remove 
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,17 +28,59 @@ def feed_url(person) -> str:
     return f"{settings.SITE_URL}{reverse('reminders:calendar-feed', args=[person.calendar_token])}"
 
 
+# Clients poll a feed far more often than it changes; building it with the icalendar library
+# costs more than reading it. The body is kept under a key made of everything it shows.
+FEED_CACHE_SECONDS = 24 * 60 * 60
+
+
 def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
     now = now or timezone.now()
     day = schedule.local_date(now)
-    with translation.override(person.language or settings.LANGUAGE_CODE):
+    language = person.language or settings.LANGUAGE_CODE
+    checkpoints = list(selectors.calendar_checkpoints(person, day))
+    meetings = list(selectors.calendar_meetings(person, day))
+    key = _feed_key(person, language, checkpoints, meetings)
+    body = cache.get(key)
+    if body is None:
+        body = _build(person, language, checkpoints, meetings, now)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
+
+
+def _feed_key(person, language: str, checkpoints: list, meetings: list) -> str:
+    """Everything the feed shows (not the time it was asked for: DTSTAMP is when the feed was
+    built), so that any change anywhere in it is a new key."""
+    shown = repr(
+        (
+            person.pk,
+            str(person),
+            language,
+            settings.SITE_URL,
+            [
+                (
+                    c.pk, c.updated_at, c.sequence, c.due_date, c.kind, c.title,
+                    c.committee.name if c.committee else None, c.innovation_id, c.innovation.title,
+                )
+                for c in checkpoints
+            ],
+            [
+                (m.pk, m.date, m.start_time, m.minutes_url, str(m.committee))
+                for m in meetings
+            ],
+        )
+    )  # fmt: skip
+    return "spor:calendar:" + hashlib.sha256(shown.encode()).hexdigest()
+
+
+def _build(person, language: str, checkpoints: list, meetings: list, now) -> bytes:
+    with translation.override(language):
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Spor//Checkpoints//DA")
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("x-wr-calname", _("Spor: %(name)s") % {"name": person})
         calendar.add("x-wr-timezone", "Europe/Copenhagen")
-        for checkpoint in selectors.calendar_checkpoints(person, day):
+        for checkpoint in checkpoints:
             event = icalendar.Event()
             event.add("uid", f"checkpoint-{checkpoint.pk}@spor")
             event.add("dtstamp", now)
@@ -59,7 +103,7 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
             event.add("status", "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
-        for meeting in selectors.calendar_meetings(person, day):
+        for meeting in meetings:
             event = icalendar.Event()
             event.add("uid", f"meeting-{meeting.pk}@spor")
             event.add("dtstamp", now)

