@@ -97,9 +97,7 @@ def test_a_wrong_or_renewed_token_is_refused(client, copenhagen):
     assert client.get(f"/calendar/{new_token}.ics").status_code == 200
 
 
-def test_the_feed_follows_every_change_it_shows_though_it_is_kept_between_polls(
-    client, copenhagen
-):
+def test_the_feed_follows_every_change_it_shows_though_it_is_kept_between_polls(client, copenhagen):
     """The feed's body is kept between polls (the icalendar library costs more than the
     reads), under a key made of everything it shows: a renamed innovation, whose checkpoint
     row does not change, and a meeting's new minutes link still reach the next poll."""
