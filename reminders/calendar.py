@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 
 import icalendar
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from . import schedule, selectors
 from .delivery import checkpoint_url
@@ -27,6 +29,8 @@ MEETING_LENGTH = datetime.timedelta(hours=2)
 def feed_url(person) -> str:
     return f"{settings.SITE_URL}{reverse('reminders:calendar-feed', args=[person.calendar_token])}"
 
+
+logger = logging.getLogger(__name__)
 
 # Clients poll a feed far more often than it changes; building it with the icalendar library
 # costs more than reading it. The body is kept under a key made of everything it shows.
@@ -40,10 +44,18 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
     checkpoints = list(selectors.calendar_checkpoints(person, day))
     meetings = list(selectors.calendar_meetings(person, day))
     key = _feed_key(person, language, checkpoints, meetings)
-    body = cache.get(key)
+    try:
+        body = cache.get(key)
+    except RedisError:
+        # the cache only saves work: without Redis the feed is built as before
+        logger.warning("calendar feed built without the cache: Redis did not answer")
+        return _build(person, language, checkpoints, meetings, now)
     if body is None:
         body = _build(person, language, checkpoints, meetings, now)
-        cache.set(key, body, FEED_CACHE_SECONDS)
+        try:
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("calendar feed not cached: Redis did not answer")
     return body
 
 

@@ -118,3 +118,19 @@ def test_the_feed_follows_every_change_it_shows_though_it_is_kept_between_polls(
     feed = events(client, copenhagen.politician)
     assert "Skærmbesøg 2.0" in str(feed[f"checkpoint-{checkpoint.pk}@spor"]["SUMMARY"])
     assert str(feed[f"meeting-{meeting.pk}@spor"]["URL"]) == "https://aarhus.dk/referat/1"
+
+
+def test_the_feed_is_served_when_redis_does_not_answer(client, copenhagen, settings):
+    """The kept body only saves work: with the cache's Redis gone (a port nothing listens on,
+    on the loopback) the feed is built and served as before."""
+    from ..processes import free_port
+
+    checkpoint = checkpoint_due(copenhagen, in_days(20))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    feed = events(client, copenhagen.politician)
+    assert f"checkpoint-{checkpoint.pk}@spor" in feed
