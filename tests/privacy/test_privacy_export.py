@@ -45,6 +45,25 @@ def api(person) -> APIClient:
     return client
 
 
+def downloads(actor, person=None) -> list[dict]:
+    """The person's data as ``actor`` downloads it on the web and on the API (their own when
+    ``person`` is not given)."""
+    if person is None:
+        page, endpoint = reverse("my_data"), "/api/v1/people/me/data/"
+    else:
+        page, endpoint = (
+            reverse("person_data", args=[person.pk]),
+            f"/api/v1/people/{person.pk}/data/",
+        )
+    on_the_web = web(actor).get(page)
+    assert on_the_web.status_code == 200
+    assert on_the_web["Content-Type"] == "application/json"
+    assert "attachment" in on_the_web["Content-Disposition"]
+    on_the_api = api(actor).get(endpoint)
+    assert on_the_api.status_code == 200
+    return [json.loads(on_the_web.content), on_the_api.json()]
+
+
 def assert_complete(data: dict, history) -> None:
     assert data["profile"]["email"] == "karen.privat@example.dk"
     assert data["profile"]["first_name"] == "Karen"
@@ -63,27 +82,15 @@ def assert_complete(data: dict, history) -> None:
 def test_a_person_downloads_their_own_data_on_the_web_and_the_api(aarhus):
     history = secretary_with_history(aarhus)
 
-    response = web(history.person).get(reverse("my_data"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert "attachment" in response["Content-Disposition"]
-    assert_complete(json.loads(response.content), history)
-
-    response = api(history.person).get("/api/v1/people/me/data/")
-    assert response.status_code == 200
-    assert_complete(response.json(), history)
+    for data in downloads(history.person):
+        assert_complete(data, history)
 
 
 def test_the_organisations_administrator_downloads_a_persons_data(aarhus):
     history = secretary_with_history(aarhus)
-    pk = history.person.pk
 
-    response = web(aarhus.administrator).get(reverse("person_data", args=[pk]))
-    assert response.status_code == 200
-    assert_complete(json.loads(response.content), history)
-    response = api(aarhus.administrator).get(f"/api/v1/people/{pk}/data/")
-    assert response.status_code == 200
-    assert_complete(response.json(), history)
+    for data in downloads(aarhus.administrator, history.person):
+        assert_complete(data, history)
 
 
 def test_nobody_else_sees_a_persons_data(aarhus, copenhagen):
@@ -127,12 +134,8 @@ def test_a_politician_downloads_follows_notices_proposals_requests_and_briefings
 ):
     history = politician_with_history(aarhus, copenhagen)
 
-    response = web(history.person).get(reverse("my_data"))
-    assert response.status_code == 200
-    assert_politicians_history(json.loads(response.content), history)
-    response = api(history.person).get("/api/v1/people/me/data/")
-    assert response.status_code == 200
-    assert_politicians_history(response.json(), history)
+    for data in downloads(history.person):
+        assert_politicians_history(data, history)
 
 
 def test_only_the_administrator_downloads_the_politicians_and_the_examiners_data(
@@ -141,12 +144,8 @@ def test_only_the_administrator_downloads_the_politicians_and_the_examiners_data
     history = politician_with_history(aarhus, copenhagen)
     pk = history.person.pk
 
-    response = web(aarhus.administrator).get(reverse("person_data", args=[pk]))
-    assert response.status_code == 200
-    assert_politicians_history(json.loads(response.content), history)
-    response = api(aarhus.administrator).get(f"/api/v1/people/{pk}/data/")
-    assert response.status_code == 200
-    assert_politicians_history(response.json(), history)
+    for data in downloads(aarhus.administrator, history.person):
+        assert_politicians_history(data, history)
 
     # the official who examined the request finds it, and what they did to it, in theirs
     data = api(aarhus.administrator).get(f"/api/v1/people/{aarhus.official.pk}/data/").json()
