@@ -66,7 +66,8 @@ MIXED_EXCLUDES = {"minimal Django view", "Aggregated"}
 def session_for(user: User) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # a backend Spor signs in with: a session naming another is anonymous (a sign-in redirect)
+    store[BACKEND_SESSION_KEY] = "sso.backends.PasswordBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -351,6 +352,7 @@ def main() -> None:
             interval=0.5,
             message="gunicorn did not start",
         )
+        check_personas(requests, base, json.loads(persona_file.read_text()))
         locust = shutil.which("locust", path=str(Path(python).parent)) or "locust"
         steps = [int(step) for step in args.steps.split(",")]
         if args.warmup_seconds:
@@ -400,6 +402,26 @@ def main() -> None:
             stop(process)
         broker.kill()
         sink.stop()
+
+
+def check_personas(requests, base: str, people: dict) -> None:
+    """Each kind of persona gets its own page (200), not a redirect to the sign-in: a load
+    test of the sign-in page would measure the wrong thing."""
+    samples = [
+        ("politicians", "/my/follow-ups/"),
+        ("administrators", "/portfolio/"),
+        ("integrations", "/api/v1/innovations/"),
+    ]
+    for role, path in samples:
+        persona = people[role][0]
+        headers = {}
+        if persona.get("session"):
+            headers["Cookie"] = f"sessionid={persona['session']}"
+        if persona.get("token"):
+            headers["Authorization"] = f"Token {persona['token']}"
+        response = requests.get(base + path, headers=headers, allow_redirects=False, timeout=30)
+        if response.status_code != 200:
+            raise SystemExit(f"{role} got {response.status_code} for {path}, not their page")
 
 
 def _answers(requests, url: str) -> bool:

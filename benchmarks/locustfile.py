@@ -49,7 +49,13 @@ class Persona(FastHttpUser):
             self.headers["Authorization"] = f"Token {self.persona['token']}"
 
     def get(self, url: str, name: str) -> None:
-        self.client.get(url, headers=self.headers, name=name)
+        """A page of this persona's own: anything but a 200 (a redirect to the sign-in, say)
+        counts as an error."""
+        with self.client.get(
+            url, headers=self.headers, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {url}")
 
 
 class Politician(Persona):
