@@ -8,6 +8,8 @@ import importlib
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.utils import timezone
 
@@ -75,6 +77,10 @@ def _restore_reference_data() -> None:
     """
     if Organisation.objects.exists():
         return
+    # The content types and permissions went with the flush too (a serialised rollback
+    # skips the post_migrate signal that makes them), while the cache still named them.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    ContentType.objects.clear_cache()
     for module, function in (
         ("organisations.migrations.0002_load_organisations", "load"),
         ("reminders.migrations.0002_default_policy_and_rules", "seed"),
@@ -82,6 +88,22 @@ def _restore_reference_data() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
     if hasattr(connection, "_test_serialized_contents"):
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request, django_db_blocker):
+    """A transactional test ends by emptying every table, organisations included; a test
+    that ran after it on the same worker found none. pytest-django runs transactional tests
+    last, but with ``--dist worksteal`` a worker can be handed other tests after one: before
+    each test in a transaction, the rows the data migrations load are put back if missing.
+    (Transactional tests restore their own, serialised copy.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and bool(marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if not transactional and (marker is not None or "db" in request.fixturenames):
+        with django_db_blocker.unblock():
+            _restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
