@@ -20,17 +20,26 @@ from .models import Checkpoint, CheckpointStatus, Reminder, Responsible
 
 
 def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's in-app notifications, newest first, with what they point at prefetched
-    (one query per kind of object, not one per notification)."""
+    """The user's in-app notifications, newest first, with what a list shows of them
+    prefetched: the checkpoint a reminder is about (its wording of today), with its
+    innovation's title and committee's name (one query for all, not one per notification).
+
+    Only those columns: an innovation row carries its texts and search vector, and reading
+    them for every notification of a page cost more than the page's own rendering. The
+    actor and action object are read when one notification is opened, never for a list.
+    """
     queryset = Notification.objects.filter(recipient=user)
     if unread_only:
         queryset = queryset.filter(unread=True)
-    targets: list[QuerySet[Any]] = [Checkpoint.objects.select_related("innovation", "committee")]
-    innovations: list[QuerySet[Any]] = [Innovation.objects.all()]
+    targets: list[QuerySet[Any]] = [
+        Checkpoint.objects.select_related("innovation", "committee").only(
+            "id", "kind", "status", "due_date", "title", "source",
+            "innovation__id", "innovation__title", "committee__id", "committee__name",
+        ),
+        Innovation.objects.only("id", "title"),
+    ]  # fmt: skip
     return queryset.order_by("-timestamp", "-id").prefetch_related(
-        GenericPrefetch("target", targets),
-        GenericPrefetch("action_object", innovations),
-        GenericPrefetch("actor", innovations),
+        GenericPrefetch("target", targets)
     )
 
 
