@@ -83,10 +83,10 @@ def test_the_tag_names_each_case(checkpoints):
 
 
 def test_a_completed_checkpoint_past_its_date_is_not_shown_as_overdue(checkpoints):
-    row = Template('{% include "web/includes/checkpoint_row.html" %}')
+    table = Template('{% include "web/includes/checkpoint_table.html" %}')
 
-    done = row.render(Context({"checkpoint": checkpoints["completed, due yesterday"]}))
-    late = row.render(Context({"checkpoint": checkpoints["due yesterday"]}))
+    done = table.render(Context({"checkpoints": [checkpoints["completed, due yesterday"]]}))
+    late = table.render(Context({"checkpoints": [checkpoints["due yesterday"]]}))
 
     assert "status-overdue" not in done
     assert "status-overdue" in late
