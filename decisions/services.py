@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -924,13 +925,16 @@ def moves_on_corrected_evidence(
     """
     from . import closed
 
-    entries = [
-        e
-        for e in selectors.transition_log_for(innovation).prefetch_related(
-            "decision__corrections", "follow_up__corrections"
-        )
-        if (e.decision_id or e.follow_up_id)
-    ]
+    # Only the moves whose evidence has a correction at all are read (most have none): the
+    # whole log with its joins and prefetches cost the innovation page more than the check.
+    corrected = Exists(Correction.objects.filter(decision_id=OuterRef("decision_id"))) | Exists(
+        Correction.objects.filter(follow_up_id=OuterRef("follow_up_id"))
+    )
+    entries = list(
+        selectors.transition_log_for(innovation)
+        .filter(corrected)
+        .prefetch_related("decision__corrections", "follow_up__corrections")
+    )
     result = []
     for entry in entries:
         record = entry.decision if entry.decision_id else entry.follow_up

@@ -574,18 +574,24 @@ class InnovationPapers:
     effects: list[EffectRow]
 
 
-def innovation_papers(innovation: Innovation, *, documents: int = 10) -> InnovationPapers:
-    """Four queries whatever the number of papers."""
+def innovation_papers(
+    innovation: Innovation, *, documents: int = 10, evaluations: list | None = None
+) -> InnovationPapers:
+    """Four queries whatever the number of papers; three when the page has read the
+    innovation's ``evaluations`` already (the newest is taken from them)."""
     reports = list(
         innovation.status_reports.select_related("submitted_by", "document").order_by(
             "-submitted_at", "-id"
         )[:1]
     )
-    evaluation = (
-        innovation.evaluations.select_related("submitted_by")
-        .order_by("-submitted_at", "-id")
-        .first()
-    )
+    if evaluations is None:
+        evaluation = (
+            innovation.evaluations.select_related("submitted_by")
+            .order_by("-submitted_at", "-id")
+            .first()
+        )
+    else:
+        evaluation = max(evaluations, key=lambda e: (e.submitted_at, e.pk), default=None)
     values, effect_labels, bases = (
         dict(InnovationValue.choices),
         dict(Effect.choices),

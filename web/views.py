@@ -271,6 +271,7 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation_or_404(request.user, pk)
     options = decision_services.available_transitions(innovation, request.user)
     is_administrator = permissions.is_administrator_of(request.user, innovation.organisation_id)
+    evaluations = list(innovation.evaluations.select_related("submitted_by"))
     return render(
         request,
         "web/innovation_detail.html",
@@ -281,8 +282,8 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "options": options,
             "can_edit": permissions.can_edit_innovation(request.user, innovation),
             "can_act": permissions.can_apply_transitions(request.user, innovation),
-            "evaluations": list(innovation.evaluations.select_related("submitted_by")),
-            "papers": selectors.innovation_papers(innovation),
+            "evaluations": evaluations,
+            "papers": selectors.innovation_papers(innovation, evaluations=evaluations),
             "reused_from": reuse_registration_of(request.user, innovation),
             "open_checkpoints": selectors.checkpoints_of_innovation(innovation),
             "request_form": forms.DecisionRequestForm(),
