@@ -279,7 +279,10 @@ def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
             entries.append(TimelineEntry(kind, record.recorded_at, record))
             for correction in record.corrections.all():
                 entries.append(TimelineEntry("correction", correction.recorded_at, correction))
-    for entry in closed.mark_closed_moves(viewer, list(transition_log_for(innovation))):
+    # The timeline names who moved it; the evidence only by id (its record is an entry of
+    # its own), so the log is read without the joins ``transition_log_for`` makes.
+    moves = TransitionLog.objects.filter(innovation=innovation).select_related("actor")
+    for entry in closed.mark_closed_moves(viewer, list(moves)):
         entries.append(TimelineEntry("transition", entry.at, entry))
     for extra in extra_timeline_entries(innovation):
         entries.append(extra)

@@ -152,8 +152,9 @@ def timeline_entries(innovation: Innovation) -> list[TimelineEntry]:
     """The innovation's checkpoints for its timeline: a closed one at the moment it closed,
     an open one at the start of its due day (so it sorts among what is coming)."""
     entries = []
+    # Who completed it is named; the committee, person and decision only by id.
     for checkpoint in Checkpoint.objects.filter(innovation=innovation).select_related(
-        "committee", "completed_by", "responsible_person", "origin_decision"
+        "completed_by"
     ):
         at = checkpoint.closed_at or schedule.local_moment(checkpoint.due_date, datetime.time(0))
         entries.append(TimelineEntry("checkpoint", at, checkpoint))
