@@ -266,10 +266,10 @@ def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
     moves they authorised say only that they rest on a closed item (``decisions.closed``).
     """
     entries: list[TimelineEntry] = []
-    decisions, follow_ups = decisions_for(innovation), follow_ups_for(innovation)
+    decisions, follow_ups = list(decisions_for(innovation)), list(follow_ups_for(innovation))
     if viewer is not None:
-        decisions = closed.visible_records(decisions, viewer)
-        follow_ups = closed.visible_records(follow_ups, viewer)
+        decisions = closed.visible_of(decisions, viewer)
+        follow_ups = closed.visible_of(follow_ups, viewer)
     for kind, records in (
         ("decision", decisions),
         ("follow_up", follow_ups),
