@@ -41,7 +41,7 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
     now = now or timezone.now()
     day = schedule.local_date(now)
     language = person.language or settings.LANGUAGE_CODE
-    checkpoints = list(selectors.calendar_checkpoints(person, day))
+    checkpoints = selectors.calendar_checkpoints(person, day)
     meetings = list(selectors.calendar_meetings(person, day))
     key = _feed_key(person, language, checkpoints, meetings)
     try:
@@ -49,9 +49,9 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
     except RedisError:
         # the cache only saves work: without Redis the feed is built as before
         logger.warning("calendar feed built without the cache: Redis did not answer")
-        return _build(person, language, checkpoints, meetings, now)
+        return _build(person, language, list(checkpoints), meetings, now)
     if body is None:
-        body = _build(person, language, checkpoints, meetings, now)
+        body = _build(person, language, list(checkpoints), meetings, now)
         try:
             cache.set(key, body, FEED_CACHE_SECONDS)
         except RedisError:
@@ -59,22 +59,23 @@ def calendar_for(person, *, now: datetime.datetime | None = None) -> bytes:
     return body
 
 
-def _feed_key(person, language: str, checkpoints: list, meetings: list) -> str:
+def _feed_key(person, language: str, checkpoints, meetings: list) -> str:
     """Everything the feed shows (not the time it was asked for: DTSTAMP is when the feed was
-    built), so that any change anywhere in it is a new key."""
+    built), so that any change anywhere in it is a new key. The checkpoints' part is read as
+    plain values: a politician's feed holds hundreds, and making model rows of them (with
+    their innovations) cost most of a kept feed's answer."""
     shown = repr(
         (
             person.pk,
             str(person),
             language,
             settings.SITE_URL,
-            [
-                (
-                    c.pk, c.updated_at, c.sequence, c.due_date, c.kind, c.title,
-                    c.committee.name if c.committee else None, c.innovation_id, c.innovation.title,
+            list(
+                checkpoints.values_list(
+                    "pk", "updated_at", "sequence", "due_date", "kind", "title",
+                    "committee__name", "innovation_id", "innovation__title",
                 )
-                for c in checkpoints
-            ],
+            ),
             [
                 (m.pk, m.date, m.start_time, m.minutes_url, str(m.committee))
                 for m in meetings
