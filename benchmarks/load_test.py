@@ -53,7 +53,7 @@ from django.db.models import Exists, OuterRef  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from access.services import create_token  # noqa: E402
-from decisions.models import TransitionLog  # noqa: E402
+from decisions.models import Decision, TransitionLog  # noqa: E402
 from innovations.models import Innovation  # noqa: E402
 from organisations.models import Meeting, Membership, User  # noqa: E402
 from reminders import schedule  # noqa: E402
@@ -95,9 +95,17 @@ def personas(count: int) -> dict:
         if innovations:
             politicians.append({"session": session_for(person), "innovations": innovations})
     secretaries = []
-    for membership in Membership.objects.filter(role="secretary").select_related("person")[
-        : max(10, count // 4)
-    ]:
+    wanted = max(10, count // 4)
+    # secretaries of committees that still have innovations in ``need`` come first (earlier
+    # runs mandated those of the first committees), so that decisions apply transitions
+    with_need = Innovation.objects.filter(committee_id=OuterRef("committee_id"), state="need")
+    for membership in (
+        Membership.objects.filter(role="secretary")
+        .select_related("person")
+        .order_by(Exists(with_need).desc(), "pk")
+    ):
+        if len(secretaries) >= wanted:
+            break
         committee = membership.committee_id
         meeting = (
             Meeting.objects.filter(committee_id=committee, date__lt=today).order_by("-date").first()
@@ -288,6 +296,7 @@ def main() -> None:
     last_reminder_before = (
         Reminder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     )
+    run_started = timezone.now()
     due = make_due(args.make_due)
     print(f"Made {due} open checkpoints due for a reminder now.")
 
@@ -395,6 +404,13 @@ def main() -> None:
             f"Meanwhile: the sweep recorded {recorded.count()} reminders, of which {sent} "
             "were sent by e-mail; "
             f"the SMTP sink received {len(sink.messages)}."
+        )
+        recorded_decisions = Decision.objects.filter(recorded_at__gte=run_started)
+        applied = TransitionLog.objects.filter(at__gte=run_started, transition="mandate").count()
+        print(
+            f"The secretaries recorded {recorded_decisions.count()} decisions, of which "
+            f"{applied} applied a transition (mandate) and "
+            f"{recorded_decisions.filter(outcome='postponed').count()} were postponements."
         )
         print(f"Logs and locust CSVs in {VAR}")
     finally:
