@@ -56,6 +56,7 @@ from access.services import create_token  # noqa: E402
 from decisions.models import Decision, TransitionLog  # noqa: E402
 from innovations.models import Innovation  # noqa: E402
 from organisations.models import Meeting, Membership, User  # noqa: E402
+from organisations.services import create_meeting  # noqa: E402
 from reminders import schedule  # noqa: E402
 from reminders.models import Checkpoint, Reminder, ReminderPolicy  # noqa: E402
 from tests.processes import RedisServer, SmtpSink, free_port, wait_until  # noqa: E402
@@ -107,16 +108,16 @@ def personas(count: int) -> dict:
         if len(secretaries) >= wanted:
             break
         committee = membership.committee_id
-        meeting = (
-            Meeting.objects.filter(committee_id=committee, date__lt=today).order_by("-date").first()
-        )
+        # today's meeting of the committee, registered by its secretary through the service
+        # if the dataset has none: evidence is dated at or after the innovation was raised, and
+        # the innovations still in need were mostly raised after the last past meeting
+        meeting = Meeting.objects.filter(committee_id=committee, date=today).first()
+        if meeting is None:
+            meeting = create_meeting(actor=membership.person, committee=committee, date=today)
         need = list(
-            # evidence is dated at or after the innovation was raised (the meeting's day)
             Innovation.objects.filter(
                 committee_id=committee, state="need", created_at__date__lte=meeting.date
             ).values_list("pk", flat=True)[:500]
-            if meeting
-            else []
         )
         # a postponement builds on the last move: one raised and last moved by the meeting
         anyone = (

@@ -82,6 +82,13 @@ class Secretary(Persona):
 
     @task
     def record_decision(self) -> None:
+        # each decision from a secretary whose committee still has an innovation in need (one
+        # user stands for the secretaries of many committees: a pool holds a few innovations)
+        with _lock:
+            pools = [person for person in PERSONAS[self.role] if person["need"]]
+            if pools:
+                self.persona = random.choice(pools)
+                self.headers = {"Authorization": f"Token {self.persona['token']}"}
         pool = self.persona["need"]
         body = {
             "meeting": self.persona["meeting"],
