@@ -9,6 +9,8 @@ evidence reads through ``visible_records`` or ``can_see_record``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -123,12 +125,24 @@ def closed_record_ids(user, entries: list[TransitionLog]) -> set[tuple[str, int]
     return hidden
 
 
-def mark_closed_moves(user, entries: list[TransitionLog]) -> list[TransitionLog]:
+def mark_closed_moves(
+    user, entries: list[TransitionLog], known: Iterable[Decision | FollowUp] = ()
+) -> list[TransitionLog]:
     """Mark each move resting on closed evidence (``on_closed_item``), and hide that
-    evidence (``evidence_hidden``) from those who may not see it."""
+    evidence (``evidence_hidden``) from those who may not see it. Records the caller has in
+    hand (``known``, with their agenda entries) are not asked about again."""
     closed: set[tuple[str, int]] = set()
+    in_hand = {
+        ("decision" if isinstance(record, Decision) else "follow_up", record.pk): record
+        for record in known
+    }
+    closed |= {key for key, record in in_hand.items() if is_closed(record)}
     for kind, model in (("decision", Decision), ("follow_up", FollowUp)):
-        ids = [getattr(e, f"{kind}_id") for e in entries if getattr(e, f"{kind}_id")]
+        ids = [
+            getattr(e, f"{kind}_id")
+            for e in entries
+            if getattr(e, f"{kind}_id") and (kind, getattr(e, f"{kind}_id")) not in in_hand
+        ]
         if ids:
             closed |= {
                 (kind, pk)

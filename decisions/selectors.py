@@ -58,16 +58,24 @@ def has_evaluation_of_current_phase(innovation: Innovation | int) -> bool:
     ).exists()
 
 
-def _evidence_of(model, innovation: Innovation):
+def _moved_here(innovation: Innovation) -> tuple[list[int], list[int]]:
+    """The decisions and the follow-ups a correction moved to ``innovation`` (one query)."""
+    rows = Correction.objects.filter(corrected_values__innovation=innovation.pk).values_list(
+        "decision_id", "follow_up_id"
+    )
+    moved = list(rows)
+    return (
+        [decision for decision, _ in moved if decision is not None],
+        [follow_up for _, follow_up in moved if follow_up is not None],
+    )
+
+
+def _evidence_of(model, innovation: Innovation, moved_here: list[int] | None = None):
     """Unused records of ``model`` that concern ``innovation`` as they stand corrected."""
     # Records that a correction moved here, found first: an OR across the join with the
     # corrections would keep PostgreSQL from the innovation index (a scan of every record).
-    field = "decision_id" if model is Decision else "follow_up_id"
-    moved_here = list(
-        Correction.objects.filter(
-            corrected_values__innovation=innovation.pk, **{f"{field}__isnull": False}
-        ).values_list(field, flat=True)
-    )
+    if moved_here is None:
+        moved_here = _moved_here(innovation)[0 if model is Decision else 1]
     concerns = Q(innovation=innovation)
     if moved_here:
         concerns |= Q(pk__in=moved_here)
@@ -89,9 +97,14 @@ def _evidence_of(model, innovation: Innovation):
 def candidate_evidence(innovation: Innovation, names: list[str]) -> CandidateEvidence:
     """Unused decisions and follow-ups of this innovation for the given transitions, newest
     first, as they stand after their corrections."""
+    moved_decisions, moved_follow_ups = _moved_here(innovation)
     return CandidateEvidence(
-        decisions=[d for d in _evidence_of(Decision, innovation) if d.transition in names],
-        follow_ups=[f for f in _evidence_of(FollowUp, innovation) if f.transition in names],
+        decisions=[
+            d for d in _evidence_of(Decision, innovation, moved_decisions) if d.transition in names
+        ],
+        follow_ups=[
+            f for f in _evidence_of(FollowUp, innovation, moved_follow_ups) if f.transition in names
+        ],
         has_submitted_evaluation=has_evaluation_of_current_phase(innovation),
     )
 
@@ -267,6 +280,7 @@ def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
     """
     entries: list[TimelineEntry] = []
     decisions, follow_ups = list(decisions_for(innovation)), list(follow_ups_for(innovation))
+    records = [*decisions, *follow_ups]
     if viewer is not None:
         decisions = closed.visible_of(decisions, viewer)
         follow_ups = closed.visible_of(follow_ups, viewer)
@@ -282,7 +296,7 @@ def timeline(innovation: Innovation, viewer=None) -> list[TimelineEntry]:
     # The timeline names who moved it; the evidence only by id (its record is an entry of
     # its own), so the log is read without the joins ``transition_log_for`` makes.
     moves = TransitionLog.objects.filter(innovation=innovation).select_related("actor")
-    for entry in closed.mark_closed_moves(viewer, list(moves)):
+    for entry in closed.mark_closed_moves(viewer, list(moves), known=records):
         entries.append(TimelineEntry("transition", entry.at, entry))
     for extra in extra_timeline_entries(innovation):
         entries.append(extra)
