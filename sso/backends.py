@@ -11,6 +11,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.utils import timezone
@@ -24,7 +25,24 @@ from . import claims, oidc, saml, selectors, services
 logger = logging.getLogger(__name__)
 
 
-class PasswordBackend(ModelBackend):
+class _SessionUserWithOrganisation:
+    """The signed-in person is read with their organisation: every page's header names it,
+    which was one more query per page. Otherwise each backend's own rule: Django's (an
+    inactive person is nobody) for passwords and SAML, mozilla-django-oidc's for OIDC."""
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        user = user_model._default_manager.select_related("organisation").filter(pk=user_id)
+        found = user.first()
+        if found is None or not self._may_be_session_user(found):
+            return None
+        return found
+
+    def _may_be_session_user(self, user) -> bool:
+        return ModelBackend.user_can_authenticate(self, user)
+
+
+class PasswordBackend(_SessionUserWithOrganisation, ModelBackend):
     """Django's password check, refused where the organisation signs in only through single
     sign-on (its administrators keep their password: the break-glass way in)."""
 
@@ -49,7 +67,7 @@ def _refuse(request, refusal: services.SignInRefused):
     raise PermissionDenied(refusal.message) from refusal
 
 
-class SamlBackend(Saml2Backend):
+class SamlBackend(_SessionUserWithOrganisation, Saml2Backend):
     def authenticate(
         self, request, session_info=None, attribute_mapping=None, assertion_info=None, **kwargs
     ):
@@ -67,7 +85,10 @@ class SamlBackend(Saml2Backend):
             _refuse(request, refusal)
 
 
-class OidcBackend(OIDCAuthenticationBackend):
+class OidcBackend(_SessionUserWithOrganisation, OIDCAuthenticationBackend):
+    def _may_be_session_user(self, user) -> bool:
+        return True  # as mozilla-django-oidc's own get_user
+
     def authenticate(self, request, **kwargs):
         # Only the callback view passes a nonce; a password sign-in never reaches the provider.
         if request is None or "nonce" not in kwargs or not oidc.enabled():
