@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -926,7 +926,19 @@ def moves_on_corrected_evidence(
     from . import closed
 
     # Only the moves whose evidence has a correction at all are read (most have none): the
-    # whole log with its joins and prefetches cost the innovation page more than the check.
+    # whole log with its joins and prefetches cost the innovation page more than the check,
+    # which is two plain reads.
+    evidence = list(
+        TransitionLog.objects.filter(innovation=innovation).values_list(
+            "decision_id", "follow_up_id"
+        )
+    )
+    decision_ids = [decision for decision, _ in evidence if decision is not None]
+    follow_up_ids = [follow_up for _, follow_up in evidence if follow_up is not None]
+    if not Correction.objects.filter(
+        Q(decision_id__in=decision_ids) | Q(follow_up_id__in=follow_up_ids)
+    ).exists():
+        return []
     corrected = Exists(Correction.objects.filter(decision_id=OuterRef("decision_id"))) | Exists(
         Correction.objects.filter(follow_up_id=OuterRef("follow_up_id"))
     )
