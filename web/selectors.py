@@ -330,8 +330,18 @@ def visible_checkpoint(user, pk: int):
 
 
 def checkpoints_of_innovation(innovation: Innovation) -> list:
-    checkpoints = _open_checkpoints()
-    return list(checkpoints.filter(innovation=innovation).order_by("due_date", "id"))
+    """The innovation's open checkpoints, each holding the innovation in hand (not joined
+    and read again for every row)."""
+    checkpoints = list(
+        _open_checkpoints()
+        .select_related(None)
+        .select_related("committee", "responsible_person")
+        .filter(innovation=innovation)
+        .order_by("due_date", "id")
+    )
+    for checkpoint in checkpoints:
+        checkpoint.innovation = innovation
+    return checkpoints
 
 
 @dataclasses.dataclass
