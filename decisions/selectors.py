@@ -60,22 +60,22 @@ def has_evaluation_of_current_phase(innovation: Innovation | int) -> bool:
 
 def _moved_here(innovation: Innovation) -> tuple[list[int], list[int]]:
     """The decisions and the follow-ups a correction moved to ``innovation`` (one query)."""
-    rows = Correction.objects.filter(corrected_values__innovation=innovation.pk).values_list(
-        "decision_id", "follow_up_id"
+    moved = list(
+        Correction.objects.filter(corrected_values__innovation=innovation.pk).values_list(
+            "decision_id", "follow_up_id"
+        )
     )
-    moved = list(rows)
     return (
         [decision for decision, _ in moved if decision is not None],
         [follow_up for _, follow_up in moved if follow_up is not None],
     )
 
 
-def _evidence_of(model, innovation: Innovation, moved_here: list[int] | None = None):
-    """Unused records of ``model`` that concern ``innovation`` as they stand corrected."""
+def _evidence_of(model, innovation: Innovation, moved_here: list[int]):
+    """Unused records of ``model`` that concern ``innovation`` as they stand corrected;
+    ``moved_here``: those of them a correction moved here (``_moved_here``)."""
     # Records that a correction moved here, found first: an OR across the join with the
     # corrections would keep PostgreSQL from the innovation index (a scan of every record).
-    if moved_here is None:
-        moved_here = _moved_here(innovation)[0 if model is Decision else 1]
     concerns = Q(innovation=innovation)
     if moved_here:
         concerns |= Q(pk__in=moved_here)

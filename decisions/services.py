@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -925,26 +925,27 @@ def moves_on_corrected_evidence(
     """
     from . import closed
 
-    # Only the moves whose evidence has a correction at all are read (most have none): the
-    # whole log with its joins and prefetches cost the innovation page more than the check,
-    # which is two plain reads.
+    # Only the moves whose evidence has a correction are read with their joins (most moves
+    # have none): two plain reads find them, the log itself is then read for those alone.
     evidence = list(
         TransitionLog.objects.filter(innovation=innovation).values_list(
             "decision_id", "follow_up_id"
         )
     )
-    decision_ids = [decision for decision, _ in evidence if decision is not None]
-    follow_up_ids = [follow_up for _, follow_up in evidence if follow_up is not None]
-    if not Correction.objects.filter(
-        Q(decision_id__in=decision_ids) | Q(follow_up_id__in=follow_up_ids)
-    ).exists():
-        return []
-    corrected = Exists(Correction.objects.filter(decision_id=OuterRef("decision_id"))) | Exists(
-        Correction.objects.filter(follow_up_id=OuterRef("follow_up_id"))
+    corrected = list(
+        Correction.objects.filter(
+            Q(decision_id__in=[decision for decision, _ in evidence if decision is not None])
+            | Q(follow_up_id__in=[follow_up for _, follow_up in evidence if follow_up is not None])
+        ).values_list("decision_id", "follow_up_id")
     )
+    if not corrected:
+        return []
     entries = list(
         selectors.transition_log_for(innovation)
-        .filter(corrected)
+        .filter(
+            Q(decision_id__in={decision for decision, _ in corrected if decision is not None})
+            | Q(follow_up_id__in={follow_up for _, follow_up in corrected if follow_up is not None})
+        )
         .prefetch_related("decision__corrections", "follow_up__corrections")
     )
     result = []
