@@ -27,19 +27,13 @@ logger = logging.getLogger(__name__)
 
 class _SessionUserWithOrganisation:
     """The signed-in person is read with their organisation: every page's header names it,
-    which was one more query per page. Otherwise each backend's own rule: Django's (an
-    inactive person is nobody) for passwords and SAML, mozilla-django-oidc's for OIDC."""
+    which was one more query per page. Who may be the session's person stays each backend's
+    own rule (``user_can_authenticate``: Django's for passwords and SAML)."""
 
     def get_user(self, user_id):
-        user_model = get_user_model()
-        user = user_model._default_manager.select_related("organisation").filter(pk=user_id)
+        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id)
         found = user.first()
-        if found is None or not self._may_be_session_user(found):
-            return None
-        return found
-
-    def _may_be_session_user(self, user) -> bool:
-        return ModelBackend.user_can_authenticate(self, user)
+        return found if found is not None and self.user_can_authenticate(found) else None
 
 
 class PasswordBackend(_SessionUserWithOrganisation, ModelBackend):
@@ -86,8 +80,8 @@ class SamlBackend(_SessionUserWithOrganisation, Saml2Backend):
 
 
 class OidcBackend(_SessionUserWithOrganisation, OIDCAuthenticationBackend):
-    def _may_be_session_user(self, user) -> bool:
-        return True  # as mozilla-django-oidc's own get_user
+    def user_can_authenticate(self, user) -> bool:
+        return True  # mozilla-django-oidc's own get_user asks nothing more of the person
 
     def authenticate(self, request, **kwargs):
         # Only the callback view passes a nonce; a password sign-in never reaches the provider.
