@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import time
 from collections.abc import Callable
@@ -51,17 +50,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     people = load_test.personas(40)
-    random.seed(15)
     client = Client()
 
     def get(persona: dict, path: str) -> Callable[[], None]:
         headers = {}
-        if persona.get("session"):
-            client.cookies["sessionid"] = persona["session"]
         if persona.get("token"):
             headers["HTTP_AUTHORIZATION"] = f"Token {persona['token']}"
 
         def request() -> None:
+            client.cookies.clear()
             if persona.get("session"):
                 client.cookies["sessionid"] = persona["session"]
             response = client.get(path, **headers)
