@@ -585,23 +585,16 @@ class InnovationPapers:
 
 
 def innovation_papers(
-    innovation: Innovation, *, documents: int = 10, evaluations: list | None = None
+    innovation: Innovation, *, evaluations: list, documents: int = 10
 ) -> InnovationPapers:
-    """Four queries whatever the number of papers; three when the page has read the
-    innovation's ``evaluations`` already (the newest is taken from them)."""
+    """Three queries whatever the number of papers; the newest evaluation is taken from the
+    innovation's ``evaluations`` the page has read already."""
     reports = list(
         innovation.status_reports.select_related("submitted_by", "document").order_by(
             "-submitted_at", "-id"
         )[:1]
     )
-    if evaluations is None:
-        evaluation = (
-            innovation.evaluations.select_related("submitted_by")
-            .order_by("-submitted_at", "-id")
-            .first()
-        )
-    else:
-        evaluation = max(evaluations, key=lambda e: (e.submitted_at, e.pk), default=None)
+    evaluation = max(evaluations, key=lambda e: (e.submitted_at, e.pk), default=None)
     values, effect_labels, bases = (
         dict(InnovationValue.choices),
         dict(Effect.choices),
